@@ -1,0 +1,22 @@
+# All third-party packages come from Debian: libeigen3-dev, libyaml-cpp-dev,
+# libcli11-dev, doctest-dev, libomp/gcc OpenMP, libopenmpi-dev.
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(yaml-cpp REQUIRED)
+if(TARGET yaml-cpp::yaml-cpp)        # yaml-cpp >= 0.8
+  set(BLOCSIM_YAML_TARGET yaml-cpp::yaml-cpp)
+else()                               # Debian 12 ships 0.7.0 (no namespace)
+  set(BLOCSIM_YAML_TARGET yaml-cpp)
+endif()
+find_package(CLI11 REQUIRED)
+if(BLOCSIM_USE_OPENMP)
+  find_package(OpenMP REQUIRED)
+endif()
+set(BLOCSIM_HAVE_MPI OFF)
+if(BLOCSIM_USE_MPI)
+  find_package(MPI COMPONENTS CXX QUIET)
+  if(MPI_CXX_FOUND)
+    set(BLOCSIM_HAVE_MPI ON)
+  else()
+    message(STATUS "MPI not found: building without MPI sweeps")
+  endif()
+endif()

@@ -1,0 +1,124 @@
+//! \file parallel.h
+//! \brief The one place that knows about OpenMP.
+//!
+//! Phases call `parallel_for(n, body)`; with OpenMP off (BLOCSIM_USE_OPENMP=OFF)
+//! it is a plain loop. Loop bodies write only to index-owned slots, so results
+//! never depend on the schedule. Reductions use `fixed_sum`, which adds fixed
+//! blocks in a fixed order, so a sum is the same bit pattern at any thread count.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace blocsim {
+
+//! Below this many items a phase loop runs serially (fork/join costs more
+//! than the work for the ~195-country default world).
+inline constexpr std::int64_t kParallelGrain = 4096;
+
+//! Threads a parallel region would use (1 without OpenMP).
+inline int max_threads() noexcept {
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+//! Set the thread count for later parallel regions (no-op without OpenMP).
+inline void set_threads(int n) noexcept {
+#ifdef _OPENMP
+  if (n > 0) omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
+//! Whether OpenMP support was compiled in.
+inline constexpr bool openmp_enabled() noexcept {
+#ifdef _OPENMP
+  return true;
+#else
+  return false;
+#endif
+}
+
+//! body(i) for i in [0, n); parallel (static schedule) when n ≥ kParallelGrain.
+template <class F>
+inline void parallel_for(std::int64_t n, F&& body) {
+#ifdef _OPENMP
+  if (n >= kParallelGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+#endif
+  for (std::int64_t i = 0; i < n; ++i) body(i);
+}
+
+//! Σ_i term(i) computed in blocks of kParallelGrain, the block sums added in
+//! block order: bit-identical at every thread count.
+template <class F>
+inline double fixed_sum(std::int64_t n, F&& term) {
+  const std::int64_t nblocks = (n + kParallelGrain - 1) / kParallelGrain;
+  if (nblocks <= 1) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) s += term(i);
+    return s;
+  }
+  std::vector<double> partial(static_cast<std::size_t>(nblocks), 0.0);
+  auto block = [&](std::int64_t b) {
+    double s = 0.0;
+    const std::int64_t hi = (b + 1) * kParallelGrain < n ? (b + 1) * kParallelGrain : n;
+    for (std::int64_t i = b * kParallelGrain; i < hi; ++i) s += term(i);
+    partial[static_cast<std::size_t>(b)] = s;
+  };
+#ifdef _OPENMP
+  if (omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+  } else {
+    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+  }
+#else
+  for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+#endif
+  double s = 0.0;
+  for (double p : partial) s += p;
+  return s;
+}
+
+//! Fixed-order vector reduction: `body(i, acc)` adds item i's contributions
+//! into `acc` (length `width`). Items are grouped in blocks of kParallelGrain,
+//! each block sums into its own zeroed accumulator, and block results are
+//! added in block order — bit-identical at every thread count.
+template <class F>
+inline std::vector<double> fixed_reduce(std::int64_t n, std::size_t width, F&& body) {
+  const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+  std::vector<double> partial(static_cast<std::size_t>(nblocks) * width, 0.0);
+  auto block = [&](std::int64_t b) {
+    double* acc = partial.data() + static_cast<std::size_t>(b) * width;
+    const std::int64_t hi = (b + 1) * kParallelGrain < n ? (b + 1) * kParallelGrain : n;
+    for (std::int64_t i = b * kParallelGrain; i < hi; ++i) body(i, acc);
+  };
+#ifdef _OPENMP
+  if (nblocks > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+  } else {
+    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+  }
+#else
+  for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+#endif
+  std::vector<double> total(width, 0.0);
+  for (std::int64_t b = 0; b < nblocks; ++b)
+    for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(b) * width + j];
+  return total;
+}
+
+}  // namespace blocsim

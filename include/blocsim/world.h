@@ -1,0 +1,109 @@
+//! \file world.h
+//! \brief The simulated world as a structure of arrays (DESIGN §2).
+//!
+//! A country is an index i ∈ [0, N). Per-country state lives in Eigen arrays
+//! with one *column* per country (so a country's K or D values are contiguous):
+//! `x` is D × N, the per-power arrays are K × N. Blocs and standards are
+//! small integers: 0 = non-aligned / international, k + 1 = power k.
+//!
+//! Double buffers exist only where a phase reads its neighbours' values
+//! (identity, alignment, standards); everything a phase reads only for the
+//! country itself is updated in place.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "blocsim/config.h"
+
+namespace blocsim {
+
+using Bloc = std::int8_t;          //!< 0 = non-aligned, k+1 = power k
+using Network = Eigen::SparseMatrix<float, Eigen::RowMajor, std::int32_t>;
+using MatrixX8 = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+//! Time-varying state of a power (its levers can be changed by events).
+struct PowerState {
+  PowerConfig cfg;             //!< current lever values (events edit this)
+  Eigen::VectorXd identity;    //!< y_k (D)
+  double frontier = 1.0;       //!< f_k
+  std::int32_t home = -1;      //!< country index of the home country, or -1
+};
+
+//! The whole simulated state. Plain struct: phases are free functions over it.
+struct World {
+  std::int32_t n = 0;  //!< countries N
+  int k = 0;           //!< powers K
+  int d = 0;           //!< identity dimensions D
+  int tick = 0;        //!< current tick (0 = initial state)
+  std::uint64_t seed = 0;
+
+  // labels (empty for synthetic worlds, which use generated ids on output)
+  std::vector<std::string> iso3;
+  std::unordered_map<std::string, std::int32_t> index_of;  //!< ISO3 → i
+
+  // static per-country data
+  Eigen::VectorXd gdp, pop;            //!< N
+  // dynamic per-country state
+  Eigen::MatrixXd x, x_next;           //!< identity, D × N
+  Eigen::VectorXd capacity;            //!< c_i, N
+  std::vector<Bloc> alignment, alignment_next;  //!< a_i, N
+  std::vector<Bloc> standard, standard_next;    //!< s_i, N
+  std::vector<Bloc> pinned;            //!< −1 = free, else the pinned bloc
+  std::vector<Bloc> pinned_standard;   //!< −1 = free; a power's home keeps its standard
+  Eigen::MatrixXd ties, ties0;         //!< T_ik and its data value, K × N
+  Eigen::MatrixXd lock, grievance;     //!< L_ik, G_ik, K × N
+  Eigen::MatrixXf security;            //!< S_ik, K × N
+  MatrixX8 tier;                       //!< τ_ik ∈ {0,1,2}, K × N
+  Eigen::MatrixXd utility;             //!< U_ib of the last choice, (K+1) × N
+  Eigen::VectorXd margin;              //!< top-1 minus top-2 utility of the last choice
+  std::int64_t churn = 0;              //!< alignment switches in the last choice phase
+
+  // courtship offers (written by the courtship phase, read by later phases)
+  Eigen::MatrixXd access, aid, dgrievance;  //!< A_ik, aid_ik, ΔG_ik, K × N
+
+  // network
+  Network w;                           //!< W, N × N, symmetric, row-major
+  Eigen::VectorXd w_rowsum;            //!< Σ_j w_ij (N)
+
+  // powers and parameters (events may change them)
+  std::vector<PowerState> powers;
+  ModelParams params;
+  NetworkConfig network;
+  std::vector<Group> groups;           //!< current memberships (events may change them)
+  int grievance_dim = -1;              //!< index into x, or −1
+  int multilateral_dim = -1;
+
+  // how the initial state was found (recorded in metadata)
+  int init_iterations = 0;             //!< best-response rounds used at t = 0
+  bool init_converged = true;          //!< whether they reached a fixed point
+};
+
+//! Build the initial world of a validated scenario (state at tick 0).
+//! Synthetic worlds are generated from (seed, Stream::init / Stream::network).
+//! Initial alignment and standards follow `cfg.initial` (equilibrium by default).
+//! @throws RunError on inconsistent data that validation could not see.
+World make_world(const ScenarioConfig& cfg, std::uint64_t seed);
+
+//! (Re)build W from the current groups, borders, trade and custom edges.
+void build_network(World& w, const ScenarioConfig& cfg);
+
+//! Recompute τ_ik of power k from its tier spec (list rule) or the current
+//! alignment (by_alignment rule).
+void assign_tiers(World& w, int power);
+
+//! Label of bloc b (0 → "nonaligned", k+1 → power id).
+std::string bloc_label(const World& w, int b);
+//! Label of standard s (0 → "intl", k+1 → power id).
+std::string standard_label(const World& w, int s);
+//! ISO3 of country i, or a generated id ("S0000042") for synthetic worlds.
+std::string country_id(const World& w, std::int32_t i);
+
+//! Approximate bytes held by the world's arrays and network.
+std::size_t world_bytes(const World& w);
+
+}  // namespace blocsim

@@ -1,0 +1,74 @@
+// Phase 3 — identity: constructivist influence with bounded confidence (DESIGN §3.3).
+//
+//   x_i ← clamp_[0,1]( x_i
+//          + μ · Σ_{j ∈ C_i} w_ij (x_j − x_i) / Σ_{j ∈ C_i} w_ij      C_i = {j : w_ij > 0, ‖x_j − x_i‖ < ε}
+//          + Σ_k ν_k · A_ik · (y_k − x_i) · 1{‖y_k − x_i‖ < ε_k}       narratives
+//          + κ · Σ_k ΔG_ik · e_g                                        denial pushes self-reliance
+//          + η · ξ_i ),  ξ_i ~ N(0, I_D)                                noise, stream identity_noise
+//
+// e_g is the unit vector of `model.grievance_dimension` (default sovereignty).
+// With μ = 1, a complete graph with self-loops and ν = κ = η = 0 this is the
+// Hegselmann–Krause (2002) update (used by `blocsim dock hk`).
+// Reads x (state t), access, dgrievance. Writes x_next, then swaps.
+#include <cmath>
+
+#include "blocsim/parallel.h"
+#include "blocsim/phases.h"
+#include "blocsim/rng.h"
+
+namespace blocsim::phase {
+
+void identity(World& w) {
+  const ModelParams& p = w.params;
+  const int D = w.d;
+  const double eps2 = p.epsilon * p.epsilon;
+  const auto& net = w.w;
+  parallel_for(w.n, [&](std::int64_t i) {
+    double dx[32];
+    double num[32];
+    for (int d = 0; d < D; ++d) num[d] = 0.0;
+    double den = 0.0;
+    const double* xi = w.x.data() + i * D;
+    if (p.mu != 0.0) {
+      for (Network::InnerIterator it(net, static_cast<Eigen::Index>(i)); it; ++it) {
+        const double* xj = w.x.data() + it.index() * D;
+        double dist2 = 0.0;
+        for (int d = 0; d < D; ++d) dist2 += (xj[d] - xi[d]) * (xj[d] - xi[d]);
+        if (dist2 < eps2) {
+          const double wij = it.value();
+          den += wij;
+          for (int d = 0; d < D; ++d) num[d] += wij * (xj[d] - xi[d]);
+        }
+      }
+    }
+    for (int d = 0; d < D; ++d) dx[d] = den > 0.0 ? p.mu * num[d] / den : 0.0;
+    for (int k = 0; k < w.k; ++k) {
+      const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
+      const double nu = pw.cfg.narrative;
+      if (nu == 0.0) continue;
+      double dist2 = 0.0;
+      for (int d = 0; d < D; ++d) dist2 += (pw.identity(d) - xi[d]) * (pw.identity(d) - xi[d]);
+      if (dist2 < pw.cfg.narrative_radius * pw.cfg.narrative_radius) {
+        const double g = nu * w.access(k, i);
+        for (int d = 0; d < D; ++d) dx[d] += g * (pw.identity(d) - xi[d]);
+      }
+    }
+    if (w.grievance_dim >= 0 && p.kappa != 0.0) {
+      double dg = 0.0;
+      for (int k = 0; k < w.k; ++k) dg += w.dgrievance(k, i);
+      dx[w.grievance_dim] += p.kappa * dg;
+    }
+    if (p.identity_noise > 0.0) {
+      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::identity_noise);
+      for (int d = 0; d < D; ++d) dx[d] += p.identity_noise * rng.normal();
+    }
+    double* out = w.x_next.data() + i * D;
+    for (int d = 0; d < D; ++d) {
+      const double v = xi[d] + dx[d];
+      out[d] = v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+    }
+  });
+  w.x.swap(w.x_next);
+}
+
+}  // namespace blocsim::phase
