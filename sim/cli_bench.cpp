@@ -48,20 +48,10 @@ struct CaseResult {
 };
 
 ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks) {
-  ScenarioConfig cfg = base;
-  cfg.world = WorldConfig{};
-  cfg.world.synthetic = SyntheticWorld{n, 10.0, 0.1};
+  ScenarioConfig cfg = synthetic_variant(base, n, 10.0);
   cfg.ticks = ticks;
-  cfg.timeline.clear();
-  cfg.initial.pin.clear();
-  cfg.initial.alignment = InitialMode::nonaligned;  // equilibrium search is set-up, not ticks
+  cfg.initial.alignment = InitialMode::nonaligned;  // the equilibrium search is set-up, not ticks
   cfg.initial.standards = InitialMode::nonaligned;
-  cfg.outputs.countries = false;
-  for (auto& p : cfg.powers) {
-    p.home.clear();
-    p.tiers = TierSpec{};
-    p.security_groups.clear();
-  }
   return cfg;
 }
 

@@ -52,6 +52,21 @@ std::uint64_t replicate_seed(std::uint64_t root, int replicate) noexcept {
   return replicate == 0 ? root : derive_seed(root, 0, static_cast<std::uint64_t>(replicate));
 }
 
+ScenarioConfig synthetic_variant(const ScenarioConfig& base, std::int64_t n, double degree) {
+  ScenarioConfig cfg = base;
+  cfg.world = WorldConfig{};
+  cfg.world.synthetic = SyntheticWorld{n, degree, 0.1};
+  cfg.timeline.clear();
+  cfg.initial.pin.clear();
+  cfg.outputs.countries = false;
+  for (auto& p : cfg.powers) {
+    p.home.clear();
+    p.tiers = TierSpec{};
+    p.security_groups.clear();
+  }
+  return cfg;
+}
+
 void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
   ++w.tick;
   timed(phase_seconds, Phase::policy, [&] { phase::policy(w, cfg); });

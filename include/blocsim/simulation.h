@@ -57,6 +57,13 @@ void step(World& w, const ScenarioConfig& cfg, double* phase_seconds = nullptr);
 //! replicate 0 and `--seed replicate_seed(S, r)` reproduces replicate r.
 std::uint64_t replicate_seed(std::uint64_t root, int replicate) noexcept;
 
+//! A copy of `base` (powers, parameters, calendar) on a synthetic small-world
+//! network of `n` agents with mean degree `degree`: home countries, pins,
+//! tier lists, security groups and timeline events (which name countries)
+//! are dropped, and countries.csv is switched off. Used by `blocsim bench`
+//! and the scale and determinism tests.
+ScenarioConfig synthetic_variant(const ScenarioConfig& base, std::int64_t n, double degree = 10.0);
+
 struct RunOptions {
   int replicates = 1;
   int threads = 0;                 //!< 0 = OpenMP default

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job, from a fresh Debian/Ubuntu machine: install what is missing,
+# build BlocSim, run the 2025 baseline (20 replicates) and draw its figures.
+#   tools/quickstart.sh [extra blocsim run options, e.g. --replicates 50]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/deps.sh run
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBLOCSIM_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j"$(nproc)" --target blocsim
+./build/blocsim run scenarios/baseline.yaml --replicates 20 --out results/baseline --overwrite "$@"
+tools/plot run results/baseline
+tools/plot map results/baseline --date 2025-07 --date 2030-07 --date 2035-07
+echo "Figures: results/baseline/figures/"
