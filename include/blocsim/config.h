@@ -57,19 +57,19 @@ struct ModelParams {
   double beta_ties = 1.0;
   double beta_access = 1.0;
   double beta_aid = 0.5;
-  double beta_peer = 1.0;
+  double beta_peer = 0.5;
   double beta_lock = 0.5;
   double beta_grievance = 0.5;
   double beta_security = 1.0;
   double beta_inertia = 0.3;
-  double beta_hedge = 1.2;
+  double beta_hedge = 2.4;
   double lambda = 5.0;           //!< logit intensity of choice; +inf = best response
   double revision_rate = 0.25;   //!< probability per tick that a country reconsiders
   // standards phase (DESIGN §3.5)
   double alpha_bloc = 1.0;
   double alpha_network = 1.5;
   double alpha_lock = 0.5;
-  double alpha_multilateral = 1.0;
+  double alpha_multilateral = 2.0;
   double alpha_inertia = 0.5;
   double lambda_standards = 5.0;
   double revision_rate_standards = 0.15;
@@ -77,8 +77,8 @@ struct ModelParams {
   double capacity_growth = 0.05;
   double aid_capacity = 0.05;
   double lock_decay = 0.05;
-  double lock_aid = 0.2;
-  double lock_adoption = 0.05;
+  double lock_aid = 0.02;
+  double lock_adoption = 0.01;
   double grievance_decay = 0.1;
   double tie_drift = 0.02;
   double tie_bonus = 0.2;

@@ -46,6 +46,12 @@ std::string resolved_yaml(const ScenarioConfig& cfg);
 //! (`blocsim params`, docs/parameters.md).
 std::string parameter_reference_markdown();
 
+//! Every structural key the scenario parser accepts (not the registry
+//! parameters, which model_params() etc. list), as paths such as
+//! "powers[].export_controls.tiers.default" or "groups.yaml:lists[].id".
+//! tests/test_scenario.cpp checks that scenarios/README.md documents each.
+std::vector<std::string> scenario_schema_keys();
+
 //! SHA-256 of a file's bytes, lower-case hex. @throws RunError if unreadable.
 std::string sha256_file(const std::filesystem::path& path);
 //! SHA-256 of a string, lower-case hex.
