@@ -43,12 +43,11 @@ void courtship(World& w);
 void identity(World& w);
 
 //! 4. Alignment choice (logit / best response at revision rate r;
-//!    streams Stream::choice_revise, Stream::choice_draw). Writes utility,
+//!    stream Stream::choice). Writes utility,
 //!    margin, churn and alignment.
 void choice(World& w);
 
-//! 5. Standards adoption (Arthur-style increasing returns; streams
-//!    Stream::standards_revise, Stream::standards_draw).
+//! 5. Standards adoption (Arthur-style increasing returns; stream Stream::standards).
 void standards(World& w);
 
 //! 6. Capacity, lock-in, grievance, ties and power frontiers.

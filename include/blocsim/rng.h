@@ -26,35 +26,59 @@ enum class Stream : std::uint32_t {
   init = 0,           //!< synthetic world generation, initial draws
   network = 1,        //!< synthetic network wiring
   identity_noise = 2, //!< identity phase noise
-  choice_revise = 3,  //!< whether a country revises its alignment
-  choice_draw = 4,    //!< which bloc it draws
-  standards_revise = 5,
-  standards_draw = 6,
+  choice = 3,         //!< alignment: 1st number = revise?, 2nd = which bloc (one Philox block)
+  standards = 5,      //!< standards: 1st number = revise?, 2nd = which standard
   user = 100,         //!< first stream free for docking reductions and tools
 };
 
 //! One Philox4x32-10 block: 4 × 32 random bits for (key, counter).
-std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> counter,
-                                        std::array<std::uint32_t, 2> key) noexcept;
+inline std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> c,
+                                               std::array<std::uint32_t, 2> k) noexcept {
+  for (int round = 0; round < 10; ++round) {
+    const std::uint64_t p0 = static_cast<std::uint64_t>(0xD2511F53u) * c[0];
+    const std::uint64_t p1 = static_cast<std::uint64_t>(0xCD9E8D57u) * c[2];
+    c = {static_cast<std::uint32_t>(p1 >> 32) ^ c[1] ^ k[0], static_cast<std::uint32_t>(p1),
+         static_cast<std::uint32_t>(p0 >> 32) ^ c[3] ^ k[1], static_cast<std::uint32_t>(p0)};
+    k[0] += 0x9E3779B9u;  // Weyl increments of the key schedule
+    k[1] += 0xBB67AE85u;
+  }
+  return c;
+}
 
 //! A cheap, copyable generator for one (seed, tick, agent, stream) key.
 //! Successive calls advance an internal draw counter; buffers 4 words.
 class Rng {
  public:
-  Rng(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent, Stream stream) noexcept;
-  Rng(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent, std::uint32_t stream) noexcept;
+  Rng(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent, Stream stream) noexcept
+      : Rng(seed, tick, agent, static_cast<std::uint32_t>(stream)) {}
+  //! Counter words: [tick | agent low | agent high ⊕ stream·2¹⁶ ⊕ tick high·2⁸ | block].
+  Rng(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent, std::uint32_t stream) noexcept
+      : key_{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)},
+        ctr_{static_cast<std::uint32_t>(tick), static_cast<std::uint32_t>(agent),
+             static_cast<std::uint32_t>(agent >> 32) ^ (stream << 16) ^ (static_cast<std::uint32_t>(tick >> 32) << 8),
+             0u} {}
 
-  std::uint32_t next_u32() noexcept;
-  std::uint64_t next_u64() noexcept;
+  std::uint32_t next_u32() noexcept {
+    if (pos_ == 4) refill();
+    return buf_[static_cast<std::size_t>(pos_++)];
+  }
+  std::uint64_t next_u64() noexcept {
+    const std::uint64_t hi = next_u32();
+    return (hi << 32) | next_u32();
+  }
   //! Uniform on [0,1) with 53 random bits.
-  double uniform() noexcept;
+  double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
   //! Standard normal (Box–Muller, both values used).
   double normal() noexcept;
   //! Uniform integer in [0, n), n ≥ 1 (Lemire's method, unbiased).
   std::uint64_t below(std::uint64_t n) noexcept;
 
  private:
-  void refill() noexcept;
+  void refill() noexcept {
+    buf_ = philox4x32(ctr_, key_);
+    ++ctr_[3];
+    pos_ = 0;
+  }
   std::array<std::uint32_t, 2> key_;
   std::array<std::uint32_t, 4> ctr_;
   std::array<std::uint32_t, 4> buf_{};

@@ -6,8 +6,8 @@
 //          + β_lock·L_ik − β_grv·G_ik + β_sec·S_ik − Σ_{l≠k} π_l·S_il + β_inert·1{a_i = k}
 //   U_i0 = β_hedge + β_acc·mean_k A_ik + β_inert·1{a_i = 0}
 //
-// With probability r (stream choice_revise) a country reconsiders and draws
-// b ∈ {0..K} with P(b) ∝ exp(λ·U_ib) (stream choice_draw); λ = ∞ is best
+// With probability r (stream choice, 1st number) a country reconsiders and draws
+// b ∈ {0..K} with P(b) ∝ exp(λ·U_ib) (stream choice, 2nd number); λ = ∞ is best
 // response, ties broken towards the lowest index (non-aligned first).
 // Pinned countries (a power's home, `initial.pin`) keep their bloc.
 // Reads alignment (state t) and the offers. Writes utility, margin, churn,
@@ -21,10 +21,13 @@
 
 namespace blocsim::phase {
 
-void choice(World& w) {
+namespace {
+
+template <int DC>  // D at compile time (2, 3, 4) or 0 = any
+void choice_impl(World& w) {
   const ModelParams& p = w.params;
   const int K = w.k;
-  const int D = w.d;
+  const int D = DC > 0 ? DC : w.d;
   const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(D));
   const bool best_response = std::isinf(p.lambda);
   const auto& net = w.w;
@@ -41,7 +44,8 @@ void choice(World& w) {
     for (int k = 0; k < K; ++k) {
       const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
       double dist2 = 0.0;
-      for (int d = 0; d < D; ++d) dist2 += (xi[d] - pw.identity(d)) * (xi[d] - pw.identity(d));
+      const double* y = pw.identity.data();
+      for (int d = 0; d < D; ++d) dist2 += (xi[d] - y[d]) * (xi[d] - y[d]);
       double pressure = 0.0;
       for (int l = 0; l < K; ++l)
         if (l != k) pressure += w.powers[static_cast<std::size_t>(l)].cfg.alliance_pressure * w.security(l, i);
@@ -70,16 +74,15 @@ void choice(World& w) {
     if (w.pinned[u] >= 0) {
       next = w.pinned[u];
     } else {
-      Rng revise(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::choice_revise);
-      if (revise.uniform() < p.revision_rate) {
+      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::choice);
+      if (rng.uniform() < p.revision_rate) {
         if (best_response) {
           next = static_cast<Bloc>(top);
         } else {
           double prob[kMaxPowers + 1];
           double total = 0.0;
           for (int b = 0; b <= K; ++b) total += (prob[b] = std::exp(p.lambda * (U[b] - first)));
-          Rng draw(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::choice_draw);
-          double r = draw.uniform() * total;
+          double r = rng.uniform() * total;
           int b = 0;
           while (b < K && r >= prob[b]) r -= prob[b++];
           next = static_cast<Bloc>(b);
@@ -92,6 +95,17 @@ void choice(World& w) {
     return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
   }));
   w.alignment.swap(w.alignment_next);
+}
+
+}  // namespace
+
+void choice(World& w) {
+  switch (w.d) {
+    case 2: choice_impl<2>(w); break;
+    case 3: choice_impl<3>(w); break;
+    case 4: choice_impl<4>(w); break;
+    default: choice_impl<0>(w); break;
+  }
 }
 
 }  // namespace blocsim::phase

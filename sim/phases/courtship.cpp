@@ -32,7 +32,7 @@ void courtship(World& w) {
   // ω is staged in the aid buffer, then normalised per power.
   parallel_for(w.n, [&](std::int64_t i) {
     const double c = w.capacity(i);
-    const double absorb = std::pow(c, p.theta);
+    const double absorb = p.theta == 1.0 ? c : std::pow(c, p.theta);
     const bool pinned = w.pinned[static_cast<std::size_t>(i)] >= 0;
     for (int k = 0; k < K; ++k) {
       const PowerConfig& pc = w.powers[static_cast<std::size_t>(k)].cfg;

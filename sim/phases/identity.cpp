@@ -18,14 +18,20 @@
 
 namespace blocsim::phase {
 
-void identity(World& w) {
+namespace {
+
+// DC = D known at compile time (the common D = 2, 3, 4 unroll and vectorise),
+// or 0 for any D ≤ kMaxDimensions.
+template <int DC>
+void identity_impl(World& w) {
   const ModelParams& p = w.params;
-  const int D = w.d;
+  const int D = DC > 0 ? DC : w.d;
+  constexpr int kBuf = DC > 0 ? DC : kMaxDimensions;
   const double eps2 = p.epsilon * p.epsilon;
   const auto& net = w.w;
   parallel_for(w.n, [&](std::int64_t i) {
-    double dx[32];
-    double num[32];
+    double dx[kBuf];
+    double num[kBuf];
     for (int d = 0; d < D; ++d) num[d] = 0.0;
     double den = 0.0;
     const double* xi = w.x.data() + i * D;
@@ -69,6 +75,17 @@ void identity(World& w) {
     }
   });
   w.x.swap(w.x_next);
+}
+
+}  // namespace
+
+void identity(World& w) {
+  switch (w.d) {
+    case 2: identity_impl<2>(w); break;
+    case 3: identity_impl<3>(w); break;
+    case 4: identity_impl<4>(w); break;
+    default: identity_impl<0>(w); break;
+  }
 }
 
 }  // namespace blocsim::phase

@@ -5,8 +5,8 @@
 //   V_is = α_bloc·1{s = a_i ≠ 0} + α_net·net_is + α_lock·L_is·1{s ≠ 0}
 //          + α_multi·x_i[multilateralism]·1{s = 0} + e_s·1{s ≠ 0} + α_inert·1{s_i = s}
 //
-// With probability r_s (stream standards_revise) a country reconsiders and
-// draws s with P ∝ exp(λ_s·V_is) (stream standards_draw); λ_s = ∞ is best
+// With probability r_s (stream standards, 1st number) a country reconsiders and
+// draws s with P ∝ exp(λ_s·V_is) (stream standards, 2nd number); λ_s = ∞ is best
 // response (lowest index wins ties). A power's home keeps its own standard.
 // Reads alignment as left by the choice phase of this tick, standards at t.
 // Writes standard_next, then swaps.
@@ -53,16 +53,15 @@ void standards(World& w) {
     if (w.pinned_standard[u] >= 0) {
       next = w.pinned_standard[u];
     } else {
-      Rng revise(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::standards_revise);
-      if (revise.uniform() < p.revision_rate_standards) {
+      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::standards);
+      if (rng.uniform() < p.revision_rate_standards) {
         if (best_response) {
           next = static_cast<Bloc>(top);
         } else {
           double prob[kMaxPowers + 1];
           double total = 0.0;
           for (int s = 0; s <= K; ++s) total += (prob[s] = std::exp(p.lambda_standards * (V[s] - V[top])));
-          Rng draw(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::standards_draw);
-          double r = draw.uniform() * total;
+          double r = rng.uniform() * total;
           int s = 0;
           while (s < K && r >= prob[s]) r -= prob[s++];
           next = static_cast<Bloc>(s);
