@@ -36,15 +36,20 @@ void identity_impl(World& w) {
     double den = 0.0;
     const double* xi = w.x.data() + i * D;
     if (p.mu != 0.0) {
-      for (Network::InnerIterator it(net, static_cast<Eigen::Index>(i)); it; ++it) {
-        const double* xj = w.x.data() + it.index() * D;
+      const auto* outer = net.outerIndexPtr();
+      const auto* inner = net.innerIndexPtr();
+      const float* val = net.valuePtr();
+      for (auto q = outer[i]; q < outer[i + 1]; ++q) {
+        const double* xj = w.x.data() + static_cast<std::int64_t>(inner[q]) * D;
+        double diff[kBuf];
         double dist2 = 0.0;
-        for (int d = 0; d < D; ++d) dist2 += (xj[d] - xi[d]) * (xj[d] - xi[d]);
-        if (dist2 < eps2) {
-          const double wij = it.value();
-          den += wij;
-          for (int d = 0; d < D; ++d) num[d] += wij * (xj[d] - xi[d]);
+        for (int d = 0; d < D; ++d) {
+          diff[d] = xj[d] - xi[d];
+          dist2 += diff[d] * diff[d];
         }
+        const double wij = dist2 < eps2 ? static_cast<double>(val[q]) : 0.0;  // branch-free
+        den += wij;
+        for (int d = 0; d < D; ++d) num[d] += wij * diff[d];
       }
     }
     for (int d = 0; d < D; ++d) dx[d] = den > 0.0 ? p.mu * num[d] / den : 0.0;
