@@ -203,7 +203,9 @@ def _seed_text(seeds: Sequence[Any], root: Any) -> str:
         return f"seed {seeds[0]}"
     if len(seeds) <= 3:
         return "seeds " + ", ".join(str(s) for s in seeds)
-    return f"root seed {root}, seeds {seeds[0]}…{seeds[-1]}"
+    if root is not None:
+        return f"seeds: root {root}"
+    return f"{len(seeds)} seeds"
 
 
 def run_caption(meta: Mapping[str, Any]) -> str:
@@ -213,9 +215,15 @@ def run_caption(meta: Mapping[str, Any]) -> str:
     parts = [f"scenario {name or '?'}"]
     if meta.get("overrides"):
         parts.append("set " + ", ".join(str(o) for o in meta["overrides"]))
-    parts.append(_seed_text(meta.get("seeds"), meta.get("seed")))
     reps = meta.get("replicates")
-    parts.append(f"{reps} replicate{'s' if reps != 1 else ''}")
+    seeds = list(meta.get("seeds") or [])
+    reps_text = f"{reps} replicate{'s' if reps != 1 else ''}"
+    if len(seeds) > 3 and meta.get("seed") is not None:
+        # per-replicate seeds derive from the root seed: name only the root
+        parts.append(f"seeds: root {meta['seed']}, {reps_text}")
+    else:
+        parts.append(_seed_text(seeds, meta.get("seed")))
+        parts.append(reps_text)
     parts.append(_version_text(meta))
     return " · ".join(parts)
 

@@ -274,13 +274,6 @@ def _short_label(key: str) -> str:
     return {"nonaligned": "NA", "intl": "INTL"}.get(key, key.upper())
 
 
-def _zip_columns(cols):
-    split = [c.split("\n") for c in cols]
-    width = max(len(x) for c in split for x in c)
-    for i in range(len(split[0])):
-        yield [(c[i] if i < len(c) else "").ljust(width) for c in split]
-
-
 def load_world():
     """Natural Earth low-resolution countries (geopandas' bundled copy).
 
@@ -369,6 +362,24 @@ def _resolve_ticks(run: blocsim_io.Run, when) -> List[int]:
     return out
 
 
+def _small_state_entries(small: pd.DataFrame):
+    """Rows ``(iso, short label, agreement text, label)`` for the side list."""
+    lab_w = max([len(_short_label(b)) for b in small["label"]] + [2])
+    out = []
+    for iso, row in small.iterrows():
+        pct = "" if row.agreement >= 1 - 1e-9 else f"{row.agreement:.0%}"
+        out.append((f"{iso:<3} {_short_label(row.label):<{lab_w}} {pct:>3}".rstrip(),
+                    row.label, row.agreement))
+    return out
+
+
+# Layout of the map figure (inches); see plot_map.
+_MAP_ASPECT_MAX = 2.3          # width / height of the map frame
+_LIST_FONT = figstyle.FONT_SIZE - 2.5
+_LIST_LINE = 1.3               # line spacing (multiple of the font size)
+_MONO_CHAR = 0.602             # DejaVu Sans Mono advance width / font size
+
+
 def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
              what: str = "alignment"):
     """Choropleth of alignment or standard (modal across replicates).
@@ -376,7 +387,9 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
     Countries are coloured by their modal bloc (or standard) across
     replicates, paler when replicates disagree, and hatched per bloc for
     greyscale prints. Countries in the run that the map cannot show are
-    listed in a box beside each panel.
+    listed compactly beside each panel (agreement shown only below 100 %).
+    Several ticks are stacked vertically, one row per date, with one legend
+    at the bottom; the figure is sized for a double-column page.
 
     Parameters
     ----------
@@ -401,25 +414,54 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
     world = load_world()
     on_map = set(world["iso3"])
     n = len(ticks)
-    ncols = 1 if n == 1 else 2
-    nrows = (n + ncols - 1) // ncols
-    ratios = [6.2, 1] if ncols == 1 else [4.6, 1] * 2
-    map_w = figstyle.DOUBLE * ratios[0] / sum(ratios)
-    x0, y0, x1, y1 = world.total_bounds
-    row_h = map_w * (y1 - y0) / (x1 - x0) + 0.3
-    figstyle.apply()
-    fig = plt.figure(figsize=(figstyle.DOUBLE, row_h * nrows + 0.45),
-                     constrained_layout=True)
-    gs = fig.add_gridspec(nrows + 1, 2 * ncols, width_ratios=ratios,
-                          height_ratios=[row_h] * nrows + [0.45])
     dates = run.countries.groupby("tick")["date"].first()
-    seen = set()
-    for k, t in enumerate(ticks):
-        r, c = divmod(k, ncols)
-        ax = fig.add_subplot(gs[r, 2 * c])
-        tax = fig.add_subplot(gs[r, 2 * c + 1])
+
+    # modal labels per panel and the states too small for the map
+    panels = []
+    for t in ticks:
         modal = modal_labels(run.countries, t, what, order)
         modal.index = [_ISO_ALIAS.get(i, i) for i in modal.index]
+        small = modal[~modal.index.isin(on_map)].sort_index()
+        panels.append((t, modal, _small_state_entries(small)))
+
+    # --- layout (inches): one row per date = title + map | small-state list
+    x0, y0, x1, y1 = world.total_bounds
+    pad = 0.01 * (x1 - x0)
+    x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
+    aspect = min((x1 - x0) / (y1 - y0), _MAP_ASPECT_MAX)
+    W = figstyle.DOUBLE
+    margin, gap = 0.02, 0.12
+    n_small = max(len(e) for _, _, e in panels)
+    chars = max([len(txt) for _, _, e in panels for txt, _, _ in e] + [0])
+    fs = _LIST_FONT
+    ncol = 0 if not n_small else min(4, max(1, int(np.ceil(n_small / 10))))
+    if ncol:
+        sq = 0.75 * fs / 72                       # colour swatch size
+        col_w = sq + 0.04 + _MONO_CHAR * fs / 72 * chars + 0.07
+        list_w = max(ncol * col_w, 1.2)
+    else:
+        list_w, gap = 0.0, 0.0
+    map_w = W - 2 * margin - gap - list_w
+    map_h = map_w / aspect
+    title_h = 0.2
+    row_h = title_h + map_h + 0.05
+    if ncol:
+        # shrink the list font if the columns would be taller than the map
+        rows = int(np.ceil(n_small / ncol))
+        avail = map_h - 0.2
+        fs = min(fs, max(4.0, avail * 72 / (rows * _LIST_LINE)))
+    legend_h = 0.42
+    H = n * row_h + legend_h
+    figstyle.apply()
+    fig = plt.figure(figsize=(W, H))
+
+    def box(left, bottom, width, height):  # inches -> figure fraction
+        return [left / W, bottom / H, width / W, height / H]
+
+    seen = set()
+    for k, (t, modal, entries) in enumerate(panels):
+        top = H - k * row_h                       # top of this row
+        ax = fig.add_axes(box(margin, top - title_h - map_h, map_w, map_h))
         w = world.join(modal, on="iso3")
         world.plot(ax=ax, color=_NO_DATA, edgecolor="#BBBBBB", linewidth=0.2)
         for b in sorted(set(w["label"].dropna()), key=lambda b: (
@@ -431,29 +473,45 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
                       hatch=figstyle.hatch(b))
             seen.add(b)
         ax.set_axis_off()
+        ax.set_aspect("auto")
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         letter = f"({chr(ord('a') + k)}) " if n > 1 else ""
         ax.set_title(f"{letter}{'Alignment' if what == 'alignment' else 'Standard'}"
-                     f", {dates.get(t, '?')} (tick {t})")
-        small = modal[~modal.index.isin(on_map)].sort_index()
-        tax.set_axis_off()
-        seen.update(small["label"])
-        if len(small):
-            lines = [f"{iso} {_short_label(row.label):>4} {row.agreement:4.0%}"
-                     for iso, row in small.iterrows()]
-            per_col = int(np.ceil(len(lines) / max(1, int(np.ceil(len(lines) / 14)))))
-            cols = ["\n".join(lines[i:i + per_col])
-                    for i in range(0, len(lines), per_col)]
-            body = "\n".join("   ".join(parts) for parts in
-                             _zip_columns(cols))
-            tax.text(0.0, 0.5, "Not on map:\n" + body,
-                     transform=tax.transAxes, ha="left", va="center",
-                     family="monospace", fontsize=figstyle.FONT_SIZE - 2.5,
-                     bbox=dict(facecolor="#F7F7F7", edgecolor="#BBBBBB",
-                               linewidth=0.5, pad=3))
-    lax = fig.add_subplot(gs[nrows, :])
-    lax.set_axis_off()
+                     f", {dates.get(t, '?')} (tick {t})", loc="left", pad=3)
+        seen.update(lab for _, lab, _ in entries)
+        if not ncol:
+            continue
+        # small states: compact multi-column list in its own (inch) axes
+        lax = fig.add_axes(box(W - margin - list_w, top - title_h - map_h,
+                               list_w, map_h))
+        lax.set_axis_off()
+        lax.set_xlim(0, list_w)
+        lax.set_ylim(map_h, 0)
+        line = fs * _LIST_LINE / 72
+        head = ("Not on map" if entries else "Not on map: none")
+        lax.text(0, 0.0, head, fontsize=fs + 0.5, fontweight="bold",
+                 ha="left", va="top")
+        if entries:
+            lax.text(0, 1.25 * line, "modal " + ("bloc" if what == "alignment"
+                                                 else "standard")
+                     + "; agreement if < 100%", fontsize=fs, color="#555555",
+                     ha="left", va="top")
+        rows = int(np.ceil(len(entries) / ncol)) if entries else 0
+        sq = 0.75 * fs / 72
+        col_w = list_w / ncol
+        y_start = 2.7 * line
+        for i, (txt, lab, agree) in enumerate(entries):
+            c, r = divmod(i, rows)
+            x = c * col_w
+            y = y_start + r * line
+            lax.add_patch(plt.Rectangle(
+                (x, y - sq / 2), sq, sq,
+                facecolor=figstyle.lighten(figstyle.color(lab), 0.3 + 0.7 * agree),
+                edgecolor="none", clip_on=False))
+            lax.text(x + sq + 0.035, y, txt, fontsize=fs, family="monospace",
+                     ha="left", va="center_baseline")
+
     handles = [Patch(facecolor=figstyle.color(b), hatch=figstyle.hatch(b),
                      edgecolor="white",
                      label=f"{figstyle.label(b, names)} ({_short_label(b)})")
@@ -464,8 +522,9 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
                 for a in (1.0, 0.5)]
     handles.append(Patch(facecolor=_NO_DATA, edgecolor="#BBBBBB",
                          label="not in scenario"))
-    lax.legend(handles=handles, loc="center", ncol=len(handles),
-               handlelength=1.6, columnspacing=1.2,
+    fig.legend(handles=handles, loc="lower center",
+               bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
+               handlelength=1.6, columnspacing=1.2, borderaxespad=0.1,
                title=("Modal bloc" if what == "alignment" else "Modal standard")
                + " across replicates; paler = fewer replicates agree",
                title_fontsize=figstyle.FONT_SIZE - 1)
