@@ -243,6 +243,11 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
         m << (i ? ", " : "") << yq(cfg.world.source_files[i]);
       m << "]\n";
+      m << "initial_equilibrium:\n  iterations: [";
+      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << results[static_cast<std::size_t>(r)].init_iterations;
+      m << "]\n  converged: [";
+      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << (results[static_cast<std::size_t>(r)].init_converged ? "true" : "false");
+      m << "]\n";
       m << "phases: [";
       for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << (i ? ", " : "") << phase_name(kTickPhases[i]);
       m << "]\nphase_seconds:\n";

@@ -88,6 +88,8 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
   World w = make_world(cfg, seed);
   res.world_bytes = world_bytes(w);
+  res.init_iterations = w.init_iterations;
+  res.init_converged = w.init_converged;
   double* ps = res.phase_seconds.data();
   res.metrics.rows.push_back(compute_metrics(w));
   if (observer) observer(w);

@@ -19,7 +19,11 @@ std::pair<std::string, std::string> run_with_threads(const ScenarioConfig& cfg, 
   set_threads(threads);
   RunOptions opt;
   opt.replicates = replicates;
-  opt.out = dir / ("t" + std::to_string(threads) + "r" + std::to_string(replicates));
+  std::string name = "t";
+  name += std::to_string(threads);
+  name += "r";
+  name += std::to_string(replicates);
+  opt.out = dir / name;
   run_scenario(cfg, opt);
   set_threads(2);
   return {test::read_text(opt.out / "timeseries.csv"), test::read_text(opt.out / "countries.csv")};

@@ -121,4 +121,10 @@ inline std::vector<double> fixed_reduce(std::int64_t n, std::size_t width, F&& b
   return total;
 }
 
+//! Rows ahead that the identity phase prefetches neighbours' identities.
+//! In large sparse worlds the rewired (random) neighbours are cache and TLB
+//! misses; touching row i + kPrefetchAhead's neighbours while working on row
+//! i overlaps them (10⁶ agents: identity phase 1.6× faster).
+inline constexpr std::int64_t kPrefetchAhead = 16;
+
 }  // namespace blocsim

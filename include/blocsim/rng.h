@@ -9,7 +9,7 @@
 //! shard split, MPI rank count and platform.
 //!
 //! @code
-//!   blocsim::Rng rng(seed, tick, country, blocsim::Stream::choice_draw);
+//!   blocsim::Rng rng(seed, tick, country, blocsim::Stream::choice);
 //!   double u = rng.uniform();   // [0,1)
 //!   double z = rng.normal();    // N(0,1), Box–Muller
 //! @endcode
@@ -26,6 +26,7 @@ enum class Stream : std::uint32_t {
   init = 0,           //!< synthetic world generation, initial draws
   network = 1,        //!< synthetic network wiring
   identity_noise = 2, //!< identity phase noise
+  // 4 and 6 are retired (separate draw streams before revise and draw shared a block)
   choice = 3,         //!< alignment: 1st number = revise?, 2nd = which bloc (one Philox block)
   standards = 5,      //!< standards: 1st number = revise?, 2nd = which standard
   user = 100,         //!< first stream free for docking reductions and tools

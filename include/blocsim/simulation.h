@@ -38,6 +38,8 @@ struct SimulateResult {
   MetricTable metrics;
   std::array<double, kTickPhases.size()> phase_seconds{};  //!< wall time per phase
   std::size_t world_bytes = 0;
+  int init_iterations = 0;       //!< best-response rounds of the initial equilibrium
+  bool init_converged = true;    //!< whether they reached a fixed point
 };
 
 //! Run one replicate of a validated scenario with `seed` (the seed is used

@@ -36,6 +36,10 @@ void identity_impl(World& w) {
     double den = 0.0;
     const double* xi = w.x.data() + i * D;
     if (p.mu != 0.0) {
+      // Written out here: the same loop behind a helper function measured no gain (GCC 12).
+      if (i + kPrefetchAhead < w.n)
+        for (auto q = net.outerIndexPtr()[i + kPrefetchAhead]; q < net.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+          __builtin_prefetch(w.x.data() + static_cast<std::int64_t>(net.innerIndexPtr()[q]) * D);
       const auto* outer = net.outerIndexPtr();
       const auto* inner = net.innerIndexPtr();
       const float* val = net.valuePtr();

@@ -27,6 +27,9 @@ void standards(World& w) {
   parallel_for(w.n, [&](std::int64_t i) {
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = w.standard[u];
+    if (i + kPrefetchAhead < w.n)  // see identity.cpp
+      for (auto q = net.outerIndexPtr()[i + kPrefetchAhead]; q < net.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+        __builtin_prefetch(w.gdp.data() + net.innerIndexPtr()[q]);
     double share[kMaxPowers + 1] = {};
     double den = 0.0;
     for (Network::InnerIterator it(net, static_cast<Eigen::Index>(i)); it; ++it) {
