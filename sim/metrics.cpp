@@ -118,9 +118,15 @@ std::vector<double> compute_metrics(const World& w) {
     const double* xi = w.x.data() + i * D;
     if (b > 0)
       for (int d = 0; d < D; ++d) a[o_cen + static_cast<std::size_t>((b - 1) * D + d)] += xi[d];
-    for (Network::InnerIterator it(w.w, static_cast<Eigen::Index>(i)); it; ++it) {
-      a[o_int + 1] += it.value();
-      if (w.standard[static_cast<std::size_t>(it.index())] == s) a[o_int] += it.value();
+    {
+      double ties_by_standard[kMaxPowers + 1];
+      const float* wv = w.w.valuePtr();
+      neighbour_histogram(w.w, i, w.standard.data(), B, ties_by_standard,
+                          [&](auto q, auto) { return static_cast<double>(wv[q]); });
+      double all = 0.0;
+      for (int t = 0; t < B; ++t) all += ties_by_standard[t];
+      a[o_int] += ties_by_standard[s];
+      a[o_int + 1] += all;
     }
     if (K >= 1) {
       const double z = K >= 2 ? sim(xi, 0) - sim(xi, 1) : sim(xi, 0);

@@ -83,6 +83,25 @@ struct World {
   bool init_converged = true;          //!< whether they reached a fixed point
 };
 
+//! Weighted label histogram over the neighbours of row i:
+//!   hist[b] = Σ_{j ∈ N(i), label_j = b} weight(q, j)   for b in [0, nlabels),
+//! where q is the position of w_ij in the CSR arrays. Four interleaved partial
+//! histograms, combined as (h0 + h1) + (h2 + h3), break the store-to-load
+//! chain of `hist[label] += …` (dense default-world rows: 2–3× faster). The
+//! summation order is fixed by the row's order, so results are reproducible.
+template <class WeightFn>
+inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* label, int nlabels, double* hist,
+                                WeightFn&& weight) {
+  double h[4][kMaxPowers + 1] = {};
+  const auto* inner = net.innerIndexPtr();
+  const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  auto q = begin;
+  for (; q + 4 <= end; q += 4)
+    for (int u = 0; u < 4; ++u) h[u][label[inner[q + u]]] += weight(q + u, inner[q + u]);
+  for (int u = 0; q < end; ++q, ++u) h[u][label[inner[q]]] += weight(q, inner[q]);
+  for (int b = 0; b < nlabels; ++b) hist[b] = (h[0][b] + h[1][b]) + (h[2][b] + h[3][b]);
+}
+
 //! Build the initial world of a validated scenario (state at tick 0).
 //! Synthetic worlds are generated from (seed, Stream::init / Stream::network).
 //! Initial alignment and standards follow `cfg.initial` (equilibrium by default).

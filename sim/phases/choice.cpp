@@ -34,9 +34,9 @@ void choice_impl(World& w) {
   parallel_for(w.n, [&](std::int64_t i) {
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = w.alignment[u];
-    double peer[kMaxPowers + 1] = {};
-    for (Network::InnerIterator it(net, static_cast<Eigen::Index>(i)); it; ++it)
-      peer[w.alignment[static_cast<std::size_t>(it.index())]] += it.value();
+    double peer[kMaxPowers + 1];
+    const float* wv = net.valuePtr();
+    neighbour_histogram(net, i, w.alignment.data(), K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
     const double rs = w.w_rowsum(i);
     double U[kMaxPowers + 1];
     double mean_access = 0.0;

@@ -30,13 +30,13 @@ void standards(World& w) {
     if (i + kPrefetchAhead < w.n)  // see identity.cpp
       for (auto q = net.outerIndexPtr()[i + kPrefetchAhead]; q < net.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
         __builtin_prefetch(w.gdp.data() + net.innerIndexPtr()[q]);
-    double share[kMaxPowers + 1] = {};
+    double share[kMaxPowers + 1];
+    const float* wv = net.valuePtr();
+    const double* gdp = w.gdp.data();
+    neighbour_histogram(net, i, w.standard.data(), K + 1, share,
+                        [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
     double den = 0.0;
-    for (Network::InnerIterator it(net, static_cast<Eigen::Index>(i)); it; ++it) {
-      const double m = it.value() * w.gdp(it.index());
-      share[w.standard[static_cast<std::size_t>(it.index())]] += m;
-      den += m;
-    }
+    for (int s = 0; s <= K; ++s) den += share[s];
     const Bloc a = w.alignment[u];
     const double multi = w.multilateral_dim >= 0 ? w.x(w.multilateral_dim, i) : 0.0;
     double V[kMaxPowers + 1];
