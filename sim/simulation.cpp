@@ -3,9 +3,11 @@
 #include "blocsim/simulation.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "blocsim/error.h"
 #include "blocsim/metrics.h"
+#include "blocsim/parallel.h"
 #include "blocsim/rng.h"
 
 namespace blocsim {
@@ -26,17 +28,20 @@ void timed(double* acc, Phase p, F&& f) {
 
 #ifdef BLOCSIM_CHECKS
 // Seatbelts: state invariants after each tick (identity and capacity in
-// [0,1], blocs in range, finite offers). Cheap relative to a tick.
+// [0,1], blocs in range, finite offers and utilities), one parallel pass.
 void check_invariants(const World& w) {
-  auto fail = [&](const std::string& what) {
-    throw RunError("invariant violated at tick " + std::to_string(w.tick) + ": " + what);
-  };
-  if (!(w.x.array() >= 0.0).all() || !(w.x.array() <= 1.0).all()) fail("identity outside [0,1]");
-  if (!(w.capacity.array() >= 0.0).all() || !(w.capacity.array() <= 1.0).all()) fail("capacity outside [0,1]");
-  if (!w.access.allFinite() || !w.aid.allFinite() || !w.utility.allFinite()) fail("non-finite offers or utilities");
-  for (std::size_t i = 0; i < w.alignment.size(); ++i)
-    if (w.alignment[i] < 0 || w.alignment[i] > w.k || w.standard[i] < 0 || w.standard[i] > w.k)
-      fail("bloc index out of range for country " + std::to_string(i));
+  const double bad = fixed_sum(w.n, [&](std::int64_t i) {
+    const auto u = static_cast<std::size_t>(i);
+    bool ok = w.capacity(i) >= 0.0 && w.capacity(i) <= 1.0 && w.alignment[u] >= 0 && w.alignment[u] <= w.k &&
+              w.standard[u] >= 0 && w.standard[u] <= w.k;
+    for (int d = 0; d < w.d; ++d) ok = ok && w.x(d, i) >= 0.0 && w.x(d, i) <= 1.0;
+    for (int k = 0; k < w.k; ++k)
+      ok = ok && std::isfinite(w.access(k, i)) && std::isfinite(w.aid(k, i)) && std::isfinite(w.utility(k + 1, i));
+    return ok ? 0.0 : 1.0;
+  });
+  if (bad > 0.0)
+    throw RunError("invariant violated at tick " + std::to_string(w.tick) + " in " + std::to_string(static_cast<long long>(bad)) +
+                   " countries (identity or capacity outside [0,1], bloc out of range, or non-finite offers/utilities)");
 }
 #endif
 

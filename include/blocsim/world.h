@@ -92,7 +92,9 @@ struct World {
 template <class WeightFn>
 inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* label, int nlabels, double* hist,
                                 WeightFn&& weight) {
-  double h[4][kMaxPowers + 1] = {};
+  double h[4][kMaxPowers + 1];  // only the first nlabels columns are used (and zeroed)
+  for (auto& row : h)
+    for (int b = 0; b < nlabels; ++b) row[b] = 0.0;
   const auto* inner = net.innerIndexPtr();
   const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
   auto q = begin;
