@@ -422,7 +422,36 @@ std::string canonical_key(const fs::path& p) {
   return (ec ? fs::absolute(p) : c).string();
 }
 
+// A sequence whose items are all maps with distinct scalar `id`s (e.g.
+// `powers`). A list with a duplicate id is not merged, so the validator
+// reports the duplicate where the user wrote it.
+bool is_id_list(const Val& v) {
+  if (!v.is_seq() || v.items.empty()) return false;
+  std::vector<std::string> ids;
+  for (const Val& item : v.items) {
+    const Val* id = item.is_map() ? item.get("id") : nullptr;
+    if (!id || !id->is_scalar() || std::find(ids.begin(), ids.end(), id->text) != ids.end()) return false;
+    ids.push_back(id->text);
+  }
+  return true;
+}
+
 void merge_into(Val& base, const Val& over) {
+  if (is_id_list(base) && is_id_list(over)) {
+    // Lists of maps with ids (powers) merge item by item on `id`; new ids are
+    // appended, so a variant states only the levers it changes.
+    for (const Val& item : over.items) {
+      const std::string& id = item.get("id")->text;
+      auto same = std::find_if(base.items.begin(), base.items.end(),
+                               [&](const Val& b) { return b.get("id")->text == id; });
+      if (same != base.items.end())
+        merge_into(*same, item);
+      else
+        base.items.push_back(item);
+    }
+    base.loc = over.loc;
+    return;
+  }
   if (!(base.is_map() && over.is_map())) {
     base = over;
     return;

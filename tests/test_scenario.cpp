@@ -151,20 +151,37 @@ TEST_SUITE("scenario") {
     CHECK(load_scenario(good("tiny.yaml")).name == "tiny");
   }
 
-  TEST_CASE("extends: maps merge key by key, lists replace, timeline sorted") {
+  TEST_CASE("extends: maps merge key by key, powers merge on id, other lists replace, timeline sorted") {
     const ScenarioConfig cfg = load_scenario(good("variant.yaml"));
     CHECK(cfg.name == "variant");
     CHECK(cfg.ticks == 12);               // overridden
     CHECK(cfg.seed == 7u);                // inherited
     CHECK(cfg.model.mu == 0.05);          // inherited inside a merged map
     CHECK(cfg.model.epsilon == 0.3);      // added by the variant
-    CHECK(cfg.powers[0].open_models == 0.5);
-    CHECK(cfg.powers[0].strictness == 0.0);  // the list replaced the base's powers
+    REQUIRE(cfg.powers.size() == 2);
+    CHECK(cfg.powers[0].open_models == 0.5);  // changed by the variant
+    CHECK(cfg.powers[0].strictness == 0.5);   // inherited: powers merge on id
+    CHECK(cfg.powers[0].tiers.countries.size() == 1);
+    CHECK(cfg.powers[1].open_models == 0.8);  // the other power is untouched
+    CHECK(cfg.powers[1].home == "CHN");
     CHECK(cfg.world.countries.size() == 4);  // inherited world
     REQUIRE(cfg.timeline.size() == 2);
     CHECK(cfg.timeline[0].tick == 1);  // sorted by tick
     CHECK(cfg.timeline[0].label == "first");
     CHECK(cfg.timeline[1].tick == 3);
+  }
+
+  TEST_CASE("extends: a variant can change one lever of one power and add a power") {
+    const ScenarioConfig base = load_scenario(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/minimal.yaml");
+    const ScenarioConfig cfg = load_scenario(good("extends_power_merge.yaml"));
+    REQUIRE(cfg.powers.size() == 3);
+    CHECK(cfg.powers[1].id == "cn");
+    CHECK(cfg.powers[1].open_models == 0.95);
+    CHECK(cfg.powers[1].aid_budget == base.powers[1].aid_budget);
+    CHECK(cfg.powers[1].identity == base.powers[1].identity);
+    CHECK(cfg.powers[0].strictness == base.powers[0].strictness);
+    CHECK(cfg.powers[2].id == "eu");
+    CHECK(cfg.powers[2].name == "European Union");
   }
 
   TEST_CASE("CSV and groups files, two levels of extends, paths relative to the naming file") {
@@ -255,7 +272,7 @@ TEST_SUITE("scenario") {
     // fewer ticks than the last event: caught by re-validation, at the event
     ScenarioConfig short_run = load_scenario(good("variant.yaml"));
     CHECK_THROWS_WITH_AS(apply_overrides(short_run, {"ticks=2"}),
-                         doctest::Contains("variant.yaml:15:5: timeline[1].tick: tick 3 is after the last tick (2 = 2026-01)"),
+                         doctest::Contains("variant.yaml:10:5: timeline[1].tick: tick 3 is after the last tick (2 = 2026-01)"),
                          ConfigError);
     ScenarioConfig ok = load_scenario(good("variant.yaml"));
     apply_overrides(ok, {"network.group_weight=0.5"});
