@@ -18,6 +18,22 @@ TEST_SUITE("rng") {
           A4{0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u});
   }
 
+  TEST_CASE("four-agent block 0 equals the scalar generator (SIMD path of the phases)") {
+    for (std::uint64_t seed : {0ull, 42ull, 0xFFFFFFFFFFFFFFFFull})
+      for (std::uint64_t agent0 : {0ull, 1ull, 4093ull, (1ull << 32) - 2})
+        for (int count = 1; count <= 4; ++count) {
+          CAPTURE(seed);
+          CAPTURE(agent0);
+          std::array<std::uint32_t, 4> out[4];
+          philox_block0_x4(seed, 7, agent0, static_cast<std::uint32_t>(Stream::choice), count, out);
+          for (int l = 0; l < count; ++l) {
+            Rng scalar(seed, 7, agent0 + static_cast<std::uint64_t>(l), Stream::choice);
+            Rng pre(seed, 7, agent0 + static_cast<std::uint64_t>(l), Stream::choice, out[l]);
+            for (int i = 0; i < 9; ++i) CHECK(scalar.next_u32() == pre.next_u32());  // block 0 and beyond
+          }
+        }
+  }
+
   TEST_CASE("draws are a pure function of (seed, tick, agent, stream)") {
     Rng a(42, 3, 17, Stream::choice), b(42, 3, 17, Stream::choice);
     for (int i = 0; i < 10; ++i) CHECK(a.next_u64() == b.next_u64());

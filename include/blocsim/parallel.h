@@ -47,15 +47,18 @@ inline constexpr bool openmp_enabled() noexcept {
 #endif
 }
 
-//! body(i) for i in [0, n); parallel (static schedule) when n ≥ kParallelGrain.
+//! body(i) for i in [0, n); parallel (static schedule) when n ≥ grain
+//! (kParallelGrain items; loops over groups of g items pass kParallelGrain / g).
 template <class F>
-inline void parallel_for(std::int64_t n, F&& body) {
+inline void parallel_for(std::int64_t n, F&& body, std::int64_t grain = kParallelGrain) {
 #ifdef _OPENMP
-  if (n >= kParallelGrain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+  if (n >= grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
 #pragma omp parallel for schedule(static)
     for (std::int64_t i = 0; i < n; ++i) body(i);
     return;
   }
+#else
+  (void)grain;
 #endif
   for (std::int64_t i = 0; i < n; ++i) body(i);
 }

@@ -18,6 +18,10 @@
 #include <array>
 #include <cstdint>
 
+#if defined(__SSE2__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace blocsim {
 
 //! Independent random streams. Add new streams at the end (values are part
@@ -46,6 +50,82 @@ inline std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> c,
   return c;
 }
 
+//! Counter words of block 0 of key (tick, agent, stream): see Rng's constructor.
+inline std::array<std::uint32_t, 4> rng_counter(std::uint64_t tick, std::uint64_t agent, std::uint32_t stream) noexcept {
+  return {static_cast<std::uint32_t>(tick), static_cast<std::uint32_t>(agent),
+          static_cast<std::uint32_t>(agent >> 32) ^ (stream << 16) ^ (static_cast<std::uint32_t>(tick >> 32) << 8), 0u};
+}
+
+//! Block 0 of agents agent0 … agent0 + count − 1 (count ≤ 4) for one
+//! (seed, tick, stream): out[l] = philox4x32(rng_counter(tick, agent0 + l,
+//! stream), seed). The same integers as the scalar generator (exact integer
+//! arithmetic), computed for 4 agents at once on SSE2 / AVX2.
+inline void philox_block0_x4(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent0, std::uint32_t stream, int count,
+                             std::array<std::uint32_t, 4>* out) noexcept {
+#if defined(__AVX2__)
+  alignas(32) std::uint64_t c[4][4];  // [word][lane], 32-bit values in 64-bit lanes
+  for (int l = 0; l < 4; ++l) {
+    const auto ctr = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream);
+    for (int k = 0; k < 4; ++k) c[k][l] = ctr[static_cast<std::size_t>(k)];
+  }
+  __m256i c0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(c[0]));
+  __m256i c1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(c[1]));
+  __m256i c2 = _mm256_load_si256(reinterpret_cast<const __m256i*>(c[2]));
+  __m256i c3 = _mm256_load_si256(reinterpret_cast<const __m256i*>(c[3]));
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int round = 0; round < 10; ++round) {
+    // _mm256_mul_epu32 reads only the low 32 bits of each lane, so the
+    // high halves may carry garbage until the final extraction.
+    const __m256i p0 = _mm256_mul_epu32(c0, m0), p1 = _mm256_mul_epu32(c2, m1);
+    c0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1), _mm256_set1_epi64x(k0));
+    c1 = p1;
+    c2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3), _mm256_set1_epi64x(k1));
+    c3 = p0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  _mm256_store_si256(reinterpret_cast<__m256i*>(c[0]), c0);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(c[1]), c1);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(c[2]), c2);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(c[3]), c3);
+  for (int l = 0; l < count; ++l)
+    for (int k = 0; k < 4; ++k) out[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(c[k][l]);
+#elif defined(__SSE2__)
+  for (int h = 0; h < count; h += 2) {  // two lanes per 128-bit register
+    alignas(16) std::uint64_t c[4][2];
+    for (int l = 0; l < 2; ++l) {
+      const auto ctr = rng_counter(tick, agent0 + static_cast<std::uint64_t>(h + l), stream);
+      for (int k = 0; k < 4; ++k) c[k][l] = ctr[static_cast<std::size_t>(k)];
+    }
+    __m128i c0 = _mm_load_si128(reinterpret_cast<const __m128i*>(c[0]));
+    __m128i c1 = _mm_load_si128(reinterpret_cast<const __m128i*>(c[1]));
+    __m128i c2 = _mm_load_si128(reinterpret_cast<const __m128i*>(c[2]));
+    __m128i c3 = _mm_load_si128(reinterpret_cast<const __m128i*>(c[3]));
+    const __m128i m0 = _mm_set1_epi64x(0xD2511F53), m1 = _mm_set1_epi64x(0xCD9E8D57);
+    std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+    for (int round = 0; round < 10; ++round) {
+      const __m128i p0 = _mm_mul_epu32(c0, m0), p1 = _mm_mul_epu32(c2, m1);
+      c0 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p1, 32), c1), _mm_set1_epi64x(k0));
+      c1 = p1;
+      c2 = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), c3), _mm_set1_epi64x(k1));
+      c3 = p0;
+      k0 += 0x9E3779B9u;
+      k1 += 0xBB67AE85u;
+    }
+    _mm_store_si128(reinterpret_cast<__m128i*>(c[0]), c0);
+    _mm_store_si128(reinterpret_cast<__m128i*>(c[1]), c1);
+    _mm_store_si128(reinterpret_cast<__m128i*>(c[2]), c2);
+    _mm_store_si128(reinterpret_cast<__m128i*>(c[3]), c3);
+    for (int l = 0; l < 2 && h + l < count; ++l)
+      for (int k = 0; k < 4; ++k) out[h + l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(c[k][l]);
+  }
+#else
+  const std::array<std::uint32_t, 2> key{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)};
+  for (int l = 0; l < count; ++l) out[l] = philox4x32(rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream), key);
+#endif
+}
+
 //! A cheap, copyable generator for one (seed, tick, agent, stream) key.
 //! Successive calls advance an internal draw counter; buffers 4 words.
 class Rng {
@@ -58,6 +138,15 @@ class Rng {
         ctr_{static_cast<std::uint32_t>(tick), static_cast<std::uint32_t>(agent),
              static_cast<std::uint32_t>(agent >> 32) ^ (stream << 16) ^ (static_cast<std::uint32_t>(tick >> 32) << 8),
              0u} {}
+
+  //! The same generator, given its block 0 already computed (philox_block0_x4).
+  Rng(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent, Stream stream,
+      const std::array<std::uint32_t, 4>& block0) noexcept
+      : Rng(seed, tick, agent, static_cast<std::uint32_t>(stream)) {
+    buf_ = block0;
+    ctr_[3] = 1;
+    pos_ = 0;
+  }
 
   std::uint32_t next_u32() noexcept {
     if (pos_ == 4) refill();

@@ -12,7 +12,9 @@
 // Pinned countries (a power's home, `initial.pin`) keep their bloc.
 // Reads alignment (state t) and the offers. Writes utility, margin, churn,
 // alignment_next, then swaps.
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "blocsim/parallel.h"
@@ -23,44 +25,70 @@ namespace blocsim::phase {
 
 namespace {
 
-template <int DC>  // D at compile time (2, 3, 4) or 0 = any
+// D and K at compile time (D = 2, 3, 4; K = 2: the loops over powers unroll)
+// or 0 = any.
+template <int DC, int KC>
 void choice_impl(World& w) {
   const ModelParams& p = w.params;
-  const int K = w.k;
+  const int K = KC > 0 ? KC : w.k;
   const int D = DC > 0 ? DC : w.d;
   const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(D));
   const bool best_response = std::isinf(p.lambda);
   const auto& net = w.w;
-  parallel_for(w.n, [&](std::int64_t i) {
+  // Loop invariants as locals: the loop stores doubles (utility, margin), which
+  // the compiler must otherwise assume may overwrite the parameters.
+  const double b_id = p.beta_identity, b_ties = p.beta_ties, b_acc = p.beta_access, b_aid = p.beta_aid,
+               b_peer = p.beta_peer, b_lock = p.beta_lock, b_grv = p.beta_grievance, b_sec = p.beta_security,
+               b_inert = p.beta_inertia, b_hedge = p.beta_hedge, lambda = p.lambda, rate = p.revision_rate;
+  // The revise draw is provably unused when r ≥ 1 (uniform() < 1 always) with
+  // best response (no second draw), or when r ≤ 0 (never revises).
+  const bool draw = !(rate <= 0.0 || (rate >= 1.0 && best_response));
+  double y[kMaxPowers][DC > 0 ? DC : kMaxDimensions];
+  double pull[kMaxPowers];  // π_l
+  for (int k = 0; k < K; ++k) {
+    const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
+    for (int d = 0; d < D; ++d) y[k][d] = pw.identity(d);
+    pull[k] = pw.cfg.alliance_pressure;
+  }
+  const double* x = w.x.data();
+  const double *ties = w.ties.data(), *access = w.access.data(), *aid = w.aid.data(), *lock = w.lock.data(),
+               *grievance = w.grievance.data();
+  const float* security = w.security.data();
+  const double* rowsum = w.w_rowsum.data();
+  double* utility = w.utility.data();
+  double* margin = w.margin.data();
+  const Bloc* alignment = w.alignment.data();
+  const Bloc* pinned = w.pinned.data();
+  Bloc* alignment_next = w.alignment_next.data();
+  const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
+  auto body = [&](std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     const auto u = static_cast<std::size_t>(i);
-    const Bloc cur = w.alignment[u];
+    const Bloc cur = alignment[u];
     double peer[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    neighbour_histogram(net, i, w.alignment.data(), K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
-    const double rs = w.w_rowsum(i);
+    neighbour_histogram(net, i, alignment, K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    const double rs = rowsum[i];
     double U[kMaxPowers + 1];
     double mean_access = 0.0;
-    const double* xi = w.x.data() + i * D;
+    const double* xi = x + i * D;
+    const std::int64_t c = i * K;  // column i of the K × N arrays
     for (int k = 0; k < K; ++k) {
-      const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
       double dist2 = 0.0;
-      const double* y = pw.identity.data();
-      for (int d = 0; d < D; ++d) dist2 += (xi[d] - y[d]) * (xi[d] - y[d]);
+      for (int d = 0; d < D; ++d) dist2 += (xi[d] - y[k][d]) * (xi[d] - y[k][d]);
       double pressure = 0.0;
       for (int l = 0; l < K; ++l)
-        if (l != k) pressure += w.powers[static_cast<std::size_t>(l)].cfg.alliance_pressure * w.security(l, i);
-      U[k + 1] = p.beta_identity * (1.0 - std::sqrt(dist2) * inv_sqrt_d) + p.beta_ties * w.ties(k, i) +
-                 p.beta_access * w.access(k, i) + p.beta_aid * w.aid(k, i) +
-                 p.beta_peer * (rs > 0.0 ? peer[k + 1] / rs : 0.0) + p.beta_lock * w.lock(k, i) -
-                 p.beta_grievance * w.grievance(k, i) + p.beta_security * w.security(k, i) - pressure +
-                 (cur == k + 1 ? p.beta_inertia : 0.0);
-      mean_access += w.access(k, i);
+        if (l != k) pressure += pull[l] * security[c + l];
+      U[k + 1] = b_id * (1.0 - std::sqrt(dist2) * inv_sqrt_d) + b_ties * ties[c + k] + b_acc * access[c + k] +
+                 b_aid * aid[c + k] + b_peer * (rs > 0.0 ? peer[k + 1] / rs : 0.0) + b_lock * lock[c + k] -
+                 b_grv * grievance[c + k] + b_sec * security[c + k] - pressure + (cur == k + 1 ? b_inert : 0.0);
+      mean_access += access[c + k];
     }
-    U[0] = p.beta_hedge + p.beta_access * (K > 0 ? mean_access / K : 0.0) + (cur == 0 ? p.beta_inertia : 0.0);
+    U[0] = b_hedge + b_acc * (K > 0 ? mean_access / K : 0.0) + (cur == 0 ? b_inert : 0.0);
     int top = 0;
     double first = -std::numeric_limits<double>::infinity(), second = first;
+    double* ui = utility + i * (K + 1);
     for (int b = 0; b <= K; ++b) {
-      w.utility(b, i) = U[b];
+      ui[b] = U[b];
       if (U[b] > first) {
         second = first;
         first = U[b];
@@ -69,19 +97,21 @@ void choice_impl(World& w) {
         second = U[b];
       }
     }
-    w.margin(i) = K > 0 ? first - second : 0.0;
+    margin[i] = K > 0 ? first - second : 0.0;
     Bloc next = cur;
-    if (w.pinned[u] >= 0) {
-      next = w.pinned[u];
+    if (pinned[u] >= 0) {
+      next = pinned[u];
+    } else if (!draw) {
+      if (rate >= 1.0) next = static_cast<Bloc>(top);  // best response (see `draw`)
     } else {
-      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::choice);
-      if (rng.uniform() < p.revision_rate) {
+      Rng rng(seed, tick, static_cast<std::uint64_t>(i), Stream::choice, block0);
+      if (rng.uniform() < rate) {
         if (best_response) {
           next = static_cast<Bloc>(top);
         } else {
           double prob[kMaxPowers + 1];
           double total = 0.0;
-          for (int b = 0; b <= K; ++b) total += (prob[b] = std::exp(p.lambda * (U[b] - first)));
+          for (int b = 0; b <= K; ++b) total += (prob[b] = std::exp(lambda * (U[b] - first)));
           double r = rng.uniform() * total;
           int b = 0;
           while (b < K && r >= prob[b]) r -= prob[b++];
@@ -89,22 +119,43 @@ void choice_impl(World& w) {
         }
       }
     }
-    w.alignment_next[u] = next;
-  });
+    alignment_next[u] = next;
+  };
+  // Agents in groups of 4: their first Philox blocks are computed together
+  // (philox_block0_x4, the same numbers as one Rng per agent).
+  const std::int64_t count = w.n;
+  parallel_for(
+      (count + 3) / 4,
+      [&](std::int64_t g) {
+        const std::int64_t lo = 4 * g;
+        const int m = static_cast<int>(count - lo < 4 ? count - lo : 4);
+        std::array<std::uint32_t, 4> block0[4] = {};
+        if (draw) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(lo), static_cast<std::uint32_t>(Stream::choice), m, block0);
+        for (int l = 0; l < m; ++l) body(lo + l, block0[l]);
+      },
+      kParallelGrain / 4);
   w.churn = static_cast<std::int64_t>(fixed_sum(w.n, [&](std::int64_t i) {
     return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
   }));
   w.alignment.swap(w.alignment_next);
 }
 
+template <int DC>
+void choice_d(World& w) {
+  if (w.k == 2)
+    choice_impl<DC, 2>(w);
+  else
+    choice_impl<DC, 0>(w);
+}
+
 }  // namespace
 
 void choice(World& w) {
   switch (w.d) {
-    case 2: choice_impl<2>(w); break;
-    case 3: choice_impl<3>(w); break;
-    case 4: choice_impl<4>(w); break;
-    default: choice_impl<0>(w); break;
+    case 2: choice_d<2>(w); break;
+    case 3: choice_d<3>(w); break;
+    case 4: choice_d<4>(w); break;
+    default: choice_d<0>(w); break;
   }
 }
 

@@ -10,7 +10,9 @@
 // response (lowest index wins ties). A power's home keeps its own standard.
 // Reads alignment as left by the choice phase of this tick, standards at t.
 // Writes standard_next, then swaps.
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "blocsim/parallel.h"
@@ -19,51 +21,73 @@
 
 namespace blocsim::phase {
 
-void standards(World& w) {
+namespace {
+
+template <int KC>  // K at compile time (2) or 0 = any
+void standards_impl(World& w) {
   const ModelParams& p = w.params;
-  const int K = w.k;
+  const int K = KC > 0 ? KC : w.k;
   const bool best_response = std::isinf(p.lambda_standards);
   const auto& net = w.w;
-  parallel_for(w.n, [&](std::int64_t i) {
+  // Loop invariants as locals (see choice.cpp).
+  const double a_net = p.alpha_network, a_inert = p.alpha_inertia, a_multi = p.alpha_multilateral,
+               a_bloc = p.alpha_bloc, a_lock = p.alpha_lock, lambda = p.lambda_standards,
+               rate = p.revision_rate_standards;
+  const bool draw = !(rate <= 0.0 || (rate >= 1.0 && best_response));  // see choice.cpp
+  double effort[kMaxPowers];
+  for (int k = 0; k < K; ++k) effort[k] = w.powers[static_cast<std::size_t>(k)].cfg.standards_effort;
+  const int D = w.d, mdim = w.multilateral_dim;
+  const double* x = w.x.data();
+  const double* lock = w.lock.data();
+  const double* gdp = w.gdp.data();
+  const Bloc* standard = w.standard.data();
+  const Bloc* alignment = w.alignment.data();
+  const Bloc* pinned = w.pinned_standard.data();
+  Bloc* standard_next = w.standard_next.data();
+  const std::int64_t n = w.n;
+  const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
+  const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
+  auto body = [&](std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     const auto u = static_cast<std::size_t>(i);
-    const Bloc cur = w.standard[u];
-    if (i + kPrefetchAhead < w.n)  // see identity.cpp
+    const Bloc cur = standard[u];
+    if (prefetch && i + kPrefetchAhead < n)  // see identity.cpp
       for (auto q = net.outerIndexPtr()[i + kPrefetchAhead]; q < net.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
-        __builtin_prefetch(w.gdp.data() + net.innerIndexPtr()[q]);
+        __builtin_prefetch(gdp + net.innerIndexPtr()[q]);
     double share[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    const double* gdp = w.gdp.data();
-    neighbour_histogram(net, i, w.standard.data(), K + 1, share,
+    neighbour_histogram(net, i, standard, K + 1, share,
                         [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
     double den = 0.0;
     for (int s = 0; s <= K; ++s) den += share[s];
-    const Bloc a = w.alignment[u];
-    const double multi = w.multilateral_dim >= 0 ? w.x(w.multilateral_dim, i) : 0.0;
+    const Bloc a = alignment[u];
+    const double multi = mdim >= 0 ? x[i * D + mdim] : 0.0;
+    const double* li = lock + i * K;
     double V[kMaxPowers + 1];
     int top = 0;
     for (int s = 0; s <= K; ++s) {
-      double v = p.alpha_network * (den > 0.0 ? share[s] / den : 0.0) + (cur == s ? p.alpha_inertia : 0.0);
+      double v = a_net * (den > 0.0 ? share[s] / den : 0.0) + (cur == s ? a_inert : 0.0);
       if (s == 0) {
-        v += p.alpha_multilateral * multi;
+        v += a_multi * multi;
       } else {
-        v += (a == s ? p.alpha_bloc : 0.0) + p.alpha_lock * w.lock(s - 1, i) +
-             w.powers[static_cast<std::size_t>(s - 1)].cfg.standards_effort;
+        v += (a == s ? a_bloc : 0.0) + a_lock * li[s - 1] + effort[s - 1];
       }
       V[s] = v;
       if (v > V[top]) top = s;
     }
     Bloc next = cur;
-    if (w.pinned_standard[u] >= 0) {
-      next = w.pinned_standard[u];
+    if (pinned[u] >= 0) {
+      next = pinned[u];
+    } else if (!draw) {
+      if (rate >= 1.0) next = static_cast<Bloc>(top);  // best response (see `draw`)
     } else {
-      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::standards);
-      if (rng.uniform() < p.revision_rate_standards) {
+      Rng rng(seed, tick, static_cast<std::uint64_t>(i), Stream::standards, block0);
+      if (rng.uniform() < rate) {
         if (best_response) {
           next = static_cast<Bloc>(top);
         } else {
           double prob[kMaxPowers + 1];
           double total = 0.0;
-          for (int s = 0; s <= K; ++s) total += (prob[s] = std::exp(p.lambda_standards * (V[s] - V[top])));
+          for (int s = 0; s <= K; ++s) total += (prob[s] = std::exp(lambda * (V[s] - V[top])));
           double r = rng.uniform() * total;
           int s = 0;
           while (s < K && r >= prob[s]) r -= prob[s++];
@@ -71,9 +95,31 @@ void standards(World& w) {
         }
       }
     }
-    w.standard_next[u] = next;
-  });
+    standard_next[u] = next;
+  };
+  // Agents in groups of 4: their first Philox blocks are computed together
+  // (philox_block0_x4, the same numbers as one Rng per agent).
+  const std::int64_t count = n;
+  parallel_for(
+      (count + 3) / 4,
+      [&](std::int64_t g) {
+        const std::int64_t lo = 4 * g;
+        const int m = static_cast<int>(count - lo < 4 ? count - lo : 4);
+        std::array<std::uint32_t, 4> block0[4] = {};
+        if (draw) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(lo), static_cast<std::uint32_t>(Stream::standards), m, block0);
+        for (int l = 0; l < m; ++l) body(lo + l, block0[l]);
+      },
+      kParallelGrain / 4);
   w.standard.swap(w.standard_next);
+}
+
+}  // namespace
+
+void standards(World& w) {
+  if (w.k == 2)
+    standards_impl<2>(w);
+  else
+    standards_impl<0>(w);
 }
 
 }  // namespace blocsim::phase
