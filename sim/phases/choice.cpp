@@ -20,6 +20,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/phases.h"
 #include "blocsim/rng.h"
+#include "decision.h"
 
 namespace blocsim::phase {
 
@@ -33,16 +34,13 @@ void choice_impl(World& w) {
   const int K = KC > 0 ? KC : w.k;
   const int D = DC > 0 ? DC : w.d;
   const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(D));
-  const bool best_response = std::isinf(p.lambda);
   const auto& net = w.w;
   // Loop invariants as locals: the loop stores doubles (utility, margin), which
   // the compiler must otherwise assume may overwrite the parameters.
   const double b_id = p.beta_identity, b_ties = p.beta_ties, b_acc = p.beta_access, b_aid = p.beta_aid,
                b_peer = p.beta_peer, b_lock = p.beta_lock, b_grv = p.beta_grievance, b_sec = p.beta_security,
-               b_inert = p.beta_inertia, b_hedge = p.beta_hedge, lambda = p.lambda, rate = p.revision_rate;
-  // The revise draw is provably unused when r ≥ 1 (uniform() < 1 always) with
-  // best response (no second draw), or when r ≤ 0 (never revises).
-  const bool draw = !(rate <= 0.0 || (rate >= 1.0 && best_response));
+               b_inert = p.beta_inertia, b_hedge = p.beta_hedge;
+  const detail::RevisionRule rule(p.revision_rate, p.lambda, Stream::choice);
   double y[kMaxPowers][DC > 0 ? DC : kMaxDimensions];
   double pull[kMaxPowers];  // π_l
   for (int k = 0; k < K; ++k) {
@@ -98,42 +96,10 @@ void choice_impl(World& w) {
       }
     }
     margin[i] = K > 0 ? first - second : 0.0;
-    Bloc next = cur;
-    if (pinned[u] >= 0) {
-      next = pinned[u];
-    } else if (!draw) {
-      if (rate >= 1.0) next = static_cast<Bloc>(top);  // best response (see `draw`)
-    } else {
-      Rng rng(seed, tick, static_cast<std::uint64_t>(i), Stream::choice, block0);
-      if (rng.uniform() < rate) {
-        if (best_response) {
-          next = static_cast<Bloc>(top);
-        } else {
-          double prob[kMaxPowers + 1];
-          double total = 0.0;
-          for (int b = 0; b <= K; ++b) total += (prob[b] = std::exp(lambda * (U[b] - first)));
-          double r = rng.uniform() * total;
-          int b = 0;
-          while (b < K && r >= prob[b]) r -= prob[b++];
-          next = static_cast<Bloc>(b);
-        }
-      }
-    }
+    const Bloc next = detail::decide(rule, cur, pinned[u], U, K, top, seed, tick, i, block0);
     alignment_next[u] = next;
   };
-  // Agents in groups of 4: their first Philox blocks are computed together
-  // (philox_block0_x4, the same numbers as one Rng per agent).
-  const std::int64_t count = w.n;
-  parallel_for(
-      (count + 3) / 4,
-      [&](std::int64_t g) {
-        const std::int64_t lo = 4 * g;
-        const int m = static_cast<int>(count - lo < 4 ? count - lo : 4);
-        std::array<std::uint32_t, 4> block0[4] = {};
-        if (draw) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(lo), static_cast<std::uint32_t>(Stream::choice), m, block0);
-        for (int l = 0; l < m; ++l) body(lo + l, block0[l]);
-      },
-      kParallelGrain / 4);
+  detail::for_each_country_with_block0(w.n, rule, seed, tick, body);
   w.churn = static_cast<std::int64_t>(fixed_sum(w.n, [&](std::int64_t i) {
     return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
   }));

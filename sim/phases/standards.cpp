@@ -18,6 +18,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/phases.h"
 #include "blocsim/rng.h"
+#include "decision.h"
 
 namespace blocsim::phase {
 
@@ -27,13 +28,11 @@ template <int KC>  // K at compile time (2) or 0 = any
 void standards_impl(World& w) {
   const ModelParams& p = w.params;
   const int K = KC > 0 ? KC : w.k;
-  const bool best_response = std::isinf(p.lambda_standards);
   const auto& net = w.w;
   // Loop invariants as locals (see choice.cpp).
   const double a_net = p.alpha_network, a_inert = p.alpha_inertia, a_multi = p.alpha_multilateral,
-               a_bloc = p.alpha_bloc, a_lock = p.alpha_lock, lambda = p.lambda_standards,
-               rate = p.revision_rate_standards;
-  const bool draw = !(rate <= 0.0 || (rate >= 1.0 && best_response));  // see choice.cpp
+               a_bloc = p.alpha_bloc, a_lock = p.alpha_lock;
+  const detail::RevisionRule rule(p.revision_rate_standards, p.lambda_standards, Stream::standards);
   double effort[kMaxPowers];
   for (int k = 0; k < K; ++k) effort[k] = w.powers[static_cast<std::size_t>(k)].cfg.standards_effort;
   const int D = w.d, mdim = w.multilateral_dim;
@@ -74,42 +73,10 @@ void standards_impl(World& w) {
       V[s] = v;
       if (v > V[top]) top = s;
     }
-    Bloc next = cur;
-    if (pinned[u] >= 0) {
-      next = pinned[u];
-    } else if (!draw) {
-      if (rate >= 1.0) next = static_cast<Bloc>(top);  // best response (see `draw`)
-    } else {
-      Rng rng(seed, tick, static_cast<std::uint64_t>(i), Stream::standards, block0);
-      if (rng.uniform() < rate) {
-        if (best_response) {
-          next = static_cast<Bloc>(top);
-        } else {
-          double prob[kMaxPowers + 1];
-          double total = 0.0;
-          for (int s = 0; s <= K; ++s) total += (prob[s] = std::exp(lambda * (V[s] - V[top])));
-          double r = rng.uniform() * total;
-          int s = 0;
-          while (s < K && r >= prob[s]) r -= prob[s++];
-          next = static_cast<Bloc>(s);
-        }
-      }
-    }
+    const Bloc next = detail::decide(rule, cur, pinned[u], V, K, top, seed, tick, i, block0);
     standard_next[u] = next;
   };
-  // Agents in groups of 4: their first Philox blocks are computed together
-  // (philox_block0_x4, the same numbers as one Rng per agent).
-  const std::int64_t count = n;
-  parallel_for(
-      (count + 3) / 4,
-      [&](std::int64_t g) {
-        const std::int64_t lo = 4 * g;
-        const int m = static_cast<int>(count - lo < 4 ? count - lo : 4);
-        std::array<std::uint32_t, 4> block0[4] = {};
-        if (draw) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(lo), static_cast<std::uint32_t>(Stream::standards), m, block0);
-        for (int l = 0; l < m; ++l) body(lo + l, block0[l]);
-      },
-      kParallelGrain / 4);
+  detail::for_each_country_with_block0(n, rule, seed, tick, body);
   w.standard.swap(w.standard_next);
 }
 
