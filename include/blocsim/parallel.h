@@ -63,38 +63,6 @@ inline void parallel_for(std::int64_t n, F&& body, std::int64_t grain = kParalle
   for (std::int64_t i = 0; i < n; ++i) body(i);
 }
 
-//! Σ_i term(i) computed in blocks of kParallelGrain, the block sums added in
-//! block order: bit-identical at every thread count.
-template <class F>
-inline double fixed_sum(std::int64_t n, F&& term) {
-  const std::int64_t nblocks = (n + kParallelGrain - 1) / kParallelGrain;
-  if (nblocks <= 1) {
-    double s = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) s += term(i);
-    return s;
-  }
-  std::vector<double> partial(static_cast<std::size_t>(nblocks), 0.0);
-  auto block = [&](std::int64_t b) {
-    double s = 0.0;
-    const std::int64_t hi = (b + 1) * kParallelGrain < n ? (b + 1) * kParallelGrain : n;
-    for (std::int64_t i = b * kParallelGrain; i < hi; ++i) s += term(i);
-    partial[static_cast<std::size_t>(b)] = s;
-  };
-#ifdef _OPENMP
-  if (omp_get_max_threads() > 1 && !omp_in_parallel()) {
-#pragma omp parallel for schedule(static)
-    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
-  } else {
-    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
-  }
-#else
-  for (std::int64_t b = 0; b < nblocks; ++b) block(b);
-#endif
-  double s = 0.0;
-  for (double p : partial) s += p;
-  return s;
-}
-
 //! Fixed-order vector reduction: `body(i, acc)` adds item i's contributions
 //! into `acc` (length `width`). Items are grouped in blocks of kParallelGrain,
 //! each block sums into its own zeroed accumulator, and block results are
@@ -123,6 +91,14 @@ inline std::vector<double> fixed_reduce(std::int64_t n, std::size_t width, F&& b
     for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(b) * width + j];
   return total;
 }
+
+//! Σ_i term(i) in the fixed order of `fixed_reduce` (blocks of kParallelGrain,
+//! block sums added in block order): bit-identical at every thread count.
+template <class F>
+inline double fixed_sum(std::int64_t n, F&& term) {
+  return fixed_reduce(n, 1, [&](std::int64_t i, double* acc) { acc[0] += term(i); })[0];
+}
+
 
 //! Rows ahead that the identity phase prefetches neighbours' identities.
 //! In large sparse worlds the rewired (random) neighbours are cache and TLB
