@@ -380,6 +380,13 @@ _LIST_LINE = 1.3               # line spacing (multiple of the font size)
 _MONO_CHAR = 0.602             # DejaVu Sans Mono advance width / font size
 
 
+def _require_countries(run):
+    """Raise UsageError unless the run recorded countries.csv."""
+    if run.countries is None:
+        raise UsageError(f"{run.path}: no countries.csv (the run was made with "
+                         "outputs.countries: false)")
+
+
 def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
              what: str = "alignment"):
     """Choropleth of alignment or standard (modal across replicates).
@@ -403,9 +410,7 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
     -------
     matplotlib.figure.Figure
     """
-    if run.countries is None:
-        raise UsageError(f"{run.path}: no countries.csv (the run was made with "
-                         "outputs.countries: false)")
+    _require_countries(run)
     if what not in ("alignment", "standard"):
         raise UsageError("--what must be alignment or standard")
     ticks = list(ticks) if ticks else _resolve_ticks(run, None)
@@ -534,9 +539,7 @@ def plot_map(run: blocsim_io.Run, ticks: Optional[Sequence[int]] = None,
 
 def cmd_map(args) -> List[Path]:
     run = blocsim_io.load_run(args.run_dir)
-    if run.countries is None:
-        raise UsageError(f"{run.path}: no countries.csv (the run was made with "
-                         "outputs.countries: false)")
+    _require_countries(run)
     ticks = _resolve_ticks(run, args.when)
     out = Path(args.out) if args.out else run.path / "figures"
     stem = f"map_{args.what}" + ("" if not args.when else
@@ -857,9 +860,7 @@ def plot_countries(run: blocsim_io.Run, isos: Sequence[str], what: str = "both")
     -------
     matplotlib.figure.Figure
     """
-    if run.countries is None:
-        raise UsageError(f"{run.path}: no countries.csv (the run was made with "
-                         "outputs.countries: false)")
+    _require_countries(run)
     c = run.countries
     known = set(c["iso3"])
     missing = [i for i in isos if i not in known]
