@@ -119,12 +119,16 @@ def draw_events(ax, events: pd.DataFrame, labels: bool = True, color="#555555",
         ax.axvline(ev["datetime"], color=color, linewidth=0.7,
                    linestyle=linestyle, zorder=0.5)
         if labels and ev["label"]:
-            ax.text(ev["datetime"], 0.98, " " + ev["label"],
-                    transform=ax.get_xaxis_transform(), rotation=90,
-                    ha="right", va="top", fontsize=figstyle.FONT_SIZE - 2,
-                    color=color, clip_on=False,
-                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.7,
-                              pad=0.5))
+            label = str(ev["label"])
+            if len(label) > 32:  # long labels would stretch the panel
+                label = label[:31] + "…"
+            t = ax.text(ev["datetime"], 0.98, " " + label,
+                        transform=ax.get_xaxis_transform(), rotation=90,
+                        ha="right", va="top", fontsize=figstyle.FONT_SIZE - 2,
+                        color=color, clip_on=True,
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.7,
+                                  pad=0.5))
+            t.set_in_layout(False)  # inside the axes; never resizes the layout
 
 
 def _panel_letter(ax, i: int) -> None:
