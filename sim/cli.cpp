@@ -4,7 +4,6 @@
 
 #include "blocsim/csv.h"
 #include "blocsim/error.h"
-#include "blocsim/parallel.h"
 #include "blocsim/scenario.h"
 #include "blocsim/simulation.h"
 #include "cli.h"
@@ -74,13 +73,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
     if (args->seed) overrides.push_back("seed=" + std::to_string(*args->seed));
     if (args->ticks) overrides.push_back("ticks=" + std::to_string(*args->ticks));
     ScenarioConfig cfg = load_scenario(args->scenario, overrides);
-    if (args->threads > 0) set_threads(args->threads);
     RunOptions opt;
     opt.replicates = args->replicates;
     opt.threads = args->threads;
     opt.out = args->out.empty() ? fs::path("results") / cfg.name : fs::path(args->out);
     opt.overwrite = args->overwrite;
-    opt.quiet = args->quiet;
     const RunSummary s = run_scenario(cfg, opt);
     if (!args->quiet) print_summary(cfg, s, args->replicates);
     *exit_code = kExitOk;

@@ -91,6 +91,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     throw ConfigError(SourceLoc{"<command line>", 0, 0}, "--out",
                       "output folder '" + out.string() + "' already exists; pass --overwrite to replace it or --out to choose another");
   if (opt.replicates < 1) throw ConfigError(SourceLoc{"<command line>", 0, 0}, "--replicates", "must be at least 1");
+  if (opt.threads > 0) set_threads(opt.threads);
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   fs::create_directories(parent);
   const fs::path tmp = parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));

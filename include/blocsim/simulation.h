@@ -68,10 +68,9 @@ ScenarioConfig synthetic_variant(const ScenarioConfig& base, std::int64_t n, dou
 
 struct RunOptions {
   int replicates = 1;
-  int threads = 0;                 //!< 0 = OpenMP default
+  int threads = 0;                 //!< > 0: set the OpenMP thread count first; 0 = leave it
   std::filesystem::path out;       //!< run folder
   bool overwrite = false;
-  bool quiet = false;
 };
 
 struct RunSummary {
