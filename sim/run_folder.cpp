@@ -108,12 +108,6 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
 
   try {
     write_file(tmp / "scenario.resolved.yaml", resolved_yaml(cfg));
-    {
-      std::string ev = "tick,date,label\n";
-      for (const Event& e : cfg.timeline)
-        ev += std::to_string(e.tick) + "," + tick_date(cfg.calendar, e.tick) + "," + csv_field(e.label) + "\n";
-      write_file(tmp / "events.csv", ev);
-    }
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
     const std::int64_t n_countries =
@@ -159,6 +153,19 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     for (int r = 0; r < R; ++r)
       if (!errors[static_cast<std::size_t>(r)].empty())
         throw RunError("replicate " + std::to_string(r) + ": " + errors[static_cast<std::size_t>(r)]);
+
+    // events.csv: the timeline (source "timeline", every replicate), then each
+    // reactive-rule firing (source "rule", with its replicate)
+    {
+      std::string ev = "tick,date,label,source,replicate\n";
+      for (const Event& e : cfg.timeline)
+        ev += std::to_string(e.tick) + "," + tick_date(cfg.calendar, e.tick) + "," + csv_field(e.label) + ",timeline,\n";
+      for (int r = 0; r < R; ++r)
+        for (const RuleFiring& f : results[static_cast<std::size_t>(r)].firings)
+          ev += std::to_string(f.tick) + "," + tick_date(cfg.calendar, f.tick) + "," + csv_field(f.label) + ",rule," +
+                std::to_string(r) + "\n";
+      write_file(tmp / "events.csv", ev);
+    }
 
     // timeseries.csv
     {

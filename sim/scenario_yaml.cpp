@@ -52,16 +52,20 @@ const Keys kGroupListKeys = {"id",     "members", "title",      "as_of",    "sta
 const Keys kPowerKeys = {"id",           "name",        "home",                "identity",
                          "frontier",     "frontier_growth", "narrative_radius", "export_controls",
                          "open_models",  "capacity_building", "standards_diplomacy", "narrative",
-                         "alliance_pressure", "ties"};
+                         "alliance_pressure", "ties", "rivalries", "standards_groups", "reactions"};
+const Keys kReactionKeys = {"name", "when", "then", "cooldown", "max_firings"};
+const Keys kReactionWhenKeys = {"signal", "below", "above"};
+const Keys kReactionThenKeys = {"set", "to", "by", "limit", "aid", "budget"};
 const Keys kExportKeys = {"strictness", "tiers"};
 const Keys kTierKeys = {"rule", "default", "groups", "countries"};
 const Keys kCapacityKeys = {"budget", "targeting"};
 const Keys kTiesKeys = {"trade_column", "security_column", "default_trade", "default_security",
-                        "security_groups"};
+                        "security_groups", "rivalry_column"};
 const Keys kNetworkExtraKeys = {"groups"};
-const Keys kModelStringKeys = {"grievance_dimension", "multilateral_dimension"};
+const Keys kModelStringKeys = {"grievance_dimension", "multilateral_dimension", "sovereignty_dimension",
+                               "hedge_groups"};
 const Keys kInitialKeys = {"alignment", "standards", "pin", "equilibrium_iterations"};
-const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships", "security"};
+const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships", "security", "rivalry"};
 const Keys kMembershipKeys = {"add", "remove"};
 const Keys kOutputKeys = {"countries", "countries_every"};
 const Keys kCountryColumns = {"iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "estimated"};
@@ -790,11 +794,86 @@ class Parser {
           if (const Val* x = ties->get("default_security"))
             if (auto d = ctx_.number(*x, k + ".default_security")) p.default_security = *d;
           if (const Val* x = ties->get("security_groups")) p.security_groups = ctx_.strings(*x, k + ".security_groups");
+          if (const Val* x = ties->get("rivalry_column"))
+            if (auto s = ctx_.string(*x, k + ".rivalry_column")) p.rivalry_column = *s;
         }
       }
+      if (const Val* x = pv.get("rivalries")) p.rivalries = iso_values(*x, key + ".rivalries");
+      if (const Val* x = pv.get("standards_groups")) p.standards_groups = ctx_.strings(*x, key + ".standards_groups");
+      if (const Val* x = pv.get("reactions")) parse_reactions(*x, key + ".reactions", p);
       if (p.trade_column.empty()) p.trade_column = "trade_" + p.id;
       if (p.security_column.empty()) p.security_column = "security_" + p.id;
+      if (p.rivalry_column.empty()) p.rivalry_column = "rivalry_" + p.id;
       cfg_.powers.push_back(std::move(p));
+    }
+  }
+
+  //! A map ISO3 → number (rivalry lists), each value located.
+  std::vector<std::pair<std::string, double>> iso_values(const Val& m, const std::string& key) {
+    std::vector<std::pair<std::string, double>> out;
+    ctx_.at(key, m.loc);
+    if (!ctx_.expect_map(m, key)) return out;
+    for (std::size_t q = 0; q < m.entries.size(); ++q) {
+      const std::string ck = key + "." + m.entries[q].first;
+      if (auto d = ctx_.number(m.entries[q].second, ck)) out.emplace_back(m.entries[q].first, *d);
+      ctx_.at(ck, m.entries[q].second.loc);
+    }
+    return out;
+  }
+
+  //! powers[].reactions: reactive strategy rules (docs/ODD.md §7.10).
+  void parse_reactions(const Val& v, const std::string& key, PowerConfig& p) {
+    ctx_.at(key, v.loc);
+    if (!ctx_.expect_seq(v, key)) return;
+    for (std::size_t j = 0; j < v.items.size(); ++j) {
+      const std::string rk = key + "[" + std::to_string(j) + "]";
+      const Val& rv = v.items[j];
+      ctx_.at(rk, rv.loc);
+      ReactiveRule r;
+      r.loc = rv.loc;
+      r.name = "rule" + std::to_string(j);
+      if (!ctx_.expect_map(rv, rk)) continue;
+      ctx_.check_keys(rv, rk, kReactionKeys);
+      if (const Val* x = rv.get("name"))
+        if (auto s = ctx_.string(*x, rk + ".name")) r.name = *s;
+      if (const Val* x = rv.get("cooldown"))
+        if (auto n = ctx_.integer(*x, rk + ".cooldown")) r.cooldown = static_cast<int>(std::clamp<long long>(*n, -1, 1000000000));
+      if (const Val* x = rv.get("max_firings"))
+        if (auto n = ctx_.integer(*x, rk + ".max_firings")) r.max_firings = static_cast<int>(std::clamp<long long>(*n, -2, 1000000000));
+      if (const Val* w = rv.get("when")) {
+        const std::string wk = rk + ".when";
+        ctx_.at(wk, w->loc);
+        if (ctx_.expect_map(*w, wk)) {
+          ctx_.check_keys(*w, wk, kReactionWhenKeys);
+          if (const Val* x = w->get("signal"))
+            if (auto s = ctx_.string(*x, wk + ".signal")) r.signal = *s;
+          if (const Val* x = w->get("below")) r.below = ctx_.number(*x, wk + ".below");
+          if (const Val* x = w->get("above")) r.above = ctx_.number(*x, wk + ".above");
+        }
+      } else {
+        ctx_.bad(rv.loc, rk + ".when", "missing required key 'when' (signal and threshold)");
+        ctx_.info.reported.insert(rk + ".when");
+      }
+      if (const Val* t = rv.get("then")) {
+        const std::string tk = rk + ".then";
+        ctx_.at(tk, t->loc);
+        if (ctx_.expect_map(*t, tk)) {
+          ctx_.check_keys(*t, tk, kReactionThenKeys);
+          if (const Val* x = t->get("set"))
+            if (auto s = ctx_.string(*x, tk + ".set")) r.set = *s;
+          if (const Val* x = t->get("to")) r.to = ctx_.number(*x, tk + ".to");
+          if (const Val* x = t->get("by")) r.by = ctx_.number(*x, tk + ".by");
+          if (const Val* x = t->get("limit")) r.limit = ctx_.number(*x, tk + ".limit");
+          if (const Val* x = t->get("aid"))
+            if (auto d = ctx_.number(*x, tk + ".aid")) r.aid = *d;
+          if (const Val* x = t->get("budget"))
+            if (auto d = ctx_.number(*x, tk + ".budget")) r.budget = *d;
+        }
+      } else {
+        ctx_.bad(rv.loc, rk + ".then", "missing required key 'then' (the action)");
+        ctx_.info.reported.insert(rk + ".then");
+      }
+      p.reactions.push_back(std::move(r));
     }
   }
 
@@ -813,6 +892,9 @@ class Parser {
       if (auto s = ctx_.string(*x, "model.grievance_dimension")) cfg_.model.grievance_dimension = *s;
     if (const Val* x = v.get("multilateral_dimension"))
       if (auto s = ctx_.string(*x, "model.multilateral_dimension")) cfg_.model.multilateral_dimension = *s;
+    if (const Val* x = v.get("sovereignty_dimension"))
+      if (auto s = ctx_.string(*x, "model.sovereignty_dimension")) cfg_.model.sovereignty_dimension = *s;
+    if (const Val* x = v.get("hedge_groups")) cfg_.model.hedge_groups = ctx_.strings(*x, "model.hedge_groups");
   }
 
   void parse_network(const Val& v) {
@@ -1094,6 +1176,7 @@ class Parser {
     Keys allowed = kCountryColumns;
     for (const auto& d : cfg_.dimensions) allowed.push_back(d);
     std::map<std::string, std::pair<std::string, bool>> power_col;  // column → (power id, is_trade)
+    std::map<std::string, std::string> rivalry_col;                 // column → power id (optional columns)
     for (const auto& p : cfg_.powers) {
       if (p.id.empty()) continue;
       const std::string tc = p.trade_column.empty() ? "trade_" + p.id : p.trade_column;
@@ -1102,11 +1185,14 @@ class Parser {
       power_col[sc] = {p.id, false};
       allowed.push_back(tc);
       allowed.push_back(sc);
+      const std::string rc = p.rivalry_column.empty() ? "rivalry_" + p.id : p.rivalry_column;
+      rivalry_col[rc] = p.id;
+      allowed.push_back(rc);
     }
     for (std::size_t j = 0; j < h.size(); ++j) {
       if (std::find(allowed.begin(), allowed.end(), h[j]) != allowed.end()) continue;
       // ties with powers this scenario does not define are ignored
-      if (h[j].starts_with("trade_") || h[j].starts_with("security_")) continue;
+      if (h[j].starts_with("trade_") || h[j].starts_with("security_") || h[j].starts_with("rivalry_")) continue;
       ctx_.error(SourceLoc{t.file, t.header.line, t.header.cols[j]}, "world.countries",
                  "unknown column '" + h[j] + "'" + hint(h[j], allowed));
     }
@@ -1194,6 +1280,14 @@ class Parser {
         if (num(c, x)) target[pid] = x;
         else ctx_.info.reported.insert(key + (is_trade ? ".trade." : ".security.") + pid);
         ctx_.at(key + (is_trade ? ".trade." : ".security.") + pid, loc_of(it->second));
+      }
+      for (const auto& [c, pid] : rivalry_col) {  // optional: an empty cell means no rivalry
+        auto it = col.find(c);
+        if (it == col.end() || row.fields[it->second].empty()) continue;
+        double x = 0;
+        if (num(c, x)) r.rivalry[pid] = x;
+        else ctx_.info.reported.insert(key + ".rivalry." + pid);
+        ctx_.at(key + ".rivalry." + pid, loc_of(it->second));
       }
       cfg_.world.countries.push_back(std::move(r));
     }
@@ -1360,6 +1454,21 @@ class Parser {
           }
         }
       }
+      if (const Val* x = ev.get("rivalry")) {
+        const std::string k = key + ".rivalry";
+        ctx_.at(k, x->loc);
+        if (ctx_.expect_map(*x, k)) {
+          for (std::size_t j = 0; j < x->entries.size(); ++j) {
+            const std::string pk = k + "." + x->entries[j].first;
+            ctx_.at(pk, x->key_locs[j]);
+            RivalryChange rc;
+            rc.power = x->entries[j].first;
+            rc.values = iso_values(x->entries[j].second, pk);
+            ctx_.at(pk, x->key_locs[j]);
+            e.rivalry.push_back(std::move(rc));
+          }
+        }
+      }
       cfg_.timeline.push_back(std::move(e));
       paths.push_back(key);
     }
@@ -1510,7 +1619,8 @@ class Validator {
     // The built-in defaults mean "none" in a world without such a dimension,
     // unless the scenario names them explicitly.
     const ModelParams defaults;
-    const bool is_default = name == defaults.grievance_dimension || name == defaults.multilateral_dimension;
+    const bool is_default = name == defaults.grievance_dimension || name == defaults.multilateral_dimension ||
+                            name == defaults.sovereignty_dimension;
     const bool explicit_key = info_ && info_->locs.count(path);
     if (is_default && !explicit_key) return;
     add(path, "unknown dimension '" + name + "'" + hint(name, cfg_.dimensions) + "; set " + path +
@@ -1522,6 +1632,9 @@ class Validator {
       value("model." + std::string(s.key), cfg_.model.*(s.field), s.min, s.max, s.allow_inf);
     check_dimension_name("model.grievance_dimension", cfg_.model.grievance_dimension);
     check_dimension_name("model.multilateral_dimension", cfg_.model.multilateral_dimension);
+    check_dimension_name("model.sovereignty_dimension", cfg_.model.sovereignty_dimension);
+    for (std::size_t g = 0; g < cfg_.model.hedge_groups.size(); ++g)
+      group_ref("model.hedge_groups[" + std::to_string(g) + "]", cfg_.model.hedge_groups[g]);
   }
 
   void check_network() {
@@ -1588,7 +1701,69 @@ class Validator {
       if (p.default_security) value(key + ".ties.default_security", *p.default_security, 0, 1, false);
       for (std::size_t g = 0; g < p.security_groups.size(); ++g)
         group_ref(key + ".ties.security_groups[" + std::to_string(g) + "]", p.security_groups[g]);
+      for (std::size_t g = 0; g < p.standards_groups.size(); ++g)
+        group_ref(key + ".standards_groups[" + std::to_string(g) + "]", p.standards_groups[g]);
+      for (const auto& [iso, v] : p.rivalries) {
+        country_ref(key + ".rivalries." + iso, iso);
+        value(key + ".rivalries." + iso, v, 0, 1, false);
+      }
+      std::set<std::string> names;
+      for (std::size_t j = 0; j < p.reactions.size(); ++j) check_reaction(p.reactions[j], key + ".reactions[" + std::to_string(j) + "]", names);
     }
+  }
+
+  void check_reaction(const ReactiveRule& r, const std::string& key, std::set<std::string>& names) {
+    static const Keys kGlobal = {"frontier_gap",        "own_bloc_count",      "own_bloc_gdp",     "own_bloc_pop",
+                                 "rival_bloc_count",    "rival_bloc_gdp",      "rival_bloc_pop",   "own_standard_count",
+                                 "own_standard_gdp",    "rival_standard_count", "rival_standard_gdp"};
+    const SourceLoc fb = r.loc;
+    if (r.name.empty()) add(key + ".name", "empty rule name", fb);
+    else if (!names.insert(r.name).second) add(key + ".name", "duplicate rule name '" + r.name + "'", fb);
+    const bool per_country = r.signal == "margin";
+    if (!reported(key + ".when")) {
+      Keys all = kGlobal;
+      all.push_back("margin");
+      if (r.signal.empty()) add(key + ".when.signal", "missing signal (one of " + join(all) + ")", fb);
+      else if (!per_country && std::find(kGlobal.begin(), kGlobal.end(), r.signal) == kGlobal.end())
+        add(key + ".when.signal", "unknown signal '" + r.signal + "'" + hint(r.signal, all) + "; expected one of " + join(all), fb);
+      if (!r.below && !r.above) add(key + ".when", "give a threshold: 'below', 'above' or both", fb);
+      if (r.below) value(key + ".when.below", *r.below, -1e6, 1e6, false, fb);
+      if (r.above) value(key + ".when.above", *r.above, -1e6, 1e6, false, fb);
+      if (r.below && r.above && *r.above >= *r.below)
+        add(key + ".when", "'above' (" + short_num(*r.above) + ") must be less than 'below' (" + short_num(*r.below) + ")", fb);
+    }
+    if (r.cooldown < 0) add(key + ".cooldown", "out of range: " + std::to_string(r.cooldown) + " is not in [0, 1000000000]", fb);
+    if (r.max_firings < -1) add(key + ".max_firings", "out of range: must be -1 (unlimited) or >= 0", fb);
+    if (reported(key + ".then")) return;
+    const std::string tk = key + ".then";
+    if (per_country) {
+      if (!r.set.empty() || r.to || r.by || r.limit)
+        add(tk, "the per-country signal 'margin' takes a country action: 'aid' and 'budget' (not set/to/by/limit)", fb);
+      if (!(r.aid > 0.0)) add(tk + ".aid", "expected aid > 0 per matched country per tick", fb);
+      else value(tk + ".aid", r.aid, 0, 100, false, fb);
+      if (!(r.budget > 0.0)) add(tk + ".budget", "expected budget > 0 (aid per tick available to the rule)", fb);
+      else value(tk + ".budget", r.budget, 0, 1e6, false, fb);
+      return;
+    }
+    if (r.aid != 0.0 || r.budget != 0.0)
+      add(tk, "'aid' and 'budget' need the per-country signal 'margin'; a global signal takes 'set' with 'to' or 'by'", fb);
+    const ParamSpec<PowerConfig>* spec = nullptr;
+    for (const auto& s : power_params())
+      if (s.key == r.set) spec = &s;
+    Keys levers;
+    for (const auto& s : power_params()) levers.emplace_back(s.key);
+    if (r.set.empty()) {
+      add(tk + ".set", "missing 'set' (the lever to change, one of " + join(levers) + ")", fb);
+      return;
+    }
+    if (!spec) {
+      add(tk + ".set", "unknown lever '" + r.set + "'" + hint(r.set, levers) + "; expected one of " + join(levers), fb);
+      return;
+    }
+    if (r.to.has_value() == r.by.has_value()) add(tk, "give exactly one of 'to' (new value) or 'by' (increment)", fb);
+    if (r.to) value(tk + ".to", *r.to, spec->min, spec->max, false, fb);
+    if (r.by) value(tk + ".by", *r.by, -(spec->max - spec->min), spec->max - spec->min, false, fb);
+    if (r.limit) value(tk + ".limit", *r.limit, spec->min, spec->max, false, fb);
   }
 
   void check_edges(const std::vector<Edge>& edges, const char* name, const std::vector<std::string>* paths) {
@@ -1667,6 +1842,7 @@ class Validator {
       };
       ties(r.trade, "trade", true);
       ties(r.security, "security", false);
+      for (const auto& [pid, x] : r.rivalry) value(key + ".rivalry." + pid, x, 0, 1, false, fb);
     }
     std::map<std::string, std::size_t> gseen;
     for (std::size_t g = 0; g < w.groups.size(); ++g) {
@@ -1759,6 +1935,14 @@ class Validator {
           value(sk + "." + iso, x, 0, 1, false, fb);
         }
       }
+      for (const RivalryChange& s : e.rivalry) {
+        const std::string sk = key + ".rivalry." + s.power;
+        power_ref(sk, s.power, fb);
+        for (const auto& [iso, x] : s.values) {
+          country_ref(sk + "." + iso, iso, fb);
+          value(sk + "." + iso, x, 0, 1, false, fb);
+        }
+      }
     }
   }
 };
@@ -1783,6 +1967,8 @@ const std::array kStringKeys = {
               "identity dimension pushed by grievance (default sovereignty; \"\" = none)"},
     StringKey{"model.multilateral_dimension", nullptr,
               "identity dimension that values the international standard (default multilateralism; \"\" = none)"},
+    StringKey{"model.sovereignty_dimension", nullptr,
+              "identity dimension that values hedging and open weights (default sovereignty; \"\" = none)"},
     StringKey{"initial.alignment", &kInitialModes, "initial bloc alignment (default equilibrium)"},
     StringKey{"initial.standards", &kInitialModes, "initial standards in use (default equilibrium)"},
     StringKey{"powers.*.capacity_building.targeting", &kTargeting, "who receives the power's aid (default need)"},
@@ -1818,6 +2004,7 @@ void set_string(ScenarioConfig& cfg, const std::string& path, const std::string&
   } else if (path == "calendar.step") cfg.calendar.step = static_cast<CalendarStep>(pick(kSteps));
   else if (path == "model.grievance_dimension") cfg.model.grievance_dimension = value;
   else if (path == "model.multilateral_dimension") cfg.model.multilateral_dimension = value;
+  else if (path == "model.sovereignty_dimension") cfg.model.sovereignty_dimension = value;
   else if (path == "initial.alignment") cfg.initial.alignment = static_cast<InitialMode>(pick(kInitialModes));
   else if (path == "initial.standards") cfg.initial.standards = static_cast<InitialMode>(pick(kInitialModes));
   else {
@@ -2064,7 +2251,32 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
     if (p.default_trade) out << YAML::Key << "default_trade" << YAML::Value << fmt_num(*p.default_trade);
     if (p.default_security) out << YAML::Key << "default_security" << YAML::Value << fmt_num(*p.default_security);
     out << YAML::Key << "security_groups" << YAML::Value << YAML::Flow << p.security_groups;
+    out << YAML::Key << "rivalry_column" << YAML::Value << p.rivalry_column;
     out << YAML::EndMap;
+    out << YAML::Key << "rivalries" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [iso, v] : p.rivalries) out << YAML::Key << iso << YAML::Value << fmt_num(v);
+    out << YAML::EndMap;
+    out << YAML::Key << "standards_groups" << YAML::Value << YAML::Flow << p.standards_groups;
+    out << YAML::Key << "reactions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : p.reactions) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
+      out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "signal" << YAML::Value << r.signal;
+      if (r.below) out << YAML::Key << "below" << YAML::Value << fmt_num(*r.below);
+      if (r.above) out << YAML::Key << "above" << YAML::Value << fmt_num(*r.above);
+      out << YAML::EndMap;
+      out << YAML::Key << "then" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (!r.set.empty()) out << YAML::Key << "set" << YAML::Value << r.set;
+      if (r.to) out << YAML::Key << "to" << YAML::Value << fmt_num(*r.to);
+      if (r.by) out << YAML::Key << "by" << YAML::Value << fmt_num(*r.by);
+      if (r.limit) out << YAML::Key << "limit" << YAML::Value << fmt_num(*r.limit);
+      if (r.aid != 0.0) out << YAML::Key << "aid" << YAML::Value << fmt_num(r.aid);
+      if (r.budget != 0.0) out << YAML::Key << "budget" << YAML::Value << fmt_num(r.budget);
+      out << YAML::EndMap;
+      out << YAML::Key << "cooldown" << YAML::Value << r.cooldown;
+      out << YAML::Key << "max_firings" << YAML::Value << r.max_firings;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -2073,6 +2285,8 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   for (const auto& s : model_params()) out << YAML::Key << std::string(s.key) << YAML::Value << fmt_num(cfg.model.*(s.field));
   out << YAML::Key << "grievance_dimension" << YAML::Value << cfg.model.grievance_dimension;
   out << YAML::Key << "multilateral_dimension" << YAML::Value << cfg.model.multilateral_dimension;
+  out << YAML::Key << "sovereignty_dimension" << YAML::Value << cfg.model.sovereignty_dimension;
+  out << YAML::Key << "hedge_groups" << YAML::Value << YAML::Flow << cfg.model.hedge_groups;
   out << YAML::EndMap;
 
   out << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
@@ -2114,6 +2328,15 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
     if (!e.security.empty()) {
       out << YAML::Key << "security" << YAML::Value << YAML::BeginMap;
       for (const auto& s : e.security) {
+        out << YAML::Key << s.power << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [iso, v] : s.values) out << YAML::Key << iso << YAML::Value << fmt_num(v);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    if (!e.rivalry.empty()) {
+      out << YAML::Key << "rivalry" << YAML::Value << YAML::BeginMap;
+      for (const auto& s : e.rivalry) {
         out << YAML::Key << s.power << YAML::Value << YAML::Flow << YAML::BeginMap;
         for (const auto& [iso, v] : s.values) out << YAML::Key << iso << YAML::Value << fmt_num(v);
         out << YAML::EndMap;
@@ -2209,6 +2432,9 @@ std::vector<std::string> scenario_schema_keys() {
   add("powers[].export_controls.tiers.", kTierKeys);
   add("powers[].capacity_building.", kCapacityKeys);
   add("powers[].ties.", kTiesKeys);
+  add("powers[].reactions[].", kReactionKeys);
+  add("powers[].reactions[].when.", kReactionWhenKeys);
+  add("powers[].reactions[].then.", kReactionThenKeys);
   add("network.", kNetworkExtraKeys);
   add("model.", kModelStringKeys);
   add("initial.", kInitialKeys);

@@ -103,6 +103,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
     timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics(w)); });
     if (observer) observer(w);
   }
+  res.firings = std::move(w.firings);
   return res;
 }
 

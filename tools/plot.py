@@ -113,6 +113,8 @@ def draw_events(ax, events: pd.DataFrame, labels: bool = True, color="#555555",
     """Timeline events as vertical lines, optionally labelled."""
     if events is None or events.empty:
         return
+    if "source" in events.columns:  # reactive-rule firings are not timeline marks
+        events = events[events["source"].fillna("timeline") == "timeline"]
     for _, ev in events.iterrows():
         if pd.isna(ev["datetime"]):
             continue

@@ -40,6 +40,7 @@ struct SimulateResult {
   std::size_t world_bytes = 0;
   int init_iterations = 0;       //!< best-response rounds of the initial equilibrium
   bool init_converged = true;    //!< whether they reached a fixed point
+  std::vector<RuleFiring> firings;  //!< reactive-rule firings, in order (events.csv)
 };
 
 //! Run one replicate of a validated scenario with `seed` (the seed is used
