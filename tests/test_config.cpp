@@ -50,7 +50,7 @@ TEST_SUITE("config") {
     check_registry(model_params());
     check_registry(power_params());
     check_registry(network_params());
-    CHECK(model_params().size() == 37);
+    CHECK(model_params().size() == 58);
     CHECK(power_params().size() == 9);
     CHECK(network_params().size() == 4);
   }

@@ -124,7 +124,7 @@ void react(World& w) {
         double nv = r.to ? *r.to : old + r.by.value_or(0.0);
         if (r.limit) nv = r.by.value_or(0.0) >= 0.0 ? std::min(nv, *r.limit) : std::max(nv, *r.limit);
         nv = std::clamp(nv, spec->min, spec->max);
-        if (nv == old) continue;  // nothing left to do: not a firing
+        if (std::abs(nv - old) <= 1e-12 * std::max(1.0, std::abs(old))) continue;  // nothing left to do: not a firing
         lever = nv;
         if (r.set == "frontier") pw.frontier = nv;
         w.firings.push_back({w.tick, tag + r.set + " " + num(old) + " -> " + num(nv) + " (" + r.signal + " = " + num(v) + ")"});
