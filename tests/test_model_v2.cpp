@@ -5,11 +5,11 @@
 #include <cmath>
 #include <limits>
 
-#include "blocsim/phases.h"
-#include "blocsim/scenario.h"
-#include "blocsim/simulation.h"
+#include "blocsim/engine/phases.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
 #include "helpers.h"
-#include "phases/reactions.h"
+#include "engine/phases/reactions.h"
 
 using namespace blocsim;
 using doctest::Approx;
