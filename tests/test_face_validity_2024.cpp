@@ -151,7 +151,7 @@ TEST_SUITE("face_validity") {
 
   TEST_CASE("2024 picture (2): Russia, Iran, North Korea, Belarus are China-aligned") {
     for (const char* iso : {"RUS", "IRN", "PRK", "BLR"}) {
-      MESSAGE(iso << " China-aligned share " << share(iso, "cn"));
+      MESSAGE(std::string(iso) << " China-aligned share " << share(iso, "cn"));
       CHECK_MESSAGE(share(iso, "cn") >= 0.75, iso);
     }
   }
@@ -184,7 +184,7 @@ TEST_SUITE("face_validity") {
       CHECK_MESSAGE(std::find(top.begin(), top.end(), r.iso3) != top.end(), r.iso3 << " is not among the 30 most populous");
       const std::string m = modal(r.iso3);
       match += m == r.bloc;
-      MESSAGE(r.iso3 << ": model " << m << ", reading " << r.bloc << (m == r.bloc ? "" : "  <-- differs") << " (" << r.reason << ")");
+      MESSAGE(std::string(r.iso3) << ": model " << m << ", reading " << std::string(r.bloc) << (m == r.bloc ? "" : "  <-- differs") << " (" << std::string(r.reason) << ")");
     }
     MESSAGE("matches: " << match << " / 30");
     CHECK(match >= 26);
