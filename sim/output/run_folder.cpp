@@ -145,17 +145,11 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // runs serially inside a parallel region). Large worlds: one replicate
     // at a time, parallel over countries.
     const bool over_replicates = R > 1 && n_countries < 4 * kParallelGrain;
-#ifdef _OPENMP
     if (over_replicates) {
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int r = 0; r < R; ++r) run_one(r);
+      parallel_for_runs(R, 0, [&](std::int64_t r, int) { run_one(static_cast<int>(r)); });
     } else {
       for (int r = 0; r < R; ++r) run_one(r);
     }
-#else
-    (void)over_replicates;
-    for (int r = 0; r < R; ++r) run_one(r);
-#endif
     for (int r = 0; r < R; ++r)
       if (!errors[static_cast<std::size_t>(r)].empty())
         throw RunError("replicate " + std::to_string(r) + ": " + errors[static_cast<std::size_t>(r)]);

@@ -105,11 +105,7 @@ SweepOutcome run_sweep(const SweepSetup& setup, const SweepOptions& opt) {
     const auto b0 = std::chrono::steady_clock::now();
     auto recs = runner.execute_batch(std::span<const std::int64_t>(todo.data() + pos, n), [&](std::int64_t) {
       progress.add(1);
-#ifdef _OPENMP
-      if (omp_get_thread_num() == 0) progress.maybe_print();
-#else
-      progress.maybe_print();
-#endif
+      if (thread_index() == 0) progress.maybe_print();
     });
     runner.record(recs);
     for (const auto& r : recs) res.failed += r.failed ? 1 : 0;

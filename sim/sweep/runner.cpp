@@ -285,19 +285,11 @@ std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> 
     }
     return out;
   }
-#ifdef _OPENMP
   const int slots = static_cast<int>(impl_->cfgs.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(slots)
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], omp_get_thread_num());
+  parallel_for_runs(n, slots, [&](std::int64_t i, int slot) {
+    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], slot);
     if (tick) tick(i);
-  }
-#else
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], 0);
-    if (tick) tick(i);
-  }
-#endif
+  });
   return out;
 }
 
