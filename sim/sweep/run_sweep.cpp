@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -134,9 +135,7 @@ SweepOutcome merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out
     const Layout lo = Layout::read(out);
     if (lo.hash != layout.hash) throw RunError(out.string() + ": holds a different, complete sweep");
     res.complete = true;
-    const std::string meta = read_text(out / "metadata.yaml");
-    const auto p = meta.find("\nfailed: ");
-    res.failed = p == std::string::npos ? 0 : std::stoll(meta.substr(p + 9));
+    res.failed = metadata_failed(out);
     return res;
   }
   if (fs::exists(out) && !fs::exists(out / "manifest" / "layout.txt") && !fs::is_empty(out))
