@@ -43,6 +43,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import world_sources as ws  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 INPUTS = REPO / "tools" / "world_inputs"
 OUT = REPO / "scenarios" / "world"
@@ -138,7 +141,7 @@ def load_groups(memberships: Path):
     return shared, extra["lists"]
 
 
-def build(out: Path, memberships: Path, npm: Path | None) -> None:
+def build(out: Path, memberships: Path, npm: Path | None, src: "ws.Sources | None" = None) -> None:
     iso = pd.read_csv(INPUTS / "iso3166.csv", dtype={"ccn3": str}, keep_default_na=False)
     world_codes = sorted(set(iso.loc[iso.un_member == 1, "iso3"]) | {"TWN"})
     if len(world_codes) != 194:
@@ -260,7 +263,23 @@ def build(out: Path, memberships: Path, npm: Path | None) -> None:
         w.writerow(["iso3_a", "iso3_b", "weight"])
         for (a, b), v in sorted(edges.items()):
             w.writerow([a, b, f"{max(0.001, v):.3f}"])
+    # unga.csv - observed alignment (needs the sources folder; otherwise the committed file stands)
+    if src is not None:
+        write_unga(src, ws.read_crosswalk(), out / "unga.csv")
+    elif out != OUT:
+        (out / "unga.csv").write_bytes((OUT / "unga.csv").read_bytes())
     log(f"wrote {out}: {len(countries)} countries, {len(all_lists)} lists, {len(edges)} trade edges")
+
+
+def write_unga(src: "ws.Sources", xw, path: Path) -> None:
+    rows = ws.unga(src, xw)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        keys = ["iso3", "year", "ideal_point", "q5", "q95", "axis", "axis_q5", "axis_q95"]
+        w.writerow(keys)
+        for r in rows:
+            w.writerow([r["iso3"], r["year"]] + [f"{r[k]:.6f}" for k in keys[2:]])
+    log(f"wrote {path}: {len(rows)} country-years of UNGA ideal points")
 
 
 def write_borders(atlas: Path, path: Path, iso: pd.DataFrame, world: set[str]) -> None:
@@ -309,8 +328,11 @@ def main() -> int:
     ap.add_argument("--refresh-iso", action="store_true", help="regenerate iso3166.csv from world-countries")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--check", action="store_true", help="build into a temp dir and compare with the committed files")
+    ap.add_argument("--sources", help="folder of the raw releases (default ../shared/data/world_sources)")
     args = ap.parse_args()
     npm = find_npm_dir(args.npm_dir)
+    sdir = ws.find_sources(args.sources)
+    src = ws.Sources(sdir) if sdir else None
     if args.refresh_iso:
         if not npm or not (npm / "world-countries").is_dir():
             raise SystemExit("--refresh-iso needs `npm install world-countries` (see --npm-dir)")
@@ -319,15 +341,15 @@ def main() -> int:
         raise SystemExit(f"memberships file not found: {args.memberships} (use --memberships)")
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            build(Path(tmp), args.memberships, npm)
-            bad = [n for n in ("countries.csv", "groups.yaml", "borders.csv", "trade.csv")
+            build(Path(tmp), args.memberships, npm, src)
+            bad = [n for n in ("countries.csv", "groups.yaml", "borders.csv", "trade.csv", "unga.csv")
                    if not filecmp.cmp(Path(tmp) / n, OUT / n, shallow=False)]
             if bad:
                 print(f"build_world --check: differs from committed: {bad}", file=sys.stderr)
                 return 1
             print("build_world --check: committed files are up to date")
             return 0
-    build(args.out, args.memberships, npm)
+    build(args.out, args.memberships, npm, src)
     return 0
 
 
