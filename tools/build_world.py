@@ -1,31 +1,33 @@
 #!/usr/bin/python3
-"""Build BlocSim's default world (scenarios/world/) from its inputs.
+"""Build BlocSim's default world (scenarios/world/) from cited data releases.
 
 Reproducible and offline. Run from anywhere with Debian's Python:
 
     /usr/bin/python3 tools/build_world.py            # rebuild every file
-    /usr/bin/python3 tools/build_world.py --check    # rebuild into a temp dir and diff
+    /usr/bin/python3 tools/build_world.py --check    # validate the committed files; with the
+                                                      # sources, also require equality with a fresh build
 
 Inputs (see scenarios/world/README.md, the data statement):
-  * Natural Earth 1:110m admin-0 countries as bundled with Debian's python3-geopandas
-    (`geopandas.datasets.get_path("naturalearth_lowres")`): GDP (gdp_md_est, 2019,
-    million current US$), population (pop_est, 2019), country shapes for centroids.
-  * tools/world_inputs/iso3166.csv: ISO 3166 alpha-3 / numeric codes, names, UN region
-    labels, UN membership, centroids of countries absent from the 110m shapes. Generated
-    from the npm package `world-countries` (ODbL 1.0) by `--refresh-iso` and committed.
-  * tools/world_inputs/estimates.csv: hand-curated expert estimates (V-Dem LDI, Heritage
-    economic freedom, Oxford Insights AI readiness, goods-trade shares, sovereignty and
-    multilateralism scores, GDP/population of microstates missing from Natural Earth).
-  * tools/world_inputs/security.csv: hand-curated security ties other than list-derived ones.
-  * tools/world_inputs/groups_extra.yaml and tools/world_inputs/memberships.yaml (a verbatim copy
-    of the team's shared membership lists, ../shared/data/memberships.yaml): membership lists.
-  * Land borders: the npm package `world-atlas` (Natural Earth 1:50m as TopoJSON); two
-    countries share a land border when their geometries share an arc. If the package is not
-    found the committed scenarios/world/borders.csv is kept. To fetch it:
+  * ../shared/data/world_sources/ (or --sources / $BLOCSIM_WORLD_SOURCES): raw releases (IMF WEO,
+    UN WPP, V-Dem, Freedom House, Oxford Insights / IMF AIPI / Microsoft, Fraser EFW, IMF DOTS,
+    ATOP / Thompson-Dreyer / GML MIDs via peacesciencer, AidData GCDF, UNGA ideal points). Every
+    file is checked against tools/world_inputs/sources.lock.tsv before anything is built; codes and
+    labels are mapped to ISO3 through tools/world_inputs/crosswalk.csv only (tools/world_sources.py).
+    Without the folder, countries.csv, provenance.csv, unga.csv and trade.csv stay as committed.
+  * tools/world_inputs/iso3166.csv: ISO 3166 codes, names, regions, UN membership, reference points
+    (from the npm package world-countries, ODbL 1.0, via --refresh-iso).
+  * tools/world_inputs/estimates.csv (sovereignty, multilateralism, and fallbacks where a source has
+    no value), security.csv (hand-coded ties with reasons), rivalry_post2010.csv (cited list).
+  * tools/world_inputs/memberships.yaml (verbatim copy of ../shared/data/memberships.yaml),
+    groups_override.yaml (lists replacing same-id lists) and groups_extra.yaml (more lists).
+  * Land borders: the npm package world-atlas (Natural Earth 1:50m as TopoJSON); two countries share
+    a border when their geometries share an arc. Without the package the committed borders.csv is
+    kept. To fetch it:
         mkdir -p ~/.cache/blocsim-npm && cd ~/.cache/blocsim-npm && npm install world-atlas world-countries
     then pass --npm-dir ~/.cache/blocsim-npm (or set BLOCSIM_NPM_DIR).
 
-Outputs: scenarios/world/{countries.csv, groups.yaml, borders.csv, trade.csv}.
+Outputs: scenarios/world/{countries.csv, provenance.csv, unga.csv, groups.yaml, borders.csv, trade.csv}.
+geopandas is not used (geopandas.datasets was removed in GeoPandas 1.0).
 """
 from __future__ import annotations
 
@@ -37,7 +39,6 @@ import math
 import os
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -63,8 +64,6 @@ GRAVITY_PARTNERS = 5      # trade edges: each country's top-5 gravity partners
 MIN_DISTANCE_KM = 100.0
 GRAVITY_DISTANCE_EXPONENT = 2.0  # score_ij = GDP_j / distance_ij ** exponent
 
-# Natural Earth units that belong to a UN member state (de jure territory) for GDP/pop.
-NE_MERGE = {"SOL": "SOM", "CYN": "CYP"}
 # world-atlas geometries without a usable ISO numeric id, or territories, mapped for borders.
 ATLAS_NAME_MAP = {"Somaliland": "SOM", "N. Cyprus": "CYP"}
 ATLAS_CODE_MAP = {"HKG": "CHN", "MAC": "CHN"}
@@ -352,6 +351,7 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
     ad = ws.aiddata(src, xw)
     gdp21 = ws.wdi_year(src, xw, "ny.gdp.mktp.cd", 2021)
     weo21 = ws.weo(src, xw, "MER", 2021)
+    wdi_latest21 = ws.wdi(src, xw, "ny.gdp.mktp.cd", upto=2021)
     for c in world_codes:
         if c == "CHN":
             put(c, "chinese_finance", 0.0, "definition", "", "derived", "the lender")
@@ -361,14 +361,19 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
             put(c, "chinese_finance", 0.0, "AidData GCDF 3.0", "2000-2021", "derived",
                 "no recorded Chinese official finance 2000-2021 (GCDF covers low- and middle-income countries)")
         else:
-            g = gdp21[c][0] if c in gdp21 else (weo21[c][0] * 1e9 if c in weo21 else None)
-            if g is None:
-                put(c, "chinese_finance", "", "none", "", "estimate", "no 2021 GDP: empty")
+            if c in gdp21:
+                g, gnote = gdp21[c][0], "GDP 2021 (WDI)"
+            elif c in weo21:
+                g, gnote = weo21[c][0] * 1e9, "GDP 2021 (IMF WEO)"
+            elif c in wdi_latest21:
+                g, gnote = wdi_latest21[c][0], f"GDP {wdi_latest21[c][1]} (WDI, latest year before 2021)"
+            else:
+                put(c, "chinese_finance", "", "none", "", "estimate", "no GDP for 2021 or earlier in WDI or WEO: empty")
                 continue
             s = ad[c][0] / g
             v = math.log10(1 + CF_SCALE * s) / math.log10(1 + CF_SCALE)
             put(c, "chinese_finance", min(1.0, v), "AidData GCDF 3.0", "2000-2021", "derived",
-                f"sum 2000-2021 of ODA+OOF+vague (constant 2021 US$) {ad[c][0] / 1e9:.3f} bn / GDP 2021 "
+                f"sum 2000-2021 of ODA+OOF+vague (constant 2021 US$) {ad[c][0] / 1e9:.3f} bn / {gnote} "
                 f"{g / 1e9:.1f} bn = {s:.4f}; log10(1 + 100 s) / log10(101), capped at 1")
 
     estimated = {(p["iso3"], p["column"]) for p in prov if p["flag"] == "estimate" and cells[p["iso3"]][p["column"]] != ""}
@@ -382,6 +387,31 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
         row["estimated"] = ";".join(col for col in MODEL_COLUMNS if (c, col) in estimated)
         rows.append(row)
     return rows, prov
+
+
+def dots_cached(src: "ws.Sources") -> dict:
+    """ws.dots(), cached in ~/.cache/blocsim-world (parsing the 269 workbooks takes minutes).
+    The cache key covers the locked SHA-256 of every DOTS file (already verified), the reader's
+    source code and the crosswalk's DOTS labels, so any change there re-parses."""
+    import hashlib
+    import inspect
+    xw = ws.read_crosswalk()
+    ident = "\n".join(f"{k}\t{v}" for k, v in sorted(src.lock.items()) if k.startswith("imf_dots/"))
+    ident += inspect.getsource(ws.dots) + "|".join(r["dots"] for r in xw)
+    key = hashlib.sha256(ident.encode()).hexdigest()[:20]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "blocsim-world" / f"dots-{key}.json"
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    # a JSON round trip gives the same key order (hence the same float sums) as a cache hit
+    dt = json.loads(json.dumps(ws.dots(src, xw), sort_keys=True))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dt, sort_keys=True), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass
+    return dt
 
 
 def trade_edges(dt, world_codes, iso, gdp_of) -> dict:
@@ -441,7 +471,7 @@ def build(out: Path, memberships: Path, npm: Path | None, src: "ws.Sources | Non
 
     # countries.csv + provenance.csv: from the sources when present, else the committed files stand
     if src is not None:
-        dt = ws.dots(src, ws.read_crosswalk())
+        dt = dots_cached(src)
         rows, prov = build_countries(src, world_codes, iso, groups, est, dt)
         with open(out / "countries.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=OUT_COLUMNS, lineterminator="\n")
