@@ -260,12 +260,13 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
     # trade shares: IMF DOTS, mean 2017-2019, goods exports + imports; mirror flows for non-reporters
     names = ws.scheme_map(xw, "dots")
     label = {v: k for k, v in names.items()}
+    rep = dots_reporters(dt, names)
     for c in world_codes:
         for p in POWERS:
             if HOME.get(p) == c:
                 put(c, f"trade_{p}", 1.0, "definition", "", "derived", "the power's home country")
                 continue
-            if c in dt:
+            if c in rep:
                 tot = dt[c]["World"]
                 if p == "eu":
                     part = dt[c].get("European Union", 0.0)
@@ -277,13 +278,14 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
                 note = f"{note} / 'World', exports FOB + imports CIF, mean 2017-2019"
             elif c in label:
                 lab = label[c]
-                tot = sum(f.get(lab, 0.0) for r, f in dt.items())
+                tot = sum(dt[r].get(lab, 0.0) for r in sorted(rep))
                 if p == "eu":
-                    part = sum(dt[m].get(lab, 0.0) for m in EU27 if m in dt)
+                    part = sum(dt[m].get(lab, 0.0) for m in EU27 if m in rep)
                 else:
                     part = dt[HOME[p]].get(lab, 0.0)
                 share, src_name, flag = part / tot, "IMF DOTS (mirror flows)", "derived"
-                note = "not a reporter: partner-reported flows with this country / sum over all reporters, mean 2017-2019"
+                note = ("no usable own partner breakdown in DOTS: partner-reported flows with this country / "
+                        "the same summed over all reporters, mean 2017-2019")
             else:
                 share = float(est.loc[c, TRADE_SHARE_COL[p]]) / 100
                 put(c, f"trade_{p}", min(1.0, share * 100 / TRADE_SATURATION),
@@ -414,6 +416,22 @@ def dots_cached(src: "ws.Sources") -> dict:
     return dt
 
 
+DOTS_MIN_COVERAGE = 0.5   # own report used when its bilateral rows cover >= 50 % of its World total
+
+
+def dots_reporters(dt, labels) -> set:
+    """Countries whose own DOTS workbook has a usable partner breakdown: flows with countries of
+    the world cover at least DOTS_MIN_COVERAGE of its `World` total. The others (workbooks with
+    only regional aggregates, e.g. PRK, LAO, IRQ) are treated as non-reporters: mirror flows."""
+    labs = set(labels)
+    out = set()
+    for c, f in dt.items():
+        w = f.get("World", 0.0)
+        if w > 0 and sum(v for p, v in f.items() if p in labs) >= DOTS_MIN_COVERAGE * w:
+            out.add(c)
+    return out
+
+
 def trade_edges(dt, world_codes, iso, gdp_of) -> dict:
     """Each country's top GRAVITY_PARTNERS partners by observed goods trade (IMF DOTS, exports +
     imports, mean 2017-2019; mirror flows for non-reporters), weight = flow / the country's
@@ -422,12 +440,13 @@ def trade_edges(dt, world_codes, iso, gdp_of) -> dict:
     GDP_j / d_ij^2 instead."""
     xw = ws.read_crosswalk()
     label = {r["iso3"]: r["dots"].strip() for r in xw if r["dots"]}
+    rep = dots_reporters(dt, label.values())
     flows = {}
     for i in world_codes:
-        if i in dt:
+        if i in rep:
             f = {j: dt[i].get(label[j], 0.0) for j in world_codes if j != i and j in label}
         elif i in label:
-            f = {j: dt[j].get(label[i], 0.0) for j in world_codes if j != i and j in dt}
+            f = {j: dt[j].get(label[i], 0.0) for j in world_codes if j != i and j in rep}
         else:
             continue
         flows[i] = {j: v for j, v in f.items() if v > 0}
