@@ -184,7 +184,7 @@ TEST_SUITE("face_validity") {
       CHECK_MESSAGE(std::find(top.begin(), top.end(), r.iso3) != top.end(), r.iso3 << " is not among the 30 most populous");
       const std::string m = modal(r.iso3);
       match += m == r.bloc;
-      MESSAGE(std::string(r.iso3) << ": model " << m << ", reading " << std::string(r.bloc) << (m == r.bloc ? "" : "  <-- differs") << " (" << std::string(r.reason) << ")");
+      MESSAGE(std::string(r.iso3) << ": model " << m << ", reading " << std::string(r.bloc) << std::string(m == r.bloc ? "" : "  <-- differs") << " (" << std::string(r.reason) << ")");
     }
     MESSAGE("matches: " << match << " / 30");
     CHECK(match >= 26);

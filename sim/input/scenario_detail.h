@@ -48,7 +48,7 @@ using Keys = std::vector<std::string>;
 inline const Keys kTopKeys = {"name", "description", "extends", "seed", "ticks", "calendar", "dimensions",
                        "world", "network", "powers", "model", "initial", "timeline", "outputs"};
 inline const Keys kCalendarKeys = {"start", "step"};
-inline const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic"};
+inline const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic", "capacity_column"};
 inline const Keys kSyntheticKeys = {"countries", "degree", "rewire"};
 inline const Keys kCountryKeys = {"iso3",     "name",     "region",   "subregion", "gdp",      "pop",
                            "capacity", "identity", "trade",    "security",  "estimated"};
@@ -76,6 +76,22 @@ inline const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "member
 inline const Keys kMembershipKeys = {"add", "remove"};
 inline const Keys kOutputKeys = {"countries", "countries_every"};
 inline const Keys kCountryColumns = {"iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "estimated"};
+// Data-only columns of the countries CSV: read by tools, accepted (checked to be empty or a
+// number) but not used by this engine: `gdp_ppp`, `chinese_finance`, the `capacity_<source>`
+// alternatives (one can be chosen with world.capacity_column) and `rivalry_<power>` for powers
+// the scenario does not define. The rivalry column of a power the scenario defines
+// (`rivalry_<id>`, or powers[].ties.rivalry_column) is model v2's rivalry R_ik (docs/ODD.md §7.9).
+inline bool data_only_column(const std::string& c) {
+  return c == "gdp_ppp" || c == "chinese_finance" || c.starts_with("rivalry_") || c.starts_with("capacity_");
+}
+// SHA-256 of a world file just read ("" if it cannot be read again).
+inline std::string file_sha256(const fs::path& p) {
+  try {
+    return sha256_file(p);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
 
 inline const Keys kTargeting = {"need", "swing", "allies", "population"};
 inline const Keys kTierRules = {"list", "by_alignment"};

@@ -339,6 +339,14 @@ class Parser {
       w.synthetic = sw;
       return;
     }
+    if (const Val* cc = v.get("capacity_column")) {
+      ctx_.at("world.capacity_column", cc->loc);
+      if (!cc->is_scalar() || !(cc->text == "capacity" || (cc->text.starts_with("capacity_") && cc->text.size() > 9)))
+        ctx_.bad(cc->loc, "world.capacity_column",
+                 "expected 'capacity' or a column name 'capacity_<source>', got " + describe(*cc));
+      else
+        w.capacity_column = cc->text;
+    }
     if (const Val* c = v.get("countries")) {
       ctx_.at("world.countries", c->loc);
       if (c->is_scalar()) {
@@ -346,6 +354,7 @@ class Parser {
         if (auto t = read_csv(p, ctx_, c->loc, "world.countries")) {
           w.countries_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.countries_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_country_csv(*t);
         }
       } else if (c->is_seq()) {
@@ -364,6 +373,7 @@ class Parser {
         if (auto root = read_yaml(p, p.string(), ctx_, g->loc, "world.groups")) {
           w.groups_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.groups_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_group_file(*root);
         }
       } else if (g->is_map()) {
@@ -445,6 +455,7 @@ class Parser {
       if (!t) return;
       file = fs::absolute(p).lexically_normal().string();
       cfg_.world.source_files.push_back(file);
+      cfg_.world.source_sha256.push_back(file_sha256(p));
       const auto& h = t->header.fields;
       const bool has_weight = h.size() == 3 && h[2] == "weight";
       if (h.size() < 2 || h[0] != "iso3_a" || h[1] != "iso3_b" || (h.size() == 3 && !has_weight) || h.size() > 3 ||
@@ -593,6 +604,7 @@ class Parser {
       if (std::find(allowed.begin(), allowed.end(), h[j]) != allowed.end()) continue;
       // ties with powers this scenario does not define are ignored
       if (h[j].starts_with("trade_") || h[j].starts_with("security_") || h[j].starts_with("rivalry_")) continue;
+      if (data_only_column(h[j])) continue;
       ctx_.error(SourceLoc{t.file, t.header.line, t.header.cols[j]}, "world.countries",
                  "unknown column '" + h[j] + "'" + hint(h[j], allowed));
     }
@@ -600,6 +612,9 @@ class Parser {
       ctx_.bad(hloc, "world.countries", "missing column 'iso3'");
       return;
     }
+    const std::string& cap_col = cfg_.world.capacity_column;
+    if (cap_col != "capacity" && !col.count(cap_col))
+      ctx_.error(hloc, "world.countries", "missing column '" + cap_col + "' (chosen by world.capacity_column)");
     bool dims_ok = true;
     for (const auto& d : cfg_.dimensions) {
       if (!col.count(d)) {
@@ -659,6 +674,19 @@ class Parser {
       num("gdp", r.gdp);
       num("pop", r.pop);
       num("capacity", r.capacity);
+      // data-only columns: empty or a number (a rivalry column of a power this scenario
+      // defines is read into r.rivalry below and reported there)
+      for (std::size_t j = 0; j < h.size() && j < row.fields.size(); ++j) {
+        if (!data_only_column(h[j]) || rivalry_col.count(h[j]) || row.fields[j].empty() ||
+            parse_number(row.fields[j]))
+          continue;
+        ctx_.bad(loc_of(j), key + "." + h[j], "expected a number or an empty cell, got '" + row.fields[j] + "'");
+      }
+      if (cap_col != "capacity") {
+        // the chosen alternative; an empty cell there falls back to `capacity`
+        auto it = col.find(cap_col);
+        if (it != col.end() && !row.fields[it->second].empty()) num(cap_col, r.capacity);
+      }
       if (dims_ok) {
         r.identity.assign(cfg_.dimensions.size(), 0.0);
         for (std::size_t d = 0; d < cfg_.dimensions.size(); ++d) {

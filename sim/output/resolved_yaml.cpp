@@ -57,6 +57,11 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   out << YAML::Newline;
   if (!cfg.path.empty()) out << YAML::Comment("source: " + cfg.path) << YAML::Newline;
   for (const auto& o : cfg.overrides) out << YAML::Comment("override: " + o) << YAML::Newline;
+  // every world data file read, with its SHA-256 at read time (also in metadata.yaml: world_files)
+  for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
+    out << YAML::Comment("world file: " + cfg.world.source_files[i] + " sha256 " +
+                         (i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string()))
+        << YAML::Newline;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << cfg.name;
   out << YAML::Key << "description" << YAML::Value << cfg.description;
@@ -78,6 +83,8 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   } else {
     if (!w.countries_file.empty()) {
       out << YAML::Key << "countries" << YAML::Value << w.countries_file;
+      if (w.capacity_column != "capacity")
+        out << YAML::Key << "capacity_column" << YAML::Value << w.capacity_column;
     } else {
       out << YAML::Key << "countries" << YAML::Value << YAML::BeginSeq;
       for (const auto& r : w.countries) {

@@ -257,6 +257,15 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       m << Key << "outputs" << Value << YAML::Flow << YAML::BeginMap << Key << "countries" << Value
         << cfg.outputs.countries << Key << "countries_every" << Value << cfg.outputs.countries_every << YAML::EndMap;
       text_list("data_files", cfg.world.source_files);
+      // SHA-256 of every world file the run read (taken when it was read), so a changed input is visible
+      m << Key << "world_files" << Value << YAML::BeginSeq;
+      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i) {
+        m << YAML::Flow << YAML::BeginMap;
+        text("path", cfg.world.source_files[i]);
+        text("sha256", i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string());
+        m << YAML::EndMap;
+      }
+      m << YAML::EndSeq;
       m << Key << "initial_equilibrium" << Value << YAML::BeginMap;
       m << Key << "iterations" << Value << YAML::Flow << YAML::BeginSeq;
       for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_iterations;
