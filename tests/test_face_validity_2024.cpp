@@ -66,7 +66,9 @@ const Reading kTop30[] = {
     {"KEN", "nonaligned", "US MNNA since 2024 but NAM member with Chinese finance; lean West, formally non-aligned"},
     {"KOR", "us", "treaty ally"},
     {"COL", "us", "MNNA and NATO global partner; US security cooperation"},
-    {"ESP", "us", "NATO, EU"},
+    // Spain (47.9 m) left the 30 most populous with the real-data world (issue 9: UN WPP 2024
+    // population); Sudan (50.4 m) entered. Reading written before looking at the model output.
+    {"SDN", "nonaligned", "civil war since 2023; NAM member; Chinese oil investment, Russian and Iranian arms to the army, UAE backing of the RSF"},
 };
 
 struct Pooled {
@@ -135,7 +137,7 @@ TEST_SUITE("face_validity") {
     for (const auto& iso : members("g7")) {
       if (iso == "USA") continue;
       MESSAGE(iso << " US-aligned share " << share(iso, "us"));
-      CHECK_MESSAGE(share(iso, "us") >= 0.90, iso);
+      CHECK_MESSAGE(share(iso, "us") >= 0.90, std::string(iso));
     }
     double s = 0.0;
     int n = 0;
@@ -152,7 +154,7 @@ TEST_SUITE("face_validity") {
   TEST_CASE("2024 picture (2): Russia, Iran, North Korea, Belarus are China-aligned") {
     for (const char* iso : {"RUS", "IRN", "PRK", "BLR"}) {
       MESSAGE(std::string(iso) << " China-aligned share " << share(iso, "cn"));
-      CHECK_MESSAGE(share(iso, "cn") >= 0.75, iso);
+      CHECK_MESSAGE(share(iso, "cn") >= 0.75, std::string(iso));
     }
   }
 
@@ -172,7 +174,7 @@ TEST_SUITE("face_validity") {
     for (const auto& [iso, ok] : allowed) {
       MESSAGE(iso << " modal " << modal(iso) << " (US " << share(iso, "us") << ", CN " << share(iso, "cn") << ", NA "
                   << share(iso, "nonaligned") << ")");
-      CHECK_MESSAGE(ok.count(modal(iso)) == 1, iso);
+      CHECK_MESSAGE(ok.count(modal(iso)) == 1, std::string(iso));
     }
   }
 
@@ -181,7 +183,7 @@ TEST_SUITE("face_validity") {
     std::vector<std::string> top(p.iso_by_pop.begin(), p.iso_by_pop.begin() + 30);
     int match = 0;
     for (const Reading& r : kTop30) {
-      CHECK_MESSAGE(std::find(top.begin(), top.end(), r.iso3) != top.end(), r.iso3 << " is not among the 30 most populous");
+      CHECK_MESSAGE(std::find(top.begin(), top.end(), r.iso3) != top.end(), std::string(r.iso3) << " is not among the 30 most populous");
       const std::string m = modal(r.iso3);
       match += m == r.bloc;
       MESSAGE(std::string(r.iso3) << ": model " << m << ", reading " << std::string(r.bloc) << std::string(m == r.bloc ? "" : "  <-- differs") << " (" << std::string(r.reason) << ")");

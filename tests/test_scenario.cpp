@@ -257,6 +257,28 @@ TEST_SUITE("scenario") {
     TempFile n(scenario("", unknown));
     std::ofstream(n.path.parent_path() / "countries.csv") << unknown;
     CHECK(problems(n.path).find("unknown column 'chinese_loans__'") != std::string::npos);
+
+    // rivalry_<power> of a defined power is model v2's R_ik: read into the row, and a bad
+    // cell is reported once, at file:line:col (here USA's rivalry_cn cell, line 2)
+    CHECK(cfg.world.countries[0].rivalry.at("cn") == 1.0);
+    CHECK(cfg.world.countries[1].rivalry.at("us") == 1.0);
+    std::string riv = csv;
+    riv.replace(riv.find(",0,1,0\n"), 7, ",0,strong,0\n");
+    TempFile q(scenario("", riv));
+    std::ofstream(q.path.parent_path() / "countries.csv") << riv;
+    const std::string pq = problems(q.path);
+    CHECK(pq.find("countries.csv:2:") != std::string::npos);
+    CHECK(pq.find("rivalry_cn") != std::string::npos);
+    CHECK(pq.find("strong") != std::string::npos);
+    CHECK(pq.find("expected a number or an empty cell") == std::string::npos);  // not reported twice
+    std::string high = csv;
+    high.replace(high.find(",0,1,0\n"), 7, ",0,1.5,0\n");
+    TempFile s(scenario("", high));
+    std::ofstream(s.path.parent_path() / "countries.csv") << high;
+    const std::string ps = problems(s.path);
+    CHECK(ps.find("countries.csv:2:") != std::string::npos);
+    CHECK(ps.find("rivalry.cn") != std::string::npos);
+    CHECK(ps.find("not in [0, 1]") != std::string::npos);
   }
 
   TEST_CASE("synthetic world") {
