@@ -1,5 +1,5 @@
 // Phase 5 — standards: adoption with network effects, Arthur-style increasing
-// returns (DESIGN §3.5). For s ∈ {0 (international), 1..K (power k's stack)}:
+// returns (docs/design.md §3.5). For s ∈ {0 (international), 1..K (power k's stack)}:
 //
 //   net_is = Σ_j w_ij gdp_j 1{s_j = s} / Σ_j w_ij gdp_j          (GDP·W-weighted share)
 //   V_is = α_bloc·1{s = a_i ≠ 0} + α_net·net_is + α_lock·L_is·1{s ≠ 0}
