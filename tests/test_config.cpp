@@ -1,5 +1,5 @@
 // Parameter registries, calendar arithmetic, key-path access and diagnostics
-// (include/blocsim/config.h, include/blocsim/error.h).
+// (include/blocsim/engine/config.h, include/blocsim/io/error.h).
 #include <doctest/doctest.h>
 
 #include <algorithm>

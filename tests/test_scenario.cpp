@@ -1,5 +1,5 @@
 // Scenario loading, extends, overrides, validation messages, resolved YAML and
-// the generated parameter reference (include/blocsim/scenario.h).
+// the generated parameter reference (include/blocsim/input/scenario.h).
 //
 // Every file under tests/data/bad/ must fail to load with the exact
 // `file:line:col: key.path: message` checked here (the CLI tests also use

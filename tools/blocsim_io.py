@@ -93,7 +93,7 @@ class Run:
 
     @property
     def ticks(self) -> pd.DataFrame:
-        """Alias of :attr:`timeseries` (the name used in STYLE.md §11)."""
+        """Alias of :attr:`timeseries` (the name used in docs/design.md §8)."""
         return self.timeseries
 
     @property

@@ -1,4 +1,4 @@
-// blocsim — command-line entry point. Thin by design (STYLE §1): build the
+// blocsim — command-line entry point. Thin by design (docs/design.md §11.1): build the
 // CLI, dispatch, map exceptions to exit codes. Everything testable lives in
 // blocsim_core and the sim/cli/<command>.cpp modules.
 #include <iostream>

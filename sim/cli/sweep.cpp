@@ -1,4 +1,4 @@
-// `blocsim sweep` — parameter sweeps from a laptop to a cluster (DESIGN §7).
+// `blocsim sweep` — parameter sweeps from a laptop to a cluster (docs/design.md §7).
 //
 //   blocsim sweep SWEEP.yaml [--out DIR] [--jobs N] [--shard i/n] [--fresh] [--overwrite]
 //   blocsim sweep expand SWEEP.yaml [--out plan.csv]

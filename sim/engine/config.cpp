@@ -1,5 +1,5 @@
 // Parameter registries, calendar arithmetic and key-path access to scalar
-// parameters (see include/blocsim/config.h).
+// parameters (see include/blocsim/engine/config.h).
 #include "blocsim/engine/config.h"
 
 #include <array>
@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "blocsim/io/error.h"
+#include "blocsim/output/format.h"
 
 namespace blocsim {
 
@@ -209,11 +210,7 @@ int step_months(CalendarStep s) {
 
 int floor_div(int a, int b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::string fmt_num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string fmt_num(double v) { return format_short(v); }
 
 template <class Owner>
 const ParamSpec<Owner>* find_spec(std::span<const ParamSpec<Owner>> specs, std::string_view key) {

@@ -1,4 +1,4 @@
-// Phase 7 — record: the per-tick metrics of DESIGN §4.
+// Phase 7 — record: the per-tick metrics of docs/design.md §4.
 //
 //   bloc shares     π_b = Σ_{i: a_i = b} v_i / Σ_i v_i   for v = 1, gdp, pop
 //   standards       σ_s likewise over s_i

@@ -5,7 +5,7 @@
 // and wired as a Watts–Strogatz small world from (seed, Stream::network), so
 // the same seed gives the same world at any thread count.
 //
-// Initial alignment and standards (DESIGN §3, last paragraph): by default the
+// Initial alignment and standards (docs/design.md §3, last paragraph): by default the
 // fixed point of synchronous best response (λ = ∞, r = 1, inertia switched
 // off) starting from "everyone non-aligned / international", iterated at most
 // `initial.equilibrium_iterations` times. `data` derives them from security

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "blocsim/input/scenario.h"
+#include "blocsim/io/csv.h"
 
 namespace YAML {
 class Node;
@@ -317,17 +318,8 @@ std::optional<Val> load_chain(const fs::path& path, const std::string& display, 
 // CSV — scenario_csv.cpp
 // ===========================================================================
 
-struct CsvRow {
-  int line = 0;
-  std::vector<std::string> fields;
-  std::vector<int> cols;  // 1-based character column of each field
-};
-struct CsvTable {
-  std::string file;  // display path
-  CsvRow header;
-  std::vector<CsvRow> rows;
-};
 
+//! The one CSV reader (blocsim/io/csv.h), problems recorded in `ctx`.
 std::optional<CsvTable> read_csv(const fs::path& path, Ctx& ctx, const SourceLoc& from, const std::string& key);
 
 // ===========================================================================

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "blocsim/io/csv.h"
 #include "blocsim/io/error.h"
 #include "blocsim/engine/metrics.h"
 #include "blocsim/input/scenario.h"
@@ -356,66 +357,37 @@ Diagnostic table_diag(const fs::path& file, int line, int col, std::string key, 
   return d;
 }
 
-//! Read a design table: header of key paths, one numeric row per point.
+//! Read a design table: header of key paths, one numeric row per point
+//! (the one CSV reader, blocsim/io/csv.h).
 DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(SourceLoc{path.string(), 0, 0}, "table", "cannot read file");
   std::vector<Diagnostic> diags;
   DesignMatrix rows;
-  std::string line;
-  int lineno = 0;
-  bool have_header = false;
-  auto fields = [](const std::string& l) {
-    std::vector<std::pair<std::string, int>> out;  // text, 1-based column
-    std::size_t i = 0;
-    while (true) {
-      const std::size_t j = l.find(',', i);
-      std::string f = l.substr(i, j == std::string::npos ? std::string::npos : j - i);
-      int col = static_cast<int>(i) + 1;
-      const std::size_t a = f.find_first_not_of(" \t\r");
-      const std::size_t b = f.find_last_not_of(" \t\r");
-      if (a == std::string::npos) f.clear();
-      else { col += static_cast<int>(a); f = f.substr(a, b - a + 1); }
-      out.emplace_back(f, col);
-      if (j == std::string::npos) break;
-      i = j + 1;
+  const std::optional<CsvTable> t = read_csv_file(path, "table", diags, SourceLoc{path.string(), 0, 0});
+  if (t) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < t->header.fields.size(); ++i) {
+      const std::string& name = t->header.fields[i];
+      const int col = t->header.cols[i];
+      if (name.empty()) diags.push_back(table_diag(path, t->header.line, col, "header", "empty column name"));
+      else if (!seen.insert(name).second)
+        diags.push_back(table_diag(path, t->header.line, col, name, "duplicate column"));
+      header.push_back(name);
     }
-    return out;
-  };
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
-    const auto f = fields(line);
-    if (!have_header) {
-      have_header = true;
-      std::set<std::string> seen;
-      for (const auto& [name, col] : f) {
-        if (name.empty()) diags.push_back(table_diag(path, lineno, col, "header", "empty column name"));
-        else if (!seen.insert(name).second)
-          diags.push_back(table_diag(path, lineno, col, name, "duplicate column"));
-        header.push_back(name);
+    for (const CsvRow& r : t->rows) {
+      std::vector<double> row;
+      for (std::size_t i = 0; i < r.fields.size(); ++i) {
+        const std::string& text = r.fields[i];
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+          diags.push_back(table_diag(path, r.line, r.cols[i], header[i], "expected a finite number, got '" + text + "'"));
+        row.push_back(v);
       }
-      continue;
+      rows.push_back(std::move(row));
+      if (diags.size() > 50) break;
     }
-    if (f.size() != header.size()) {
-      diags.push_back(table_diag(path, lineno, 1, "row", "expected " + std::to_string(header.size()) +
-                                                             " values, got " + std::to_string(f.size())));
-      continue;
-    }
-    std::vector<double> row;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const auto& [text, col] = f[i];
-      char* end = nullptr;
-      const double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
-        diags.push_back(table_diag(path, lineno, col, header[i], "expected a finite number, got '" + text + "'"));
-      row.push_back(v);
-    }
-    rows.push_back(std::move(row));
-    if (diags.size() > 50) break;
+    if (rows.empty() && diags.empty()) diags.push_back(table_diag(path, 1, 1, "table", "no design points"));
   }
-  if (!have_header) diags.push_back(table_diag(path, 1, 1, "header", "empty table: expected a header of key paths"));
-  else if (rows.empty() && diags.empty()) diags.push_back(table_diag(path, lineno, 1, "row", "no design points"));
   if (!diags.empty()) throw ConfigError(std::move(diags));
   return rows;
 }

@@ -17,7 +17,7 @@ std::string parameter_reference_markdown() {
     return "[" + short_num(lo) + ", " + h;
   };
   md << "# Parameter reference\n\n"
-     << "Generated from the parameter registries in `sim/config.cpp` by `blocsim params`;\n"
+     << "Generated from the parameter registries in `sim/engine/config.cpp` by `blocsim params`;\n"
      << "do not edit by hand (regenerate with `./build/blocsim params > docs/parameters.md`).\n"
      << "The scenario format itself is described in [scenarios/README.md](../scenarios/README.md).\n\n"
      << "Every scalar below can be set in a scenario file, overridden with\n"

@@ -2,7 +2,7 @@
 // checksums, the manifest line format, the folder layout record and the
 // finalize step. Not part of the public API (that is blocsim/sweep/sweep.h).
 //
-// Parameter sweeps (DESIGN §7): designs, seeds, shards, the run executor, the
+// Parameter sweeps (docs/design.md §7): designs, seeds, shards, the run executor, the
 // checksummed append-only manifest and the final `blocsim-sweep` outputs
 // (results/README.md, "Sweep folders").
 //

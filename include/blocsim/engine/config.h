@@ -43,16 +43,16 @@ struct SourceLoc {
 //! the member initialisers below repeat them only so that a default-constructed
 //! struct is usable in tests (a unit test checks the two agree).
 struct ModelParams {
-  // identity phase (DESIGN §3.3)
+  // identity phase (docs/design.md §3.3)
   double mu = 0.05;              //!< peer influence rate, 1/tick
   double epsilon = 0.5;          //!< bounded-confidence radius (Euclidean, identity units)
   double kappa = 0.05;           //!< grievance push on the sovereignty dimension
   double identity_noise = 0.0;   //!< s.d. of Gaussian identity noise per tick
-  // courtship phase (DESIGN §3.2)
+  // courtship phase (docs/design.md §3.2)
   double theta = 1.0;            //!< absorptive-capacity exponent for open models
   double gamma_grievance = 0.1;  //!< grievance per tick from full denial at strictness 1
   double swing_scale = 0.25;     //!< utility margin scale of `swing` aid targeting
-  // choice phase (DESIGN §3.4)
+  // choice phase (docs/design.md §3.4)
   double beta_identity = 2.0;
   double beta_ties = 1.0;
   double beta_access = 1.0;
@@ -65,7 +65,7 @@ struct ModelParams {
   double beta_hedge = 1.6;
   double lambda = 5.0;           //!< logit intensity of choice; +inf = best response
   double revision_rate = 0.25;   //!< probability per tick that a country reconsiders
-  // standards phase (DESIGN §3.5)
+  // standards phase (docs/design.md §3.5)
   double alpha_bloc = 1.0;
   double alpha_network = 1.5;
   double alpha_lock = 0.5;
@@ -73,7 +73,7 @@ struct ModelParams {
   double alpha_inertia = 0.5;
   double lambda_standards = 5.0;
   double revision_rate_standards = 0.15;
-  // material phase (DESIGN §3.6)
+  // material phase (docs/design.md §3.6)
   double capacity_growth = 0.05;
   double aid_capacity = 0.05;
   double lock_decay = 0.05;
@@ -108,7 +108,7 @@ struct ModelParams {
   double effort_capacity = 0.2;    //!< share that acts through capacity
   double identity_anchor = 0.05;   //!< restoring force toward the observed identity, 1/tick
   double alignment_feedback = 0.01;//!< pull of the chosen bloc's power identity, 1/tick
-  // record phase (DESIGN §4)
+  // record phase (docs/design.md §4)
   double polarization_alpha = 1.6;  //!< Esteban–Ray sensitivity α
 
   //! Identity dimension pushed by grievance ("" = none).

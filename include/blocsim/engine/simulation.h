@@ -82,11 +82,17 @@ struct RunSummary {
   double seconds = 0.0;
 };
 
-//! Run R replicates and write the run folder atomically (temp folder, then
-//! rename). Replicates run in parallel (one thread each) when the world is
-//! small, one after another (parallel inside) when it is large.
-//! @throws RunError if `out` exists and `!overwrite` (checked before running),
-//!         or on I/O failure (the temporary folder is removed).
+//! Run R replicates and write the run folder (results/README.md) atomically:
+//! everything goes into a hidden temporary sibling folder that is renamed into
+//! place when complete; with `overwrite`, an existing folder is replaced only
+//! then. Replicates run in parallel, one thread each (parallel_for_runs), when
+//! R > 1 and the world has fewer than 4 · kParallelGrain countries; otherwise
+//! one after another with the phase loops parallel inside. `opt.threads` > 0
+//! sets the OpenMP thread count first.
+//! @throws RunError if `out` exists and `!overwrite` (checked before anything
+//!         runs), if a replicate fails (the message names it), or on I/O
+//!         failure; the temporary folder is removed and an existing `out` is
+//!         left as it was.
 RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt);
 
 }  // namespace blocsim

@@ -1,5 +1,5 @@
 //! \file world.h
-//! \brief The simulated world as a structure of arrays (DESIGN §2).
+//! \brief The simulated world as a structure of arrays (docs/design.md §2).
 //!
 //! A country is an index i ∈ [0, N). Per-country state lives in Eigen arrays
 //! with one *column* per country (so a country's K or D values are contiguous):

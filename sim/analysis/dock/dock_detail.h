@@ -1,4 +1,4 @@
-// Internal helpers of the docking reductions (sim/dock/*.cpp only).
+// Internal helpers of the docking reductions (sim/analysis/dock/*.cpp only).
 #pragma once
 
 #include <cmath>

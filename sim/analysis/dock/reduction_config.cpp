@@ -10,7 +10,7 @@ ScenarioConfig reduction_config(int n, const std::vector<std::string>& dims, con
                                 bool self_loops) {
   ScenarioConfig cfg;
   cfg.name = "dock";
-  cfg.description = "docking reduction built in code (sim/dock)";
+  cfg.description = "docking reduction built in code (sim/analysis/dock)";
   cfg.dimensions = dims;
   cfg.ticks = 1;
   Group all;

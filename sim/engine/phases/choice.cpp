@@ -1,4 +1,4 @@
-// Phase 4 — choice: bloc alignment by random utility (DESIGN §3.4).
+// Phase 4 — choice: bloc alignment by random utility (docs/design.md §3.4).
 //
 //   sim_ik  = 1 − ‖x_i − y_k‖ / √D
 //   peer_ik = Σ_j w_ij 1{a_j = k} / Σ_j w_ij

@@ -1,4 +1,4 @@
-// Phase 2 — courtship: what each power offers each country (DESIGN §3.2;
+// Phase 2 — courtship: what each power offers each country (docs/design.md §3.2;
 // model v2, docs/ODD.md §7.2).
 //
 //   A_ik   = (f_k / max_l f_l) · max( 1 − σ_k·τ_ik/2 ,  o_k · c_i^θ )
@@ -19,7 +19,7 @@
 //            ω_ik = 0 for pinned countries (home countries cannot be courted).
 //   ΔG_ik  = γ_G · σ_k · τ_ik / 2                (being denied breeds resentment)
 //
-// Departure from DESIGN.md: aid is scaled by N so that B_k is "mean aid per
+// Departure from docs/design.md: aid is scaled by N so that B_k is "mean aid per
 // country per tick" and a budget means the same in a 12-country test world,
 // the 194-country default world and a 10⁶-agent synthetic world (docs/ODD.md).
 // Reads: frontier, σ, τ, o, c, x, pop, margin, alignment, aid_extra.

@@ -1,4 +1,4 @@
-// Phase 3 — identity: constructivist influence with bounded confidence (DESIGN §3.3).
+// Phase 3 — identity: constructivist influence with bounded confidence (docs/design.md §3.3).
 //
 //   x_i ← clamp_[0,1]( x_i
 //          + μ · Σ_{j ∈ C_i} w_ij (x_j − x_i) / Σ_{j ∈ C_i} w_ij      C_i = {j : w_ij > 0, ‖x_j − x_i‖ < ε}

@@ -1,4 +1,4 @@
-// Phase 6 — material: capacity, lock-in, grievance, ties, frontiers (DESIGN §3.6).
+// Phase 6 — material: capacity, lock-in, grievance, ties, frontiers (docs/design.md §3.6).
 //
 //   c_i  ← clamp( c_i + g_c·max(0, max_k A_ik − c_i) + g_aid·(Σ_k aid_ik)/(1 + Σ_k aid_ik)·(1 − c_i)
 //                + g_o·max_k(o_k·f_k/max_l f_l)·(1 − c_i) )          open weights raise capacity

@@ -1,4 +1,4 @@
-// Phase 1 — policy: apply the timeline events scheduled for this tick (DESIGN §3.1).
+// Phase 1 — policy: apply the timeline events scheduled for this tick (docs/design.md §3.1).
 //
 // An event can
 //   set:          any scalar parameter by key path (model.*, powers.<id>.*, network.*),

@@ -1,5 +1,5 @@
 // Phase 5 — standards: adoption with network effects, Arthur-style increasing
-// returns (DESIGN §3.5). For s ∈ {0 (international), 1..K (power k's stack)}:
+// returns (docs/design.md §3.5). For s ∈ {0 (international), 1..K (power k's stack)}:
 //
 //   net_is = Σ_j w_ij gdp_j 1{s_j = s} / Σ_j w_ij gdp_j          (GDP·W-weighted share)
 //   V_i0 = α_net·net_i0 + α_multi·x_i[multilateralism] + α_inert·1{s_i = 0}
