@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
 #ifdef BLOCSIM_HAVE_CLI_SCORE
   blocsim::cli::add_score_command(app, &exit_code);
 #endif
+#ifdef BLOCSIM_HAVE_CLI_CALIBRATE
+  blocsim::cli::add_calibrate_command(app, &exit_code);
+#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
