@@ -14,15 +14,15 @@
 #include <set>
 #include <sstream>
 
-#include "blocsim/calibrate.h"
-#include "blocsim/csv.h"
-#include "blocsim/error.h"
+#include "blocsim/calibrate/calibrate.h"
+#include "blocsim/output/format.h"
+#include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
-#include "blocsim/progress.h"
-#include "blocsim/rng.h"
-#include "blocsim/scenario.h"
-#include "blocsim/simulation.h"
-#include "blocsim/sweep.h"
+#include "blocsim/output/progress.h"
+#include "blocsim/engine/rng.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/sweep/sweep.h"
 
 namespace fs = std::filesystem;
 

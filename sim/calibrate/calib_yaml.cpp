@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "blocsim/calibrate.h"
-#include "blocsim/error.h"
-#include "blocsim/scenario.h"
+#include "blocsim/calibrate/calibrate.h"
+#include "blocsim/io/error.h"
+#include "blocsim/input/scenario.h"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <numeric>
 
-#include "blocsim/calibrate.h"
+#include "blocsim/calibrate/calibrate.h"
 
 namespace blocsim::calib {
 

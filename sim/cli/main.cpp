@@ -1,0 +1,50 @@
+// blocsim — command-line entry point. Thin by design (STYLE §1): build the
+// CLI, dispatch, map exceptions to exit codes. Everything testable lives in
+// blocsim_core and the sim/cli/<command>.cpp modules.
+#include <iostream>
+
+#include "blocsim/io/error.h"
+#include "blocsim/version.h"
+#include "cli/cli.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "BlocSim — agent-based simulation of AI-governance bloc formation.\n"
+      "Countries with identity vectors are courted by powers (US, China, ...) with export controls,\n"
+      "open models, capacity building, standards diplomacy, narrative and alliance pressure.\n\n"
+      "Start here:  blocsim run scenarios/baseline.yaml --replicates 20\n"
+      "             blocsim validate scenarios/my_variant.yaml\n"
+      "             blocsim params            (every model parameter, default, range, meaning)",
+      "blocsim"};
+  app.set_version_flag("--version", std::string("blocsim ") + blocsim::kVersion + " (" + blocsim::kGitSha + ", " +
+                                         blocsim::kCompiler + ")");
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 2 invalid input (nothing written), 3 run failure, 4 sweep with failed runs.\n"
+             "Docs: README.md, scenarios/README.md (scenario format), docs/ODD.md (the model).");
+  int exit_code = 0;
+  blocsim::cli::add_run_command(app, &exit_code);
+  blocsim::cli::add_validate_command(app, &exit_code);
+  blocsim::cli::add_params_command(app, &exit_code);
+  blocsim::cli::add_bench_command(app, &exit_code);
+  blocsim::cli::add_sweep_command(app, &exit_code);
+  blocsim::cli::add_dock_command(app, &exit_code);
+  blocsim::cli::add_score_command(app, &exit_code);
+  blocsim::cli::add_calibrate_command(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const blocsim::ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    std::cerr << "blocsim: invalid input (" << e.diagnostics().size() << " problem"
+              << (e.diagnostics().size() == 1 ? "" : "s") << "); nothing was written\n";
+    return blocsim::kExitConfig;
+  } catch (const blocsim::RunError& e) {
+    std::cerr << "blocsim: run failed: " << e.what() << "\n";
+    return blocsim::kExitRun;
+  } catch (const std::exception& e) {
+    std::cerr << "blocsim: error: " << e.what() << "\n";
+    return blocsim::kExitRun;
+  }
+  return exit_code;
+}
