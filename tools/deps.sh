@@ -20,3 +20,13 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# Map shapes for tools/plot and land borders for tools/build_world.py: the npm package world-atlas
+# (Natural Earth as TopoJSON) in ~/.cache/blocsim-npm, when npm is available.
+npm_dir="${BLOCSIM_NPM_DIR:-$HOME/.cache/blocsim-npm}"
+if [[ ! -f $npm_dir/node_modules/world-atlas/countries-110m.json ]]; then
+  if command -v npm >/dev/null; then
+    mkdir -p "$npm_dir" && (cd "$npm_dir" && npm install --silent world-atlas@2.0.2 world-countries >/dev/null)
+  else
+    echo "blocsim: npm not found - maps (tools/plot map) need: npm install world-atlas@2.0.2 in $npm_dir" >&2
+  fi
+fi

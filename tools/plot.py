@@ -17,6 +17,7 @@ are read only through :mod:`blocsim_io`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -278,27 +279,42 @@ def _short_label(key: str) -> str:
     return {"nonaligned": "NA", "intl": "INTL"}.get(key, key.upper())
 
 
+def _world_atlas() -> Path:
+    """countries-110m.json of the npm package world-atlas (Natural Earth 1:110m as TopoJSON)."""
+    cands = [os.environ.get("BLOCSIM_NPM_DIR", ""), str(Path.home() / ".cache" / "blocsim-npm"), "/tmp/wa"]
+    for c in cands:
+        f = Path(c) / "node_modules" / "world-atlas" / "countries-110m.json" if c else None
+        if f and f.exists():
+            return f
+    raise SystemExit("plot: maps need the npm package world-atlas (Natural Earth shapes):\n"
+                     "    mkdir -p ~/.cache/blocsim-npm && cd ~/.cache/blocsim-npm && npm install world-atlas@2.0.2\n"
+                     "or set BLOCSIM_NPM_DIR to the folder holding node_modules/world-atlas")
+
+
 def load_world():
-    """Natural Earth low-resolution countries (geopandas' bundled copy).
+    """Natural Earth 1:110m countries from the npm package world-atlas (TopoJSON).
+
+    ``geopandas.datasets`` (removed in GeoPandas 1.0) is not used. Geometry ids are ISO
+    3166 numeric codes, mapped to alpha-3 with ``tools/world_inputs/iso3166.csv``.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        With a cleaned ``iso3`` column, without Antarctica, in the Equal
-        Earth projection when pyproj supports it.
+        With an ``iso3`` column, without Antarctica, in the Equal Earth projection when
+        pyproj supports it.
     """
     if "world" in _WORLD_CACHE:
         return _WORLD_CACHE["world"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import geopandas as gpd
-        world = gpd.read_file(gpd.datasets.get_path("naturalearth_lowres"))
+        world = gpd.read_file(_world_atlas(), layer="countries")
+    iso_table = pd.read_csv(Path(__file__).resolve().parent / "world_inputs" / "iso3166.csv",
+                            dtype=str, keep_default_na=False)
+    num = {r.ccn3: r.iso3 for r in iso_table.itertuples() if r.ccn3}
     world = world[world["name"] != "Antarctica"].copy()
-    iso = world["iso_a3"].astype(str)
-    fixed = world["name"].map(_NE_NAME_FIX)
-    world["iso3"] = np.where(fixed.notna() & (iso.isin(["-99", ""]) |
-                                              world["name"].isin(["France", "Norway"])),
-                             fixed, iso)
+    ids = world["id"].fillna("").astype(str)
+    world["iso3"] = [num.get(i) or _NE_NAME_FIX.get(n, "") for i, n in zip(ids, world["name"])]
     try:
         world = world.to_crs("+proj=eqearth +datum=WGS84 +units=m +no_defs")
     except Exception:  # pragma: no cover - projection support missing

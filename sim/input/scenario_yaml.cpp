@@ -41,7 +41,7 @@ using Keys = std::vector<std::string>;
 const Keys kTopKeys = {"name", "description", "extends", "seed", "ticks", "calendar", "dimensions",
                        "world", "network", "powers", "model", "initial", "timeline", "outputs"};
 const Keys kCalendarKeys = {"start", "step"};
-const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic"};
+const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic", "capacity_column"};
 const Keys kSyntheticKeys = {"countries", "degree", "rewire"};
 const Keys kCountryKeys = {"iso3",     "name",     "region",   "subregion", "gdp",      "pop",
                            "capacity", "identity", "trade",    "security",  "estimated"};
@@ -65,6 +65,20 @@ const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships",
 const Keys kMembershipKeys = {"add", "remove"};
 const Keys kOutputKeys = {"countries", "countries_every"};
 const Keys kCountryColumns = {"iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "estimated"};
+// Data-only columns of the countries CSV: read by tools and later model versions, accepted
+// (checked to be empty or a number) but not used by this engine: `gdp_ppp`, `chinese_finance`,
+// `rivalry_<power>` and the `capacity_<source>` alternatives (one can be chosen with
+// world.capacity_column).
+std::string file_sha256(const fs::path& p) {
+  try {
+    return sha256_file(p);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+bool data_only_column(const std::string& c) {
+  return c == "gdp_ppp" || c == "chinese_finance" || c.starts_with("rivalry_") || c.starts_with("capacity_");
+}
 
 const Keys kTargeting = {"need", "swing", "allies", "population"};
 const Keys kTierRules = {"list", "by_alignment"};
@@ -857,6 +871,14 @@ class Parser {
       w.synthetic = sw;
       return;
     }
+    if (const Val* cc = v.get("capacity_column")) {
+      ctx_.at("world.capacity_column", cc->loc);
+      if (!cc->is_scalar() || !(cc->text == "capacity" || (cc->text.starts_with("capacity_") && cc->text.size() > 9)))
+        ctx_.bad(cc->loc, "world.capacity_column",
+                 "expected 'capacity' or a column name 'capacity_<source>', got " + describe(*cc));
+      else
+        w.capacity_column = cc->text;
+    }
     if (const Val* c = v.get("countries")) {
       ctx_.at("world.countries", c->loc);
       if (c->is_scalar()) {
@@ -864,6 +886,7 @@ class Parser {
         if (auto t = read_csv(p, ctx_, c->loc, "world.countries")) {
           w.countries_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.countries_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_country_csv(*t);
         }
       } else if (c->is_seq()) {
@@ -882,6 +905,7 @@ class Parser {
         if (auto root = read_yaml(p, p.string(), ctx_, g->loc, "world.groups")) {
           w.groups_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.groups_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_group_file(*root);
         }
       } else if (g->is_map()) {
@@ -963,6 +987,7 @@ class Parser {
       if (!t) return;
       file = fs::absolute(p).lexically_normal().string();
       cfg_.world.source_files.push_back(file);
+      cfg_.world.source_sha256.push_back(file_sha256(p));
       const auto& h = t->header.fields;
       const bool has_weight = h.size() == 3 && h[2] == "weight";
       if (h.size() < 2 || h[0] != "iso3_a" || h[1] != "iso3_b" || (h.size() == 3 && !has_weight) || h.size() > 3 ||
@@ -1107,12 +1132,17 @@ class Parser {
       if (std::find(allowed.begin(), allowed.end(), h[j]) != allowed.end()) continue;
       // ties with powers this scenario does not define are ignored
       if (h[j].starts_with("trade_") || h[j].starts_with("security_")) continue;
+      if (data_only_column(h[j])) continue;
       ctx_.error(SourceLoc{t.file, t.header.line, t.header.cols[j]}, "world.countries",
                  "unknown column '" + h[j] + "'" + hint(h[j], allowed));
     }
     if (!col.count("iso3")) {
       ctx_.bad(hloc, "world.countries", "missing column 'iso3'");
       return;
+    }
+    const std::string& cap_col = cfg_.world.capacity_column;
+    if (cap_col != "capacity" && !col.count(cap_col)) {
+      ctx_.error(hloc, "world.countries", "missing column '" + cap_col + "' (chosen by world.capacity_column)");
     }
     bool dims_ok = true;
     for (const auto& d : cfg_.dimensions) {
@@ -1173,6 +1203,16 @@ class Parser {
       num("gdp", r.gdp);
       num("pop", r.pop);
       num("capacity", r.capacity);
+      // data-only columns: empty or a number
+      for (std::size_t j = 0; j < h.size() && j < row.fields.size(); ++j) {
+        if (!data_only_column(h[j]) || row.fields[j].empty() || parse_number(row.fields[j])) continue;
+        ctx_.bad(loc_of(j), key + "." + h[j], "expected a number or an empty cell, got '" + row.fields[j] + "'");
+      }
+      if (cap_col != "capacity") {
+        // the chosen alternative; an empty cell there falls back to `capacity`
+        auto it = col.find(cap_col);
+        if (it != col.end() && !row.fields[it->second].empty()) num(cap_col, r.capacity);
+      }
       if (dims_ok) {
         r.identity.assign(cfg_.dimensions.size(), 0.0);
         for (std::size_t d = 0; d < cfg_.dimensions.size(); ++d) {
@@ -1972,6 +2012,11 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   out << YAML::Newline;
   if (!cfg.path.empty()) out << YAML::Comment("source: " + cfg.path) << YAML::Newline;
   for (const auto& o : cfg.overrides) out << YAML::Comment("override: " + o) << YAML::Newline;
+  // every world data file read, with its SHA-256 at read time (also in metadata.yaml: world_files)
+  for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
+    out << YAML::Comment("world file: " + cfg.world.source_files[i] + " sha256 " +
+                         (i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string()))
+        << YAML::Newline;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << cfg.name;
   out << YAML::Key << "description" << YAML::Value << cfg.description;
@@ -1993,6 +2038,8 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   } else {
     if (!w.countries_file.empty()) {
       out << YAML::Key << "countries" << YAML::Value << w.countries_file;
+      if (w.capacity_column != "capacity")
+        out << YAML::Key << "capacity_column" << YAML::Value << w.capacity_column;
     } else {
       out << YAML::Key << "countries" << YAML::Value << YAML::BeginSeq;
       for (const auto& r : w.countries) {

@@ -244,6 +244,11 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
         m << (i ? ", " : "") << yq(cfg.world.source_files[i]);
       m << "]\n";
+      // SHA-256 of every world file the run read (taken when it was read), so a changed input is visible
+      m << "world_files:" << (cfg.world.source_files.empty() ? " []" : "") << "\n";
+      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
+        m << "  - {path: " << yq(cfg.world.source_files[i]) << ", sha256: "
+          << yq(i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string()) << "}\n";
       m << "initial_equilibrium:\n  iterations: [";
       for (int r = 0; r < R; ++r) m << (r ? ", " : "") << results[static_cast<std::size_t>(r)].init_iterations;
       m << "]\n  converged: [";

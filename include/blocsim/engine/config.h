@@ -211,6 +211,10 @@ struct WorldConfig {
   std::vector<Edge> trade;
   std::vector<Edge> edges;  //!< custom edges
   std::vector<std::string> source_files;  //!< data files read (for provenance)
+  std::vector<std::string> source_sha256;  //!< SHA-256 of each source file when it was read
+  //! Column of the countries CSV that supplies c_i: "capacity" (default) or a
+  //! `capacity_*` alternative; an empty cell there falls back to `capacity`.
+  std::string capacity_column = "capacity";
   //! Absolute paths of the files the lists above were read from ("" = given
   //! inline in the scenario, or synthetic). resolved_yaml() refers to them.
   std::string countries_file, groups_file, borders_file, trade_file, edges_file;
