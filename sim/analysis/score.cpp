@@ -547,9 +547,7 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
       std::vector<fs::path> cands;
       if (!opt.groups.empty()) cands.push_back(opt.groups);
       cands.emplace_back("scenarios/world/groups.yaml");
-#ifdef BLOCSIM_SOURCE_DIR
       cands.push_back(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml");
-#endif
       for (const auto& c : cands) {
         if (!fs::exists(c)) continue;
         try {

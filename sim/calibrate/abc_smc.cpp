@@ -204,21 +204,12 @@ void evaluate(const Setup& s, Particle& p, int replicates) {
 }
 
 void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress) {
-  const auto n = static_cast<std::int64_t>(ps.size());
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t i = 0; i < n; ++i) {
+  // one particle per thread (its simulations run serially inside); index-owned slots
+  parallel_for_runs(static_cast<std::int64_t>(ps.size()), 0, [&](std::int64_t i, int slot) {
     evaluate(s, ps[static_cast<std::size_t>(i)], replicates);
     progress.add(replicates);
-    if (omp_get_thread_num() == 0) progress.maybe_print();
-  }
-#else
-  for (std::int64_t i = 0; i < n; ++i) {
-    evaluate(s, ps[static_cast<std::size_t>(i)], replicates);
-    progress.add(replicates);
-    progress.maybe_print();
-  }
-#endif
+    if (slot == 0) progress.maybe_print();
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -552,10 +543,8 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
   }
   std::vector<Counts> per(static_cast<std::size_t>(draws));
   std::vector<char> failed(static_cast<std::size_t>(draws), 0);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1)
-#endif
-  for (int m = 0; m < draws; ++m) {
+  parallel_for_runs(draws, 0, [&](std::int64_t mm, int slot) {
+    const int m = static_cast<int>(mm);
     try {
       per[static_cast<std::size_t>(m)] = simulate_counts(s, post[pick[static_cast<std::size_t>(m)]].theta, spec.seed,
                                                          kPredictiveTick + static_cast<std::uint64_t>(m), replicates,
@@ -564,12 +553,8 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
       failed[static_cast<std::size_t>(m)] = 1;
     }
     progress.add(replicates);
-#ifdef _OPENMP
-    if (omp_get_thread_num() == 0) progress.maybe_print();
-#else
-    progress.maybe_print();
-#endif
-  }
+    if (slot == 0) progress.maybe_print();
+  });
   // ppc.csv: per draw and year, the four target discrepancies and the model's class shares
   std::ostringstream ppc;
   ppc << "draw,year,set,brier,log_score,spearman,shares,share_nonaligned,share_" << spec.low << ",share_" << spec.high
@@ -655,7 +640,56 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
   // model − predictor difference and its 90% bootstrap interval over countries.
   std::ostringstream val;
   val << "set,predictor,metric,value,model_minus_predictor,diff_q05,diff_q95\n";
-  const std::vector<const Forecast*> preds{&model, &nonaligned, &base_rate, &persist};
+  // Democracy alone: quintiles of the democracy identity value (cut on the fitted
+  // countries), each forecasting its fit-years class frequencies (+½ smoothing).
+  Forecast democracy{"democracy_alone", {}}, alliances{"alliances", {}};
+  const int ddim = find_dimension(s.cfg, "democracy");
+  auto demo = [&](std::int32_t i) {
+    const auto& id = s.cfg.world.countries[static_cast<std::size_t>(i)].identity;
+    return ddim >= 0 && static_cast<std::size_t>(ddim) < id.size() ? id[static_cast<std::size_t>(ddim)] : 0.0;
+  };
+  std::vector<double> dv;
+  for (std::int32_t i : last_fit.country) dv.push_back(demo(i));
+  std::sort(dv.begin(), dv.end());
+  std::array<double, 4> cuts{};
+  for (int q = 0; q < 4; ++q) cuts[static_cast<std::size_t>(q)] = quantile_sorted(dv, 0.2 * (q + 1));
+  auto bin_of = [&](std::int32_t i) {
+    const double v = demo(i);
+    int b = 0;
+    while (b < 4 && v > cuts[static_cast<std::size_t>(b)]) ++b;
+    return b;
+  };
+  std::array<std::array<double, 3>, 5> freq{};
+  for (auto& f : freq) f = {0.5, 0.5, 0.5};
+  for (const auto& o : s.fit)
+    for (std::size_t i = 0; i < o.country.size(); ++i)
+      freq[static_cast<std::size_t>(bin_of(o.country[i]))][static_cast<std::size_t>(o.cls[i])] += 1.0;
+  for (auto& f : freq) {
+    const double t = f[0] + f[1] + f[2];
+    for (double& x : f) x /= t;
+  }
+  // Alliances → blocs: a security tie ≥ 0.5 with the high (low) power → that bloc, else non-aligned.
+  const std::string hi_id = spec.high, lo_id = spec.low;
+  auto tie = [&](std::int32_t i, const std::string& id) {
+    const auto& sec = s.cfg.world.countries[static_cast<std::size_t>(i)].security;
+    auto it = sec.find(id);
+    return it == sec.end() ? 0.0 : it->second;
+  };
+  for (const auto* o : years) {
+    democracy.p.emplace_back();
+    alliances.p.emplace_back();
+    for (std::int32_t i : o->country) {
+      democracy.p.back().push_back(freq[static_cast<std::size_t>(bin_of(i))]);
+      const double th = tie(i, hi_id), tl = tie(i, lo_id);
+      std::array<double, 3> a{1.0, 0.0, 0.0};
+      if (th >= 0.5 && th >= tl) a = {0.0, 0.0, 1.0};
+      else if (tl >= 0.5) a = {0.0, 1.0, 0.0};
+      alliances.p.back().push_back(a);
+    }
+  }
+  std::vector<const Forecast*> preds{&model, &nonaligned, &base_rate, &persist, &democracy};
+  if (ddim < 0) preds.pop_back();
+  preds.push_back(&alliances);
   for (int set = 0; set < 2; ++set) {
     const std::size_t y0 = set == 0 ? 0 : s.fit.size(), y1 = set == 0 ? s.fit.size() : years.size();
     if (y0 == y1) continue;
