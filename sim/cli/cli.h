@@ -15,6 +15,7 @@ void add_bench_command(CLI::App& app, int* exit_code);     // bench.cpp
 void add_sweep_command(CLI::App& app, int* exit_code);     // sweep.cpp
 void add_dock_command(CLI::App& app, int* exit_code);      // dock.cpp
 void add_score_command(CLI::App& app, int* exit_code);     // score.cpp
+void add_calibrate_command(CLI::App& app, int* exit_code); // calibrate.cpp
 
 //! Whether this process is an MPI rank launched by mpirun/srun (env vars).
 bool launched_by_mpi();

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   blocsim::cli::add_sweep_command(app, &exit_code);
   blocsim::cli::add_dock_command(app, &exit_code);
   blocsim::cli::add_score_command(app, &exit_code);
+  blocsim::cli::add_calibrate_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
