@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "blocsim/csv.h"
+#include "blocsim/data_dir.h"
 #include "blocsim/error.h"
 #include "blocsim/scenario.h"
 #include "blocsim/simulation.h"
@@ -55,10 +56,25 @@ void print_summary(const ScenarioConfig& cfg, const RunSummary& s, int replicate
 
 }  // namespace
 
+fs::path existing_scenario(const std::string& arg) {
+  const fs::path p = resolve_data_file(arg);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) {
+    const fs::path dir = data_dir();
+    throw ConfigError(SourceLoc{arg, 0, 0}, "scenario",
+                      "no such file" + (dir.empty() || p.is_absolute() ? std::string()
+                                                                       : " (nor in the data directory " + dir.string() + "/scenarios)"));
+  }
+  return p;
+}
+
 void add_run_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write a run folder (results/<name>/ by default)");
-  run->add_option("scenario", args->scenario, "Scenario YAML file (see scenarios/README.md)")->required()->check(CLI::ExistingFile);
+  run->add_option("scenario", args->scenario,
+                  "Scenario YAML file (see scenarios/README.md); a shipped one may be named from any folder, "
+                  "e.g. baseline.yaml")
+      ->required();
   run->add_option("--seed", args->seed, "Root seed (default: the scenario's `seed`); replicate 0 uses it as is");
   run->add_option("--ticks", args->ticks, "Number of ticks (default: the scenario's `ticks`)")->check(CLI::PositiveNumber);
   run->add_option("-r,--replicates", args->replicates, "Independent replicates, run in parallel; seeds derived from the root seed")
@@ -72,7 +88,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
     std::vector<std::string> overrides = args->set;
     if (args->seed) overrides.push_back("seed=" + std::to_string(*args->seed));
     if (args->ticks) overrides.push_back("ticks=" + std::to_string(*args->ticks));
-    ScenarioConfig cfg = load_scenario(args->scenario, overrides);
+    ScenarioConfig cfg = load_scenario(existing_scenario(args->scenario), overrides);
     RunOptions opt;
     opt.replicates = args->replicates;
     opt.threads = args->threads;
@@ -88,10 +104,10 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   auto file = std::make_shared<std::string>();
   auto set = std::make_shared<std::vector<std::string>>();
   CLI::App* v = app.add_subcommand("validate", "Check a scenario and report every problem as file:line:col: key: message");
-  v->add_option("scenario", *file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  v->add_option("scenario", *file, "Scenario YAML file (a shipped one may be named from any folder)")->required();
   v->add_option("-s,--set", *set, "Overrides to check as well (as for run)");
   v->callback([file, set, exit_code] {
-    const ScenarioConfig cfg = load_scenario(*file, *set);
+    const ScenarioConfig cfg = load_scenario(existing_scenario(*file), *set);
     const std::size_t n = cfg.world.synthetic ? static_cast<std::size_t>(cfg.world.synthetic->countries)
                                               : cfg.world.countries.size();
     std::printf("%s: ok — scenario '%s': %zu countries, %zu powers, %zu identity dimensions, %d ticks (%s to %s), %zu events\n",

@@ -136,7 +136,7 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   be->add_option("-j,--jobs", a->jobs, "Threads")->check(CLI::NonNegativeNumber);
 
   ex->callback([a, exit_code] {
-    const SweepSetup setup = load_sweep(a->expand_file);
+    const SweepSetup setup = load_sweep(existing_scenario(a->expand_file));
     if (a->expand_out == "-") {
       write_plan_csv(setup.plan, std::cout);
     } else {
@@ -195,6 +195,7 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   s->callback([s, a, exit_code] {
     if (!s->get_subcommands().empty()) return;  // expand / merge / sobol / bench ran
     if (a->file.empty()) throw CLI::RequiredError("sweep_file (or one of: expand, merge, sobol, bench)");
+    a->file = existing_scenario(a->file).string();
     SweepOptions opt;
     opt.out = a->out;
     opt.jobs = a->jobs;

@@ -19,6 +19,7 @@
 // yaml-cpp is used here (besides scenario_yaml.cpp) because the observed file
 // needs its own strict, located validation.
 #include "blocsim/score.h"
+#include "blocsim/data_dir.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -546,9 +547,7 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
       std::vector<fs::path> cands;
       if (!opt.groups.empty()) cands.push_back(opt.groups);
       cands.emplace_back("scenarios/world/groups.yaml");
-#ifdef BLOCSIM_SOURCE_DIR
-      cands.push_back(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml");
-#endif
+      if (const fs::path dir = data_dir(); !dir.empty()) cands.push_back(dir / "scenarios/world/groups.yaml");
       for (const auto& c : cands) {
         if (!fs::exists(c)) continue;
         try {
