@@ -7,8 +7,8 @@
 #include <string>
 #include <unistd.h>
 
-#include "blocsim/config.h"
-#include "blocsim/world.h"
+#include "blocsim/engine/config.h"
+#include "blocsim/engine/world.h"
 
 namespace blocsim::test {
 

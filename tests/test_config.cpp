@@ -7,8 +7,8 @@
 #include <set>
 #include <string>
 
-#include "blocsim/config.h"
-#include "blocsim/error.h"
+#include "blocsim/engine/config.h"
+#include "blocsim/io/error.h"
 
 using namespace blocsim;
 

@@ -3,8 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "blocsim/parallel.h"
-#include "blocsim/scenario.h"
-#include "blocsim/simulation.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
 #include "helpers.h"
 
 using namespace blocsim;

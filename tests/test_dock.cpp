@@ -2,7 +2,7 @@
 // Axelrod–Bennett landscape against brute force, and fast variants of every
 // reduction asserting its pass criteria. The full tables come from
 // `blocsim dock all` (docs/validation.md).
-#include "blocsim/dock.h"
+#include "blocsim/analysis/dock.h"
 
 #include <doctest/doctest.h>
 

@@ -23,8 +23,8 @@
 #include <string>
 #include <vector>
 
-#include "blocsim/scenario.h"
-#include "blocsim/simulation.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
 
 using namespace blocsim;
 

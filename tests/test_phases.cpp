@@ -5,9 +5,9 @@
 #include <cmath>
 #include <limits>
 
-#include "blocsim/metrics.h"
-#include "blocsim/phases.h"
-#include "blocsim/simulation.h"
+#include "blocsim/engine/metrics.h"
+#include "blocsim/engine/phases.h"
+#include "blocsim/engine/simulation.h"
 #include "helpers.h"
 
 using namespace blocsim;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "blocsim/rng.h"
+#include "blocsim/engine/rng.h"
 
 using namespace blocsim;
 

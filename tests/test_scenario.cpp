@@ -15,9 +15,9 @@
 
 #include <unistd.h>
 
-#include "blocsim/config.h"
-#include "blocsim/error.h"
-#include "blocsim/scenario.h"
+#include "blocsim/engine/config.h"
+#include "blocsim/io/error.h"
+#include "blocsim/input/scenario.h"
 
 using namespace blocsim;
 namespace fs = std::filesystem;

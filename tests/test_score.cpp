@@ -1,14 +1,14 @@
 // Tests of `blocsim score` (include/blocsim/score.h): metrics on hand-made
 // cases with answers computed by hand (in the comments), the observed-file
 // validation, and a whole hand-made run folder (tests/data/score/).
-#include "blocsim/score.h"
+#include "blocsim/analysis/score.h"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 
-#include "blocsim/error.h"
+#include "blocsim/io/error.h"
 
 using namespace blocsim;
 

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "blocsim/error.h"
-#include "blocsim/scenario.h"
+#include "blocsim/io/error.h"
+#include "blocsim/input/scenario.h"
 
 using blocsim::sha256_hex;
 

@@ -13,10 +13,10 @@
 #include <string>
 #include <unistd.h>
 
-#include "blocsim/error.h"
-#include "blocsim/rng.h"
-#include "blocsim/simulation.h"
-#include "blocsim/sweep.h"
+#include "blocsim/io/error.h"
+#include "blocsim/engine/rng.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/sweep/sweep.h"
 
 using namespace blocsim;
 namespace fs = std::filesystem;

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "blocsim/error.h"
+#include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
 
 namespace blocsim::mpi {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "blocsim/sweep.h"
+#include "blocsim/sweep/sweep.h"
 
 namespace blocsim::mpi {
 

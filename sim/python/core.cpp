@@ -17,16 +17,16 @@
 #include <string>
 #include <vector>
 
-#include "blocsim/config.h"
-#include "blocsim/data_dir.h"
-#include "blocsim/error.h"
-#include "blocsim/metrics.h"
+#include "blocsim/engine/config.h"
+#include "blocsim/io/data_dir.h"
+#include "blocsim/io/error.h"
+#include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
-#include "blocsim/scenario.h"
-#include "blocsim/simulation.h"
-#include "blocsim/sweep.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/sweep/sweep.h"
 #include "blocsim/version.h"
-#include "blocsim/world.h"
+#include "blocsim/engine/world.h"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;

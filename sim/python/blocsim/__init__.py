@@ -228,7 +228,7 @@ class Model:
                  seed: Optional[int] = None, summary: Union[str, Callable] = "final", series: bool = False,
                  threads: int = 0, set: Optional[Mapping[str, Any]] = None):
         self.base = load(scenario, set=set, seed=seed)
-        self.outcomes = list(outcomes)
+        self.outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)  # R gives one string
         self.replicates = int(replicates)
         self.summary = summary
         self.series = series

@@ -1,0 +1,138 @@
+//! \file score.h
+//! \brief Scoring a run against observed alignment (DESIGN §9, issue 6).
+//!
+//! `blocsim score RUN_DIR OBSERVED.yaml` compares the blocs (or standards) of
+//! every replicate of a run at one tick with observed country lists, and
+//! prints accuracy, Cohen's κ, the adjusted Rand index, per-bloc precision and
+//! recall, and a multi-class Brier score from replicate frequencies — always
+//! beside naive baselines.
+//!
+//! Observed file format (strict; every problem is reported as
+//! `file:line:col: key: message`, ConfigError):
+//! @code{.yaml}
+//!   what: alignment        # optional: alignment | standard (default alignment)
+//!   date: 2025-07          # optional: default tick of the comparison (YYYY-MM)
+//!   source: "..."          # optional free text (where the lists come from)
+//!   blocs:                 # required: label → list of ISO3 codes
+//!     us: [USA, GBR, JPN]
+//!     cn: [CHN, RUS]
+//!     nonaligned: [IND, BRA]
+//! @endcode
+//! Labels are the run's bloc labels (`nonaligned` and the power ids) for
+//! `what: alignment`, its standards labels (`intl` and the power ids) for
+//! `what: standard`. A country may appear once. Countries of the run that are
+//! not listed are not scored; listed countries must exist in the run.
+//!
+//! @code
+//!   auto obs = blocsim::score::load_observed("observed/2025.yaml");
+//!   auto rep = blocsim::score::score_run("results/baseline", obs, {});
+//!   std::cout << blocsim::score::format_report(rep);
+//! @endcode
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "blocsim/engine/config.h"
+#include "blocsim/io/error.h"
+
+namespace blocsim::score {
+
+//! An observed-alignment file after loading.
+struct Observed {
+  std::string path;
+  std::string what;                  //!< "alignment" | "standard" | "" (not given)
+  std::string date;                  //!< "YYYY-MM" or ""
+  SourceLoc date_loc;
+  std::string source;
+  std::vector<std::string> labels;   //!< labels in file order
+  std::vector<SourceLoc> label_loc;
+  std::vector<std::string> iso3;     //!< one entry per listed country
+  std::vector<int> label;            //!< index into `labels`
+  std::vector<SourceLoc> loc;        //!< where each country is listed
+};
+
+//! Load and validate an observed file (syntax, keys, types, ISO3 format,
+//! duplicates). Labels and countries are checked against a run in score_run.
+//! @throws ConfigError with every problem found.
+Observed load_observed(const std::filesystem::path& path);
+
+// ---------------------------------------------------------------------------
+// Metrics on integer labels 0..L−1 (n items)
+// ---------------------------------------------------------------------------
+
+//! Share of items with pred == obs (nan if n = 0).
+double accuracy(const std::vector<int>& obs, const std::vector<int>& pred);
+//! Cohen's κ = (p_o − p_e)/(1 − p_e), p_e = Σ_l (n_obs,l/n)(n_pred,l/n).
+//! 1 if p_e = 1 and the labellings agree; nan if p_e = 1 and they do not.
+double cohen_kappa(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels);
+//! Adjusted Rand index (Hubert & Arabie 1985) of the two partitions.
+//! 1 when the expected and maximum index coincide (e.g. both trivial).
+double adjusted_rand_index(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels);
+//! Multi-class Brier score (1/n) Σ_i Σ_l (p_il − 1{obs_i = l})², in [0, 2].
+double brier(const std::vector<int>& obs, const std::vector<std::vector<double>>& prob);
+
+struct ClassScore {
+  std::string label;
+  int observed = 0;      //!< items observed with this label (support)
+  int predicted = 0;     //!< items predicted with it
+  int correct = 0;
+  double precision = 0;  //!< correct / predicted (nan if none predicted)
+  double recall = 0;     //!< correct / observed (nan if none observed)
+};
+
+struct Scores {
+  double accuracy = 0, kappa = 0, ari = 0, brier = 0;
+  std::vector<ClassScore> per_class;
+};
+
+//! Every metric: point prediction `pred`, probabilities `prob` (n × L; for a
+//! deterministic predictor, one-hot) for the Brier score.
+Scores score_labels(const std::vector<int>& obs, const std::vector<int>& pred,
+                    const std::vector<std::vector<double>>& prob, const std::vector<std::string>& labels);
+
+// ---------------------------------------------------------------------------
+// Scoring a run folder
+// ---------------------------------------------------------------------------
+
+struct Options {
+  std::optional<int> tick;        //!< tick to compare (default: --date, the file's date, else the last tick)
+  std::string date;               //!< "YYYY-MM" (alternative to tick)
+  std::string what;               //!< "alignment" | "standard" ("" = the file's, else alignment)
+  std::filesystem::path groups;   //!< groups file for the G7/BRICS baseline ("" = from the run's scenario)
+};
+
+//! One predictor (BlocSim or a baseline) and its scores.
+struct Predictor {
+  std::string name;
+  std::string note;
+  Scores scores;
+  bool available = true;  //!< false if the baseline could not be built (note says why)
+  double accuracy_lo = 0, accuracy_hi = 0;  //!< per-replicate range (BlocSim only)
+};
+
+struct Report {
+  std::string run_dir, observed_path, what;
+  int tick = 0;
+  std::string date;
+  int replicates = 0;
+  int countries = 0;                 //!< countries scored
+  std::vector<std::string> labels;
+  std::vector<Predictor> predictors; //!< BlocSim modal, BlocSim per-replicate mean, baselines
+  std::vector<std::string> notes;
+};
+
+//! Score a run folder against observed lists.
+//! @throws ConfigError for observed labels / countries the run does not have,
+//!         a tick or date the run did not record, or bad options;
+//!         RunError if the run folder cannot be read.
+Report score_run(const std::filesystem::path& run_dir, const Observed& observed, const Options& opt);
+
+//! Human-readable report: a summary table and per-bloc precision/recall.
+std::string format_report(const Report& r);
+//! Tidy CSV: predictor,metric,label,value (label empty for overall metrics).
+std::string report_csv(const Report& r);
+
+}  // namespace blocsim::score

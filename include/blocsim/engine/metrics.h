@@ -1,0 +1,28 @@
+//! \file metrics.h
+//! \brief The record phase: per-tick metrics of DESIGN §4.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "blocsim/engine/world.h"
+
+namespace blocsim {
+
+//! Names of the metric columns for a world with these powers, in CSV order
+//! (after the key columns replicate, seed, tick, date). See results/README.md.
+std::vector<std::string> metric_columns(const std::vector<std::string>& power_ids);
+
+//! Compute every metric of the current state, in `metric_columns` order.
+//! Reductions run in a fixed order (bit-identical at any thread count).
+std::vector<double> compute_metrics(const World& w);
+
+//! Esteban–Ray polarization Σ_a Σ_b p_a^{1+α} p_b |z_a − z_b| of values z
+//! with weights p (normalised inside), binned into `bins` equal bins on [lo, hi].
+double esteban_ray(const std::vector<double>& z, const std::vector<double>& weight,
+                   double alpha, double lo, double hi, int bins = 64);
+
+//! Reynal-Querol bipolarity 1 − Σ_s ((0.5 − π_s)/0.5)² π_s of shares π.
+double reynal_querol(const std::vector<double>& shares);
+
+}  // namespace blocsim

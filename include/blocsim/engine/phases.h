@@ -1,0 +1,57 @@
+//! \file phases.h
+//! \brief The seven named tick phases (DESIGN §3), in order.
+//!
+//! Each phase is a free function over `World`. Within a phase every country
+//! reads the state as the previous phase left it and writes only its own
+//! slots (or its own next-buffer), so the result does not depend on the order
+//! in which countries are visited or on the thread count. The equations of
+//! each phase are in a comment at the top of `sim/phases/<phase>.cpp` and in
+//! docs/ODD.md.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "blocsim/engine/config.h"
+#include "blocsim/engine/world.h"
+
+namespace blocsim {
+
+enum class Phase { policy, courtship, identity, choice, standards, material, record };
+
+inline constexpr std::array<Phase, 7> kTickPhases = {
+    Phase::policy, Phase::courtship, Phase::identity, Phase::choice,
+    Phase::standards, Phase::material, Phase::record};
+
+constexpr std::string_view phase_name(Phase p) {
+  constexpr std::array<std::string_view, 7> names = {
+      "policy", "courtship", "identity", "choice", "standards", "material", "record"};
+  return names[static_cast<std::size_t>(p)];
+}
+
+namespace phase {
+
+//! 1. Apply the timeline events scheduled for `w.tick`, then refresh
+//!    `by_alignment` tiers. Rebuilds W if memberships changed.
+void policy(World& w, const ScenarioConfig& cfg);
+
+//! 2. Offers: access A_ik, aid aid_ik, grievance increment ΔG_ik.
+void courtship(World& w);
+
+//! 3. Identity update (bounded-confidence peer influence, narratives,
+//!    grievance push, noise; stream Stream::identity_noise). Writes x_next, swaps.
+void identity(World& w);
+
+//! 4. Alignment choice (logit / best response at revision rate r;
+//!    stream Stream::choice). Writes utility,
+//!    margin, churn and alignment.
+void choice(World& w);
+
+//! 5. Standards adoption (Arthur-style increasing returns; stream Stream::standards).
+void standards(World& w);
+
+//! 6. Capacity, lock-in, grievance, ties and power frontiers.
+void material(World& w);
+
+}  // namespace phase
+}  // namespace blocsim

@@ -1,0 +1,158 @@
+//! \file world.h
+//! \brief The simulated world as a structure of arrays (DESIGN §2).
+//!
+//! A country is an index i ∈ [0, N). Per-country state lives in Eigen arrays
+//! with one *column* per country (so a country's K or D values are contiguous):
+//! `x` is D × N, the per-power arrays are K × N. Blocs and standards are
+//! small integers: 0 = non-aligned / international, k + 1 = power k.
+//!
+//! Double buffers exist only where a phase reads its neighbours' values
+//! (identity, alignment, standards); everything a phase reads only for the
+//! country itself is updated in place.
+#pragma once
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "blocsim/engine/config.h"
+
+namespace blocsim {
+
+using Bloc = std::int8_t;          //!< 0 = non-aligned, k+1 = power k
+using Network = Eigen::SparseMatrix<float, Eigen::RowMajor, std::int32_t>;
+using MatrixX8 = Eigen::Matrix<std::int8_t, Eigen::Dynamic, Eigen::Dynamic>;
+
+//! Time-varying state of a power (its levers can be changed by events).
+struct PowerState {
+  PowerConfig cfg;             //!< current lever values (events edit this)
+  Eigen::VectorXd identity;    //!< y_k (D)
+  double frontier = 1.0;       //!< f_k
+  std::int32_t home = -1;      //!< country index of the home country, or -1
+};
+
+//! The whole simulated state. Plain struct: phases are free functions over it.
+struct World {
+  std::int32_t n = 0;  //!< countries N
+  int k = 0;           //!< powers K
+  int d = 0;           //!< identity dimensions D
+  int tick = 0;        //!< current tick (0 = initial state)
+  std::uint64_t seed = 0;
+
+  // labels (empty for synthetic worlds, which use generated ids on output)
+  std::vector<std::string> iso3;
+  std::unordered_map<std::string, std::int32_t> index_of;  //!< ISO3 → i
+
+  // static per-country data
+  Eigen::VectorXd gdp, pop;            //!< N
+  // dynamic per-country state
+  Eigen::MatrixXd x, x_next;           //!< identity, D × N
+  Eigen::VectorXd capacity;            //!< c_i, N
+  std::vector<Bloc> alignment, alignment_next;  //!< a_i, N
+  std::vector<Bloc> standard, standard_next;    //!< s_i, N
+  std::vector<Bloc> pinned;            //!< −1 = free, else the pinned bloc
+  std::vector<Bloc> pinned_standard;   //!< −1 = free; a power's home keeps its standard
+  Eigen::MatrixXd ties, ties0;         //!< T_ik and its data value, K × N
+  Eigen::MatrixXd lock, grievance;     //!< L_ik, G_ik, K × N
+  Eigen::MatrixXf security;            //!< S_ik, K × N
+  MatrixX8 tier;                       //!< τ_ik ∈ {0,1,2}, K × N
+  Eigen::MatrixXd utility;             //!< U_ib of the last choice, (K+1) × N
+  Eigen::VectorXd margin;              //!< top-1 minus top-2 utility of the last choice
+  std::int64_t churn = 0;              //!< alignment switches in the last choice phase
+
+  // courtship offers (written by the courtship phase, read by later phases)
+  Eigen::MatrixXd access, aid, dgrievance;  //!< A_ik, aid_ik, ΔG_ik, K × N
+
+  // network
+  Network w;                           //!< W, N × N, symmetric, row-major
+  Eigen::VectorXd w_rowsum;            //!< Σ_j w_ij (N)
+
+  // powers and parameters (events may change them)
+  std::vector<PowerState> powers;
+  ModelParams params;
+  NetworkConfig network;
+  std::vector<Group> groups;           //!< current memberships (events may change them)
+  int grievance_dim = -1;              //!< index into x, or −1
+  int multilateral_dim = -1;
+
+  // how the initial state was found (recorded in metadata)
+  int init_iterations = 0;             //!< best-response rounds used at t = 0
+  bool init_converged = true;          //!< whether they reached a fixed point
+};
+
+//! Weighted label histogram over the neighbours of row i:
+//!   hist[b] = Σ_{j ∈ N(i), label_j = b} weight(q, j)   for b in [0, nlabels),
+//! where q is the position of w_ij in the CSR arrays. Four interleaved partial
+//! histograms, combined as (h0 + h1) + (h2 + h3), break the store-to-load
+//! chain of `hist[label] += …` (dense default-world rows: 2–3× faster). The
+//! summation order is fixed by the row's order, so results are reproducible.
+//! With nlabels ≤ 4 (K ≤ 3 powers) each partial histogram is one 4-double
+//! vector and a neighbour adds weight × onehot(label) to it (a GCC/Clang
+//! vector extension: AVX2 on native builds, SSE2 pairs on generic ones, the
+//! same IEEE operations per lane). The other lanes add exactly +0.0, so every
+//! bin sees the same additions in the same order as the scalar path.
+template <class WeightFn>
+inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* label, int nlabels, double* hist,
+                                WeightFn&& weight) {
+  if (nlabels <= 4) {
+    using v4d = double __attribute__((vector_size(32)));
+    alignas(32) static constexpr double kOneHot[4][4] = {
+        {1.0, 0.0, 0.0, 0.0}, {0.0, 1.0, 0.0, 0.0}, {0.0, 0.0, 1.0, 0.0}, {0.0, 0.0, 0.0, 1.0}};
+    const v4d* onehot = reinterpret_cast<const v4d*>(kOneHot);
+    v4d h0 = {0.0, 0.0, 0.0, 0.0}, h1 = h0, h2 = h0, h3 = h0;
+    const auto* inner = net.innerIndexPtr();
+    const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+    auto q = begin;
+    for (; q + 4 <= end; q += 4) {
+      const auto j0 = inner[q], j1 = inner[q + 1], j2 = inner[q + 2], j3 = inner[q + 3];
+      h0 += weight(q, j0) * onehot[label[j0]];
+      h1 += weight(q + 1, j1) * onehot[label[j1]];
+      h2 += weight(q + 2, j2) * onehot[label[j2]];
+      h3 += weight(q + 3, j3) * onehot[label[j3]];
+    }
+    if (q < end) h0 += weight(q, inner[q]) * onehot[label[inner[q]]];
+    if (q + 1 < end) h1 += weight(q + 1, inner[q + 1]) * onehot[label[inner[q + 1]]];
+    if (q + 2 < end) h2 += weight(q + 2, inner[q + 2]) * onehot[label[inner[q + 2]]];
+    const v4d sum = (h0 + h1) + (h2 + h3);
+    for (int b = 0; b < nlabels; ++b) hist[b] = sum[b];
+    return;
+  }
+  double h[4][kMaxPowers + 1];  // only the first nlabels columns are used (and zeroed)
+  for (auto& row : h)
+    for (int b = 0; b < nlabels; ++b) row[b] = 0.0;
+  const auto* inner = net.innerIndexPtr();
+  const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  auto q = begin;
+  for (; q + 4 <= end; q += 4)
+    for (int u = 0; u < 4; ++u) h[u][label[inner[q + u]]] += weight(q + u, inner[q + u]);
+  for (int u = 0; q < end; ++q, ++u) h[u][label[inner[q]]] += weight(q, inner[q]);
+  for (int b = 0; b < nlabels; ++b) hist[b] = (h[0][b] + h[1][b]) + (h[2][b] + h[3][b]);
+}
+
+//! Build the initial world of a validated scenario (state at tick 0).
+//! Synthetic worlds are generated from (seed, Stream::init / Stream::network).
+//! Initial alignment and standards follow `cfg.initial` (equilibrium by default).
+//! @throws RunError on inconsistent data that validation could not see.
+World make_world(const ScenarioConfig& cfg, std::uint64_t seed);
+
+//! (Re)build W from the current groups, borders, trade and custom edges.
+void build_network(World& w, const ScenarioConfig& cfg);
+
+//! Recompute τ_ik of power k from its tier spec (list rule) or the current
+//! alignment (by_alignment rule).
+void assign_tiers(World& w, int power);
+
+//! Label of bloc b (0 → "nonaligned", k+1 → power id).
+std::string bloc_label(const World& w, int b);
+//! Label of standard s (0 → "intl", k+1 → power id).
+std::string standard_label(const World& w, int s);
+//! ISO3 of country i, or a generated id ("S0000042") for synthetic worlds.
+std::string country_id(const World& w, std::int32_t i);
+
+//! Approximate bytes held by the world's arrays and network.
+std::size_t world_bytes(const World& w);
+
+}  // namespace blocsim

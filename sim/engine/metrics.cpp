@@ -1,0 +1,186 @@
+// Phase 7 — record: the per-tick metrics of DESIGN §4.
+//
+//   bloc shares     π_b = Σ_{i: a_i = b} v_i / Σ_i v_i   for v = 1, gdp, pop
+//   standards       σ_s likewise over s_i
+//   fragmentation   F = 1 − Σ_s σ_s² (GDP weights); F_norm = F / (1 − 1/(K+1))
+//   effective std.  1 / Σ_s σ_s²
+//   interoperability Σ_ij w_ij 1{s_i = s_j} / Σ_ij w_ij
+//   polarization    Esteban–Ray P = Σ_a Σ_b p_a^{1+α} p_b |z_a − z_b| over 64 bins of
+//                   z_i = sim(x_i, y_1) − sim(x_i, y_2) ∈ [−1, 1] (population weights;
+//                   with K = 1, z_i = sim(x_i, y_1))
+//   bipolarity      Reynal-Querol RQ = 1 − Σ_b ((0.5 − π_b)/0.5)² π_b (count shares)
+//   centroid dist.  mean ‖x̄_k − x̄_l‖ over pairs of non-empty power blocs (nan if < 2)
+//   churn           alignment switches in this tick's choice phase
+// All sums are one fixed-order pass (fixed_reduce): bit-identical at any thread count.
+#include "blocsim/engine/metrics.h"
+
+#include <cmath>
+#include <limits>
+
+#include "blocsim/parallel.h"
+
+namespace blocsim {
+
+std::vector<std::string> metric_columns(const std::vector<std::string>& ids) {
+  std::vector<std::string> blocs{"nonaligned"}, stds{"intl"};
+  for (const auto& id : ids) {
+    blocs.push_back(id);
+    stds.push_back(id);
+  }
+  std::vector<std::string> c;
+  for (const char* w : {"count", "gdp", "pop"})
+    for (const auto& b : blocs) c.push_back(std::string("bloc_") + w + "_" + b);
+  for (const char* w : {"count", "gdp", "pop"})
+    for (const auto& s : stds) c.push_back(std::string("std_") + w + "_" + s);
+  for (const char* m : {"fragmentation", "fragmentation_norm", "effective_standards", "interoperability",
+                        "polarization_er", "bipolarity_rq", "centroid_distance", "churn"})
+    c.emplace_back(m);
+  for (const auto& b : blocs) c.push_back("capacity_" + b);
+  for (const auto& id : ids) c.push_back("frontier_" + id);
+  return c;
+}
+
+namespace {
+
+// Esteban–Ray over bin masses: Σ_a Σ_b p_a^{1+α} p_b |a − b|·width, visiting
+// only occupied bins (typically far fewer than the 64 bins).
+double esteban_ray_binned(const double* mass, int bins, double alpha, double width) {
+  double total = 0.0;
+  for (int a = 0; a < bins; ++a) total += mass[a];
+  if (total <= 0.0) return 0.0;
+  int idx[256];
+  double p[256], p_pow[256];
+  int m = 0;
+  for (int a = 0; a < bins && m < 256; ++a)
+    if (mass[a] > 0.0) {
+      idx[m] = a;
+      p[m] = mass[a] / total;
+      p_pow[m] = std::pow(p[m], 1.0 + alpha);
+      ++m;
+    }
+  double er = 0.0;
+  for (int a = 0; a < m; ++a) {
+    double inner = 0.0;
+    for (int b = 0; b < m; ++b) inner += p[b] * std::abs(idx[a] - idx[b]);
+    er += p_pow[a] * inner * width;
+  }
+  return er;
+}
+
+}  // namespace
+
+double esteban_ray(const std::vector<double>& z, const std::vector<double>& weight, double alpha, double lo,
+                   double hi, int bins) {
+  std::vector<double> mass(static_cast<std::size_t>(bins), 0.0);
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    int b = static_cast<int>((z[i] - lo) / (hi - lo) * bins);
+    b = b < 0 ? 0 : (b >= bins ? bins - 1 : b);
+    mass[static_cast<std::size_t>(b)] += weight[i];
+  }
+  return esteban_ray_binned(mass.data(), bins, alpha, (hi - lo) / bins);
+}
+
+double reynal_querol(const std::vector<double>& shares) {
+  double s = 0.0;
+  for (double p : shares) s += (0.5 - p) / 0.5 * ((0.5 - p) / 0.5) * p;
+  return 1.0 - s;
+}
+
+std::vector<double> compute_metrics(const World& w) {
+  const int K = w.k, D = w.d, B = K + 1;
+  constexpr int kBins = 64;
+  // accumulator layout
+  const std::size_t o_bc = 0, o_bg = o_bc + B, o_bp = o_bg + B;      // bloc count/gdp/pop
+  const std::size_t o_sc = o_bp + B, o_sg = o_sc + B, o_sp = o_sg + B;  // standards
+  const std::size_t o_cap = o_sp + B;                                 // capacity sum by bloc
+  const std::size_t o_cen = o_cap + B;                                // centroid sums K×D
+  const std::size_t o_int = o_cen + static_cast<std::size_t>(K) * static_cast<std::size_t>(D);  // interop num, den
+  const std::size_t o_er = o_int + 2;                                  // ER bin masses
+  const std::size_t width = o_er + kBins;
+  const double inv_sqrt_d = 1.0 / std::sqrt(static_cast<double>(D));
+  auto sim = [&](const double* xi, int k) {
+    const auto& y = w.powers[static_cast<std::size_t>(k)].identity;
+    double d2 = 0.0;
+    for (int d = 0; d < D; ++d) d2 += (xi[d] - y(d)) * (xi[d] - y(d));
+    return 1.0 - std::sqrt(d2) * inv_sqrt_d;
+  };
+  const std::vector<double> acc = fixed_reduce(w.n, width, [&](std::int64_t i, double* a) {
+    const auto u = static_cast<std::size_t>(i);
+    const int b = w.alignment[u], s = w.standard[u];
+    const double g = w.gdp(i), p = w.pop(i);
+    a[o_bc + b] += 1.0;
+    a[o_bg + b] += g;
+    a[o_bp + b] += p;
+    a[o_sc + s] += 1.0;
+    a[o_sg + s] += g;
+    a[o_sp + s] += p;
+    a[o_cap + b] += w.capacity(i);
+    const double* xi = w.x.data() + i * D;
+    if (b > 0)
+      for (int d = 0; d < D; ++d) a[o_cen + static_cast<std::size_t>((b - 1) * D + d)] += xi[d];
+    {
+      double ties_by_standard[kMaxPowers + 1];
+      const float* wv = w.w.valuePtr();
+      neighbour_histogram(w.w, i, w.standard.data(), B, ties_by_standard,
+                          [&](auto q, auto) { return static_cast<double>(wv[q]); });
+      double all = 0.0;
+      for (int t = 0; t < B; ++t) all += ties_by_standard[t];
+      a[o_int] += ties_by_standard[s];
+      a[o_int + 1] += all;
+    }
+    if (K >= 1) {
+      const double z = K >= 2 ? sim(xi, 0) - sim(xi, 1) : sim(xi, 0);
+      int bin = static_cast<int>((z + 1.0) / 2.0 * kBins);
+      bin = bin < 0 ? 0 : (bin >= kBins ? kBins - 1 : bin);
+      a[o_er + static_cast<std::size_t>(bin)] += p;
+    }
+  });
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(7 * B + 8 + K));
+  auto shares = [&](std::size_t off) {
+    double tot = 0.0;
+    for (int b = 0; b < B; ++b) tot += acc[off + static_cast<std::size_t>(b)];
+    std::vector<double> sh(static_cast<std::size_t>(B));
+    for (int b = 0; b < B; ++b) sh[static_cast<std::size_t>(b)] = tot > 0.0 ? acc[off + static_cast<std::size_t>(b)] / tot : nan;
+    return sh;
+  };
+  const auto bc = shares(o_bc), bg = shares(o_bg), bp = shares(o_bp);
+  const auto sc = shares(o_sc), sg = shares(o_sg), sp = shares(o_sp);
+  for (const auto* v : {&bc, &bg, &bp, &sc, &sg, &sp}) out.insert(out.end(), v->begin(), v->end());
+  double hhi = 0.0;
+  for (double x : sg) hhi += x * x;
+  const double frag = 1.0 - hhi;
+  out.push_back(frag);
+  out.push_back(frag / (1.0 - 1.0 / B));
+  out.push_back(hhi > 0.0 ? 1.0 / hhi : nan);
+  out.push_back(acc[o_int + 1] > 0.0 ? acc[o_int] / acc[o_int + 1] : nan);
+  out.push_back(esteban_ray_binned(acc.data() + o_er, kBins, w.params.polarization_alpha, 2.0 / kBins));
+  out.push_back(reynal_querol(bc));
+  {
+    double sum = 0.0;
+    int pairs = 0;
+    for (int k = 0; k < K; ++k)
+      for (int l = k + 1; l < K; ++l) {
+        const double nk = acc[o_bc + static_cast<std::size_t>(k + 1)], nl = acc[o_bc + static_cast<std::size_t>(l + 1)];
+        if (nk <= 0.0 || nl <= 0.0) continue;
+        double d2 = 0.0;
+        for (int d = 0; d < D; ++d) {
+          const double diff = acc[o_cen + static_cast<std::size_t>(k * D + d)] / nk - acc[o_cen + static_cast<std::size_t>(l * D + d)] / nl;
+          d2 += diff * diff;
+        }
+        sum += std::sqrt(d2);
+        ++pairs;
+      }
+    out.push_back(pairs > 0 ? sum / pairs : nan);
+  }
+  out.push_back(static_cast<double>(w.churn));
+  for (int b = 0; b < B; ++b) {
+    const double n = acc[o_bc + static_cast<std::size_t>(b)];
+    out.push_back(n > 0.0 ? acc[o_cap + static_cast<std::size_t>(b)] / n : nan);
+  }
+  for (int k = 0; k < K; ++k) out.push_back(w.powers[static_cast<std::size_t>(k)].frontier);
+  return out;
+}
+
+}  // namespace blocsim

@@ -1,0 +1,68 @@
+// Revision and logit draw, shared by the choice and standards phases
+// (DESIGN §3.4–3.5): with probability r a country reconsiders and draws an
+// option b ∈ {0..K} with P(b) ∝ exp(λ·V_b); λ = ∞ is best response.
+// Numbers: the first uniform of the country's Philox stream decides whether it
+// revises, the second which option it draws.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "blocsim/parallel.h"
+#include "blocsim/engine/rng.h"
+#include "blocsim/engine/world.h"
+
+namespace blocsim::phase::detail {
+
+struct RevisionRule {
+  double rate;         //!< r: probability of reconsidering this tick
+  double lambda;       //!< λ: logit intensity (+inf = best response)
+  Stream stream;       //!< the phase's stream
+  bool best_response;  //!< λ = ∞
+  //! Whether any random number is needed: not when r ≤ 0 (nobody revises) or
+  //! when r ≥ 1 with best response (uniform() < 1 always, no second draw).
+  bool draw;
+
+  RevisionRule(double r, double l, Stream s)
+      : rate(r), lambda(l), stream(s), best_response(std::isinf(l)), draw(!(r <= 0.0 || (r >= 1.0 && std::isinf(l)))) {}
+};
+
+//! The option country i holds next: its pinned value if pinned, else the
+//! revision draw over `value[0..K]` (`top` = index of the maximum).
+inline Bloc decide(const RevisionRule& rule, Bloc current, Bloc pinned, const double* value, int K, int top,
+                   std::uint64_t seed, std::uint64_t tick, std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
+  if (pinned >= 0) return pinned;
+  if (!rule.draw) return rule.rate >= 1.0 ? static_cast<Bloc>(top) : current;
+  Rng rng(seed, tick, static_cast<std::uint64_t>(i), rule.stream, block0);
+  if (!(rng.uniform() < rule.rate)) return current;
+  if (rule.best_response) return static_cast<Bloc>(top);
+  double prob[kMaxPowers + 1];
+  double total = 0.0;
+  for (int b = 0; b <= K; ++b) total += (prob[b] = std::exp(rule.lambda * (value[b] - value[top])));
+  double r = rng.uniform() * total;
+  int b = 0;
+  while (b < K && r >= prob[b]) r -= prob[b++];
+  return static_cast<Bloc>(b);
+}
+
+//! body(i, block0) for every country, in groups of 4 whose first Philox
+//! blocks are computed together (philox_block0_x4: the same numbers as one
+//! Rng per country). block0 is zero when the rule needs no random numbers.
+template <class Body>
+inline void for_each_country_with_block0(std::int64_t n, const RevisionRule& rule, std::uint64_t seed,
+                                         std::uint64_t tick, Body&& body) {
+  parallel_for(
+      (n + 3) / 4,
+      [&](std::int64_t g) {
+        const std::int64_t lo = 4 * g;
+        const int m = static_cast<int>(n - lo < 4 ? n - lo : 4);
+        std::array<std::uint32_t, 4> block0[4] = {};
+        if (rule.draw)
+          philox_block0_x4(seed, tick, static_cast<std::uint64_t>(lo), static_cast<std::uint32_t>(rule.stream), m, block0);
+        for (int l = 0; l < m; ++l) body(lo + l, block0[l]);
+      },
+      kParallelGrain / 4);
+}
+
+}  // namespace blocsim::phase::detail

@@ -1,0 +1,57 @@
+// Phase 6 — material: capacity, lock-in, grievance, ties, frontiers (DESIGN §3.6).
+//
+//   c_i  ← clamp( c_i + g_c·max(0, max_k A_ik − c_i) + g_aid·(Σ_k aid_ik)/(1 + Σ_k aid_ik)·(1 − c_i) )
+//   L_ik ← (1 − δ_L)·L_ik + φ_aid·aid_ik + φ_adopt·1{s_i = k}
+//   G_ik ← (1 − δ_G)·G_ik + ΔG_ik
+//   T_ik ← T_ik + χ·(T*_ik − T_ik),   T*_ik = min(1, T⁰_ik + b_T·1{a_i = k})
+//          (ties drift towards the chosen bloc and relax back to the data otherwise)
+//   f_k  ← f_k·(1 + g_k·(1 − ζ_c·Σ_{l≠k} σ_l·τ_{l,home(k)}/2)) + ζ_o·Σ_{l≠k} o_l·max(0, f_l − f_k)
+//          (rivals' controls aimed at k's home slow it; rivals' open models pull it up;
+//           all f_k are updated from the same old values)
+// Country updates read and write only the country's own slots (in place).
+#include <algorithm>
+#include <vector>
+
+#include "blocsim/parallel.h"
+#include "blocsim/engine/phases.h"
+
+namespace blocsim::phase {
+
+void material(World& w) {
+  const ModelParams& p = w.params;
+  const int K = w.k;
+  parallel_for(w.n, [&](std::int64_t i) {
+    double best_access = 0.0, aid_total = 0.0;
+    for (int k = 0; k < K; ++k) {
+      best_access = std::max(best_access, w.access(k, i));
+      aid_total += w.aid(k, i);
+    }
+    double c = w.capacity(i);
+    c += p.capacity_growth * std::max(0.0, best_access - c) + p.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c);
+    w.capacity(i) = std::clamp(c, 0.0, 1.0);
+    const Bloc a = w.alignment[static_cast<std::size_t>(i)];
+    const Bloc s = w.standard[static_cast<std::size_t>(i)];
+    for (int k = 0; k < K; ++k) {
+      w.lock(k, i) = (1.0 - p.lock_decay) * w.lock(k, i) + p.lock_aid * w.aid(k, i) + (s == k + 1 ? p.lock_adoption : 0.0);
+      w.grievance(k, i) = (1.0 - p.grievance_decay) * w.grievance(k, i) + w.dgrievance(k, i);
+      const double target = std::min(1.0, w.ties0(k, i) + (a == k + 1 ? p.tie_bonus : 0.0));
+      w.ties(k, i) += p.tie_drift * (target - w.ties(k, i));
+    }
+  });
+  std::vector<double> old(static_cast<std::size_t>(K));
+  for (int k = 0; k < K; ++k) old[static_cast<std::size_t>(k)] = w.powers[static_cast<std::size_t>(k)].frontier;
+  for (int k = 0; k < K; ++k) {
+    PowerState& pk = w.powers[static_cast<std::size_t>(k)];
+    double controls = 0.0, spill = 0.0;
+    for (int l = 0; l < K; ++l) {
+      if (l == k) continue;
+      const PowerState& pl = w.powers[static_cast<std::size_t>(l)];
+      if (pk.home >= 0) controls += pl.cfg.strictness * w.tier(l, pk.home) / 2.0;
+      spill += pl.cfg.open_models * std::max(0.0, old[static_cast<std::size_t>(l)] - old[static_cast<std::size_t>(k)]);
+    }
+    pk.frontier = old[static_cast<std::size_t>(k)] * (1.0 + pk.cfg.frontier_growth * (1.0 - p.frontier_control_drag * controls)) +
+                  p.frontier_open_spillover * spill;
+  }
+}
+
+}  // namespace blocsim::phase

@@ -1,0 +1,548 @@
+// Sweep files (YAML) and design tables (CSV): strict parsing with positions,
+// then expansion into the run plan. Every problem is collected and reported
+// together as `file:line:col: key.path: message` (ConfigError), like scenarios.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "blocsim/io/error.h"
+#include "blocsim/engine/metrics.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/sweep/sweep.h"
+
+namespace fs = std::filesystem;
+
+namespace blocsim {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",     "description", "scenario",   "parameters",
+                                           "design",   "samples",     "table",      "replicates",
+                                           "seed",     "seed_policy", "metrics",    "summaries",
+                                           "timeseries", "ticks"};
+const std::vector<std::string> kParamKeys = {"values", "min", "max", "steps"};
+
+struct Ctx {
+  std::string file;
+  std::vector<Diagnostic> diags;
+
+  SourceLoc loc(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    if (m.line < 0) return {file, 0, 0};
+    return {file, m.line + 1, m.column + 1};
+  }
+  void err(const YAML::Node& n, std::string key, std::string msg) {
+    diags.push_back({loc(n), std::move(key), std::move(msg)});
+  }
+  void err(SourceLoc l, std::string key, std::string msg) {
+    diags.push_back({std::move(l), std::move(key), std::move(msg)});
+  }
+
+  //! Unknown and duplicate keys of a map.
+  void check_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& allowed) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+      const std::string path = prefix.empty() ? k : prefix + "." + k;
+      if (!seen.insert(k).second) err(it->first, path, "duplicate key");
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        const std::string s = did_you_mean(k, allowed);
+        err(it->first, path, "unknown key" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
+      }
+    }
+  }
+
+  std::optional<std::string> str(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) { err(n, key, "expected a string"); return std::nullopt; }
+    return n.Scalar();
+  }
+  std::optional<double> num(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) { err(n, key, "expected a number"); return std::nullopt; }
+    const std::string& s = n.Scalar();
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size()) { err(n, key, "expected a number, got '" + s + "'"); return std::nullopt; }
+    if (!std::isfinite(v)) { err(n, key, "must be finite, got '" + s + "'"); return std::nullopt; }
+    return v;
+  }
+  std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo, long long hi) {
+    if (!n.IsScalar()) { err(n, key, "expected an integer"); return std::nullopt; }
+    const std::string& s = n.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
+      err(n, key, "expected an integer, got '" + s + "'");
+      return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+      err(n, key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<bool> boolean(const YAML::Node& n, const std::string& key) {
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      if (s == "true") return true;
+      if (s == "false") return false;
+    }
+    err(n, key, "expected true or false");
+    return std::nullopt;
+  }
+  template <class E>
+  std::optional<E> choice(const YAML::Node& n, const std::string& key,
+                          const std::vector<std::pair<std::string, E>>& options) {
+    std::vector<std::string> names;
+    for (const auto& [name, v] : options) names.push_back(name);
+    if (n.IsScalar())
+      for (const auto& [name, v] : options)
+        if (n.Scalar() == name) return v;
+    std::string msg = "expected one of";
+    for (std::size_t i = 0; i < names.size(); ++i) msg += (i ? " | " : " ") + names[i];
+    if (n.IsScalar()) {
+      msg += ", got '" + n.Scalar() + "'";
+      const std::string s = did_you_mean(n.Scalar(), names);
+      if (!s.empty()) msg += "; did you mean '" + s + "'?";
+    }
+    err(n, key, msg);
+    return std::nullopt;
+  }
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ConfigError(SourceLoc{p.string(), 0, 0}, "", "cannot read file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, SweepSpec& spec) {
+  const std::string path = key.Scalar();
+  const std::string kp = "parameters." + path;
+  SweepParameter p;
+  p.path = path;
+  p.loc = c.loc(key);
+  spec.locs[kp] = p.loc;
+  if (!val.IsMap()) {
+    c.err(val, kp, "expected a map: {values: [...]} or {min: .., max: ..} (grid: add steps: n)");
+    return;
+  }
+  c.check_keys(val, kp, kParamKeys);
+  if (const auto v = val["values"]) {
+    if (!v.IsSequence() || v.size() == 0) {
+      c.err(v, kp + ".values", "expected a non-empty list of numbers");
+    } else {
+      for (std::size_t i = 0; i < v.size(); ++i)
+        if (auto x = c.num(v[i], kp + ".values[" + std::to_string(i) + "]")) p.values.push_back(*x);
+    }
+  }
+  if (const auto v = val["min"]) p.min = c.num(v, kp + ".min");
+  if (const auto v = val["max"]) p.max = c.num(v, kp + ".max");
+  if (const auto v = val["steps"]) {
+    if (auto s = c.integer(v, kp + ".steps", 1, 1000000)) p.steps = static_cast<int>(*s);
+  }
+  const bool has_values = static_cast<bool>(val["values"]);
+  const bool has_range = val["min"] || val["max"];
+  if (has_values && (has_range || val["steps"]))
+    c.err(val, kp, "give either values: [...] or min/max (with steps for a grid), not both");
+  if (has_range && (!val["min"] || !val["max"])) c.err(val, kp, "a range needs both min and max");
+  if (p.min && p.max && !(*p.min < *p.max) && !(p.steps == 1 && *p.min == *p.max))
+    c.err(val, kp, "min must be less than max");
+  if (!has_values && !has_range) c.err(val, kp, "expected values: [...] or min and max");
+  spec.parameters.push_back(std::move(p));
+}
+
+void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
+  auto one = [&](const YAML::Node& item, const std::string& key) {
+    if (item.IsScalar()) {
+      if (item.Scalar() == "final") { spec.summaries.push_back({SummaryKind::final, 0}); return; }
+      if (item.Scalar() == "mean") { spec.summaries.push_back({SummaryKind::mean, 0}); return; }
+      std::string msg = "expected final, mean or {ticks: [...]}, got '" + item.Scalar() + "'";
+      const std::string s = did_you_mean(item.Scalar(), {"final", "mean", "ticks"});
+      if (!s.empty()) msg += "; did you mean '" + s + "'?";
+      c.err(item, key, msg);
+      return;
+    }
+    if (item.IsMap()) {
+      c.check_keys(item, key, {"ticks"});
+      const YAML::Node t = item["ticks"];
+      if (!t || !t.IsSequence() || t.size() == 0) {
+        c.err(item, key + ".ticks", "expected a non-empty list of tick numbers");
+        return;
+      }
+      for (std::size_t i = 0; i < t.size(); ++i) {
+        const std::string tk = key + ".ticks[" + std::to_string(i) + "]";
+        if (auto v = c.integer(t[i], tk, 0, 100000000)) {
+          spec.summaries.push_back({SummaryKind::tick, static_cast<int>(*v)});
+          spec.locs["summaries.t" + std::to_string(*v)] = c.loc(t[i]);
+        }
+      }
+      return;
+    }
+    c.err(item, key, "expected final, mean or {ticks: [...]}");
+  };
+  if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) one(n[i], "summaries[" + std::to_string(i) + "]");
+  } else {
+    one(n, "summaries");
+  }
+  std::set<std::pair<int, int>> seen;
+  for (const auto& s : spec.summaries)
+    if (!seen.insert({static_cast<int>(s.kind), s.tick}).second) c.err(n, "summaries", "duplicate summary");
+}
+
+}  // namespace
+
+SweepSpec parse_sweep_file(const fs::path& path) {
+  Ctx c;
+  c.file = path.string();
+  const std::string text = read_file(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(SourceLoc{c.file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(SourceLoc{c.file, 1, 1}, "", "a sweep file is a YAML map");
+  c.check_keys(root, "", kTopKeys);
+
+  SweepSpec spec;
+  spec.file = path;
+  const fs::path dir = path.parent_path();
+  spec.name = path.stem().string();
+  if (auto n = root["name"]) {
+    if (auto s = c.str(n, "name")) {
+      if (s->empty() || s->find_first_of("/\\\n\t,") != std::string::npos || *s == "." || *s == "..")
+        c.err(n, "name", "must be a non-empty name without '/', '\\\\', ',' or whitespace control characters");
+      else
+        spec.name = *s;
+    }
+  }
+  if (auto n = root["description"])
+    if (auto s = c.str(n, "description")) spec.description = *s;
+  if (auto n = root["scenario"]) {
+    if (auto s = c.str(n, "scenario")) {
+      spec.scenario = (dir / *s).lexically_normal();
+      spec.locs["scenario"] = c.loc(n);
+      if (!fs::exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
+    }
+  } else {
+    c.err(SourceLoc{c.file, 1, 1}, "scenario", "missing: the base scenario file (relative to this sweep file)");
+  }
+  if (auto n = root["design"]) {
+    spec.locs["design"] = c.loc(n);
+    if (auto d = c.choice<Design>(n, "design", {{"grid", Design::grid},
+                                                  {"lhs", Design::lhs},
+                                                  {"saltelli", Design::saltelli},
+                                                  {"table", Design::table}}))
+      spec.design = *d;
+  }
+  if (auto n = root["parameters"]) {
+    if (!n.IsMap() || n.size() == 0) {
+      c.err(n, "parameters", "expected a map: key path → {values: [...]} or {min: .., max: ..}");
+    } else {
+      std::set<std::string> seen;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (!it->first.IsScalar()) { c.err(it->first, "parameters", "expected a key path"); continue; }
+        if (!seen.insert(it->first.Scalar()).second) {
+          c.err(it->first, "parameters." + it->first.Scalar(), "duplicate parameter");
+          continue;
+        }
+        parse_parameter(c, it->first, it->second, spec);
+      }
+    }
+    if (spec.design == Design::table)
+      c.err(n, "parameters", "design: table takes its parameters from the table's header; remove parameters");
+  } else if (spec.design != Design::table) {
+    c.err(SourceLoc{c.file, 1, 1}, "parameters", "missing: the parameters to vary");
+  }
+  const YAML::Node design_node = root["design"] ? root["design"] : root;
+  if (spec.design == Design::grid) {
+    for (const auto& p : spec.parameters)
+      if (p.values.empty() && p.min && p.max && p.steps == 0)
+        c.err(p.loc, "parameters." + p.path, "design grid needs steps: n (or values: [...]) for a range");
+  } else if (spec.design == Design::lhs || spec.design == Design::saltelli) {
+    for (const auto& p : spec.parameters)
+      if (!p.values.empty() || p.steps != 0)
+        c.err(p.loc, "parameters." + p.path,
+              "design " + std::string(design_name(spec.design)) + " samples a range: give min and max only");
+  }
+  if (auto n = root["samples"]) {
+    if (spec.design == Design::lhs || spec.design == Design::saltelli) {
+      if (auto v = c.integer(n, "samples", 2, 100000000)) spec.samples = *v;
+    } else {
+      c.err(n, "samples", "only used by design lhs or saltelli");
+    }
+  } else if (spec.design == Design::lhs || spec.design == Design::saltelli) {
+    c.err(design_node, "samples", "missing: design " + std::string(design_name(spec.design)) +
+                                      " needs samples: N (saltelli runs N·(k+2) points)");
+  }
+  if (spec.design == Design::saltelli && 2 * spec.parameters.size() > SobolSequence::kMaxDims)
+    c.err(design_node, "parameters", "design saltelli supports at most " + std::to_string(SobolSequence::kMaxDims / 2) +
+                                         " parameters");
+  if (auto n = root["table"]) {
+    if (spec.design != Design::table) {
+      c.err(n, "table", "only used by design: table");
+    } else if (auto s = c.str(n, "table")) {
+      spec.table = (dir / *s).lexically_normal();
+      spec.locs["table"] = c.loc(n);
+      if (!fs::exists(spec.table)) c.err(n, "table", "file not found: " + spec.table.string());
+    }
+  } else if (spec.design == Design::table) {
+    c.err(design_node, "table", "missing: design table needs table: FILE.csv");
+  }
+  if (auto n = root["replicates"])
+    if (auto v = c.integer(n, "replicates", 1, 1000000)) spec.replicates = static_cast<int>(*v);
+  if (auto n = root["seed"]) {
+    spec.locs["seed"] = c.loc(n);
+    if (!n.IsScalar() || n.Scalar().empty() || n.Scalar().find_first_not_of("0123456789") != std::string::npos ||
+        n.Scalar().size() > 20) {
+      c.err(n, "seed", "expected an integer >= 0");
+    } else {
+      errno = 0;
+      spec.seed = std::strtoull(n.Scalar().c_str(), nullptr, 10);
+      if (errno == ERANGE) c.err(n, "seed", "must fit in 64 bits");
+    }
+  }
+  if (auto n = root["seed_policy"])
+    if (auto p = c.choice<SeedPolicy>(n, "seed_policy",
+                                      {{"common", SeedPolicy::common}, {"independent", SeedPolicy::independent}}))
+      spec.seed_policy = *p;
+  if (auto n = root["metrics"]) {
+    if (!n.IsSequence() || n.size() == 0) {
+      c.err(n, "metrics", "expected a non-empty list of timeseries column names");
+    } else {
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < n.size(); ++i) {
+        const std::string key = "metrics[" + std::to_string(i) + "]";
+        if (auto s = c.str(n[i], key)) {
+          if (!seen.insert(*s).second) c.err(n[i], key, "duplicate metric '" + *s + "'");
+          spec.locs[key] = c.loc(n[i]);
+          spec.metrics.push_back(*s);
+        }
+      }
+    }
+  } else {
+    c.err(SourceLoc{c.file, 1, 1}, "metrics",
+          "missing: the timeseries columns to summarise (e.g. [fragmentation, bloc_count_cn])");
+  }
+  if (auto n = root["summaries"]) parse_summaries(c, n, spec);
+  if (spec.summaries.empty()) spec.summaries.push_back({SummaryKind::final, 0});
+  if (auto n = root["timeseries"])
+    if (auto b = c.boolean(n, "timeseries")) spec.timeseries = *b;
+  if (auto n = root["ticks"]) {
+    spec.locs["ticks"] = c.loc(n);
+    if (auto v = c.integer(n, "ticks", 1, 100000000)) spec.ticks = static_cast<int>(*v);
+  }
+  if (!c.diags.empty()) throw ConfigError(std::move(c.diags));
+  return spec;
+}
+
+namespace {
+
+Diagnostic table_diag(const fs::path& file, int line, int col, std::string key, std::string msg) {
+  Diagnostic d;
+  d.loc.file = file.string();
+  d.loc.line = line;
+  d.loc.column = col;
+  d.key = std::move(key);
+  d.message = std::move(msg);
+  return d;
+}
+
+//! Read a design table: header of key paths, one numeric row per point.
+DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(SourceLoc{path.string(), 0, 0}, "table", "cannot read file");
+  std::vector<Diagnostic> diags;
+  DesignMatrix rows;
+  std::string line;
+  int lineno = 0;
+  bool have_header = false;
+  auto fields = [](const std::string& l) {
+    std::vector<std::pair<std::string, int>> out;  // text, 1-based column
+    std::size_t i = 0;
+    while (true) {
+      const std::size_t j = l.find(',', i);
+      std::string f = l.substr(i, j == std::string::npos ? std::string::npos : j - i);
+      int col = static_cast<int>(i) + 1;
+      const std::size_t a = f.find_first_not_of(" \t\r");
+      const std::size_t b = f.find_last_not_of(" \t\r");
+      if (a == std::string::npos) f.clear();
+      else { col += static_cast<int>(a); f = f.substr(a, b - a + 1); }
+      out.emplace_back(f, col);
+      if (j == std::string::npos) break;
+      i = j + 1;
+    }
+    return out;
+  };
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
+    const auto f = fields(line);
+    if (!have_header) {
+      have_header = true;
+      std::set<std::string> seen;
+      for (const auto& [name, col] : f) {
+        if (name.empty()) diags.push_back(table_diag(path, lineno, col, "header", "empty column name"));
+        else if (!seen.insert(name).second)
+          diags.push_back(table_diag(path, lineno, col, name, "duplicate column"));
+        header.push_back(name);
+      }
+      continue;
+    }
+    if (f.size() != header.size()) {
+      diags.push_back(table_diag(path, lineno, 1, "row", "expected " + std::to_string(header.size()) +
+                                                             " values, got " + std::to_string(f.size())));
+      continue;
+    }
+    std::vector<double> row;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      const auto& [text, col] = f[i];
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+        diags.push_back(table_diag(path, lineno, col, header[i], "expected a finite number, got '" + text + "'"));
+      row.push_back(v);
+    }
+    rows.push_back(std::move(row));
+    if (diags.size() > 50) break;
+  }
+  if (!have_header) diags.push_back(table_diag(path, 1, 1, "header", "empty table: expected a header of key paths"));
+  else if (rows.empty() && diags.empty()) diags.push_back(table_diag(path, lineno, 1, "row", "no design points"));
+  if (!diags.empty()) throw ConfigError(std::move(diags));
+  return rows;
+}
+
+}  // namespace
+
+SweepPlan expand(const SweepSpec& spec) {
+  SweepPlan plan;
+  plan.replicates = spec.replicates;
+  plan.root_seed = spec.seed;
+  plan.seed_policy = spec.seed_policy;
+  DesignMatrix m;
+  const auto k = static_cast<int>(spec.parameters.size());
+  for (const auto& p : spec.parameters) plan.params.push_back(p.path);
+  auto scale = [&](DesignMatrix unit) {
+    for (auto& row : unit)
+      for (int i = 0; i < k; ++i) {
+        const auto& p = spec.parameters[static_cast<std::size_t>(i)];
+        double& x = row[static_cast<std::size_t>(i)];
+        x = *p.min + (*p.max - *p.min) * x;
+      }
+    return unit;
+  };
+  switch (spec.design) {
+    case Design::grid: {
+      std::vector<std::vector<double>> levels;
+      for (const auto& p : spec.parameters) {
+        if (!p.values.empty()) { levels.push_back(p.values); continue; }
+        std::vector<double> l;
+        for (int i = 0; i < p.steps; ++i)
+          l.push_back(i == p.steps - 1 && p.steps > 1
+                          ? *p.max
+                          : *p.min + (*p.max - *p.min) * static_cast<double>(i) / std::max(1, p.steps - 1));
+        levels.push_back(std::move(l));
+      }
+      m = grid_design(levels);
+      break;
+    }
+    case Design::lhs: m = scale(lhs_design(spec.samples, k, spec.seed)); break;
+    case Design::saltelli: m = scale(saltelli_design(spec.samples, k)); break;
+    case Design::table: m = read_table(spec.table, plan.params); break;
+  }
+  plan.points = static_cast<std::int64_t>(m.size());
+  plan.values.reserve(m.size() * plan.params.size());
+  for (const auto& row : m) plan.values.insert(plan.values.end(), row.begin(), row.end());
+  return plan;
+}
+
+SweepSetup load_sweep(const fs::path& path) {
+  SweepSetup setup;
+  setup.spec = parse_sweep_file(path);
+  setup.source_text = read_file(path);
+  SweepSpec& spec = setup.spec;
+  setup.base = load_scenario(spec.scenario);
+  ScenarioConfig& base = setup.base;
+  std::vector<Diagnostic> diags;
+  auto absorb = [&](const ConfigError& e, const SourceLoc& at, const std::string& key) {
+    for (Diagnostic d : e.diagnostics()) {
+      if (d.loc.file.empty() || d.loc.file == "<command line>") d.loc = at;
+      if (d.key.empty()) d.key = key;
+      diags.push_back(std::move(d));
+    }
+  };
+  if (spec.ticks) {
+    try {
+      set_param(base, "ticks", *spec.ticks, spec.locs["ticks"]);
+    } catch (const ConfigError& e) {
+      absorb(e, spec.locs["ticks"], "ticks");
+    }
+  }
+  if (!spec.locs.count("seed")) spec.seed = base.seed;
+  for (const auto& s : spec.summaries)
+    if (s.kind == SummaryKind::tick && s.tick > base.ticks)
+      diags.push_back({spec.locs["summaries.t" + std::to_string(s.tick)], "summaries.ticks",
+                       "tick " + std::to_string(s.tick) + " is past the last tick (" + std::to_string(base.ticks) +
+                           ")"});
+  std::vector<std::string> power_ids;
+  for (const auto& p : base.powers) power_ids.push_back(p.id);
+  const std::vector<std::string> columns = metric_columns(power_ids);
+  for (std::size_t i = 0; i < spec.metrics.size(); ++i) {
+    const std::string& m = spec.metrics[i];
+    if (std::find(columns.begin(), columns.end(), m) != columns.end()) continue;
+    const std::string s = did_you_mean(m, columns);
+    const std::string key = "metrics[" + std::to_string(i) + "]";
+    diags.push_back({spec.locs[key], key,
+                     "unknown metric '" + m + "'" + (s.empty() ? std::string() : "; did you mean '" + s + "'?") +
+                         " (the columns of timeseries.csv, results/README.md)"});
+  }
+  const std::vector<std::string> paths = param_paths(base);
+  ScenarioConfig probe = base;
+  auto check_path = [&](const std::string& p, const SourceLoc& at, const std::string& key) {
+    if (std::find(paths.begin(), paths.end(), p) != paths.end()) return true;
+    const std::string s = did_you_mean(p, paths);
+    diags.push_back({at, key, "unknown parameter" + (s.empty() ? std::string() : "; did you mean '" + s + "'?") +
+                                  " (blocsim params lists them)"});
+    return false;
+  };
+  auto check_value = [&](const std::string& p, double v, const SourceLoc& at, const std::string& key) {
+    try {
+      set_param(probe, p, v, at);
+    } catch (const ConfigError& e) {
+      absorb(e, at, key);
+    }
+  };
+  for (const auto& p : spec.parameters) {
+    const std::string key = "parameters." + p.path;
+    if (!check_path(p.path, p.loc, key)) continue;
+    for (double v : p.values) check_value(p.path, v, p.loc, key);
+    if (p.min) check_value(p.path, *p.min, p.loc, key);
+    if (p.max) check_value(p.path, *p.max, p.loc, key);
+  }
+  if (!diags.empty()) throw ConfigError(std::move(diags));
+
+  setup.plan = expand(spec);
+  if (spec.design == Design::table) {
+    const SourceLoc at{spec.table.string(), 1, 1};
+    std::vector<bool> ok;
+    for (const auto& p : setup.plan.params) ok.push_back(check_path(p, at, p));
+    for (std::int64_t i = 0; i < setup.plan.points && diags.size() < 50; ++i)
+      for (std::size_t j = 0; j < setup.plan.params.size(); ++j)
+        if (ok[j])
+          check_value(setup.plan.params[j], setup.plan.value(i, j), SourceLoc{spec.table.string(), 0, 0},
+                      setup.plan.params[j] + " (point " + std::to_string(i) + ")");
+    if (!diags.empty()) throw ConfigError(std::move(diags));
+  }
+  if (setup.plan.runs() == 0) throw ConfigError(SourceLoc{path.string(), 1, 1}, "parameters", "the design is empty");
+  return setup;
+}
+
+}  // namespace blocsim
