@@ -1,6 +1,11 @@
 // `blocsim run`, `blocsim validate`, `blocsim params`.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 
 #include "blocsim/output/format.h"
 #include "blocsim/io/data_dir.h"
@@ -54,6 +59,43 @@ void print_summary(const ScenarioConfig& cfg, const RunSummary& s, int replicate
   std::printf("Figures: tools/plot run %s\n", s.out.string().c_str());
 }
 
+// Progress of a run with several replicates on a terminal (stderr), like
+// `blocsim sweep`: a bar, replicates done, rate and ETA, redrawn at most 5×/s.
+// Silent when stderr is not a terminal (logs, CI) or with --quiet.
+class RunProgress {
+ public:
+  RunProgress(int total, bool enabled) : total_(total), enabled_(enabled && total > 1 && ::isatty(2) == 1) {}
+  void replicate_done() {
+    if (!enabled_) return;
+    const int d = ++done_;
+    std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (d < total_ && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double el = std::chrono::duration<double>(now - start_).count();
+    const double rate = el > 0 ? d / el : 0.0;
+    const int eta = rate > 0 ? static_cast<int>((total_ - d) / rate) : 0;
+    constexpr int kWidth = 30;
+    const int fill = total_ > 0 ? d * kWidth / total_ : kWidth;
+    std::string bar(static_cast<std::size_t>(fill), '=');
+    if (fill < kWidth) bar += '>';
+    bar.resize(kWidth, ' ');
+    std::fprintf(stderr, "\r[%s] %5.1f%% %d/%d replicates  %.1f/s  ETA %d:%02d:%02d   ", bar.c_str(),
+                 100.0 * d / total_, d, total_, rate, eta / 3600, (eta / 60) % 60, eta % 60);
+    if (d == total_) std::fputc('\n', stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  int total_;
+  bool enabled_;
+  std::atomic<int> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
 }  // namespace
 
 fs::path existing_scenario(const std::string& arg) {
@@ -94,6 +136,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
     opt.threads = args->threads;
     opt.out = args->out.empty() ? fs::path("results") / cfg.name : fs::path(args->out);
     opt.overwrite = args->overwrite;
+    RunProgress progress(args->replicates, !args->quiet);
+    opt.on_replicate = [&progress](int, const SimulateResult&) { progress.replicate_done(); };
     const RunSummary s = run_scenario(cfg, opt);
     if (!args->quiet) print_summary(cfg, s, args->replicates);
     *exit_code = kExitOk;

@@ -256,7 +256,7 @@ py::dict outcome_dict(const SweepOutcome& r) {
 }
 
 py::dict sweep(const std::string& file, const std::string& out, int jobs, const std::string& shard, bool fresh,
-               bool overwrite, bool quiet) {
+               bool overwrite, bool quiet, bool retry_failed) {
   SweepOutcome r;
   {
     py::gil_scoped_release release;
@@ -268,6 +268,7 @@ py::dict sweep(const std::string& file, const std::string& out, int jobs, const 
     opt.fresh = fresh;
     opt.overwrite = overwrite;
     opt.quiet = quiet;
+    opt.retry_failed = retry_failed;
     if (!shard.empty()) opt.shard = parse_shard(shard);
     r = run_sweep(setup, opt);
   }
@@ -358,7 +359,28 @@ PYBIND11_MODULE(_core, m) {
   m.def("params", &params);
   m.def("parameter_reference_markdown", &parameter_reference_markdown);
   m.def("sweep", &sweep, py::arg("file"), py::arg("out"), py::arg("jobs"), py::arg("shard"), py::arg("fresh"),
-        py::arg("overwrite"), py::arg("quiet"));
+        py::arg("overwrite"), py::arg("quiet"), py::arg("retry_failed") = false);
+  m.def("sweep_status", [](const std::string& dir) {
+    const SweepStatus st = sweep_status(dir);
+    py::dict d;
+    d["dir"] = st.dir.string();
+    d["runs"] = st.runs;
+    d["ok"] = st.ok;
+    d["failed"] = st.failed;
+    d["missing"] = st.missing;
+    d["finalized"] = st.finalized;
+    d["failed_runs"] = st.failed_runs;
+    d["failed_errors"] = st.failed_errors;
+    d["shards_to_rerun"] = st.shards_to_rerun();
+    py::list shards;
+    for (const auto& s : st.shards)
+      shards.append(py::dict(py::arg("shard") = std::to_string(s.shard.index) + "/" + std::to_string(s.shard.count),
+                             py::arg("runs") = s.runs, py::arg("done") = s.ok, py::arg("failed") = s.failed,
+                             py::arg("missing") = s.missing, py::arg("started") = s.has_manifest));
+    d["shards"] = shards;
+    d["report"] = st.report();
+    return d;
+  });
   m.def("sweep_merge", &sweep_merge, py::arg("dirs"), py::arg("out"));
   m.def("sweep_sobol", &sobol, py::arg("dir"), py::arg("bootstrap"), py::arg("seed"));
   m.def("max_threads", &max_threads);

@@ -137,11 +137,14 @@ SweepOutcome merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out
   if (metadata_complete(out) && fs::exists(out / "runs.csv")) {
     const Layout lo = Layout::read(out);
     if (lo.hash != layout.hash) throw RunError(out.string() + ": holds a different, complete sweep");
-    res.complete = true;
     const std::string meta = read_text(out / "metadata.yaml");
     const auto p = meta.find("\nfailed: ");
     res.failed = p == std::string::npos ? 0 : std::stoll(meta.substr(p + 9));
-    return res;
+    if (res.failed == 0) {
+      res.complete = true;
+      return res;
+    }
+    // Finalised with failed runs: merge again (reruns may have succeeded since).
   }
   if (fs::exists(out) && !fs::exists(out / "manifest" / "layout.txt") && !fs::is_empty(out))
     throw RunError(out.string() + ": exists and is not a sweep folder");

@@ -31,7 +31,7 @@ from .errors import ConfigError, Diagnostic, RunError
 
 __version__: str = _core.__version__
 __all__ = [
-    "run", "validate", "sweep", "sweep_merge", "sweep_sobol", "params", "load", "Model", "Result",
+    "run", "validate", "sweep", "sweep_merge", "sweep_status", "sweep_sobol", "params", "load", "Model", "Result",
     "SweepResult", "Scenario", "ConfigError", "RunError", "Diagnostic", "data_dir", "__version__",
 ]
 
@@ -185,11 +185,18 @@ def _sweep_result(d: Mapping[str, Any]) -> SweepResult:
 
 
 def sweep(sweep_file: PathLike, out: Optional[PathLike] = None, jobs: int = 0, shard: Optional[str] = None,
-          fresh: bool = False, overwrite: bool = False, quiet: bool = True) -> SweepResult:
+          fresh: bool = False, overwrite: bool = False, quiet: bool = True, retry_failed: bool = False) -> SweepResult:
     """Run (or resume) a sweep like ``blocsim sweep``: same folder, same bytes.
-    ``shard="i/n"`` runs one shard (then :func:`sweep_merge`)."""
+    ``shard="i/n"`` runs one shard (then :func:`sweep_merge`); ``retry_failed`` reruns
+    runs recorded as failed."""
     return _sweep_result(_core.sweep(os.fspath(sweep_file), os.fspath(out) if out else "", int(jobs),
-                                     shard or "", bool(fresh), bool(overwrite), bool(quiet)))
+                                     shard or "", bool(fresh), bool(overwrite), bool(quiet), bool(retry_failed)))
+
+
+def sweep_status(folder: PathLike) -> Dict[str, Any]:
+    """``blocsim sweep status``: runs done / failed / missing overall and per shard
+    (``shards``: list of dicts), ``failed_runs``, ``shards_to_rerun``, ``report`` (the text)."""
+    return dict(_core.sweep_status(os.fspath(folder)))
 
 
 def sweep_merge(dirs: Union[PathLike, Sequence[PathLike]], out: Optional[PathLike] = None) -> SweepResult:
