@@ -3,6 +3,8 @@
 // renamed into place only when complete; on any failure it is removed.
 #include <unistd.h>
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -15,6 +17,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
+#include "blocsim/output/metadata.h"
 #include "blocsim/version.h"
 
 namespace fs = std::filesystem;
@@ -29,21 +32,6 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// YAML double-quoted scalar (JSON escaping is valid YAML).
-std::string yq(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\t': o += "\\t"; break;
-      default: o += c;
-    }
-  }
-  return o + '"';
 }
 
 void write_file(const fs::path& p, const std::string& text) {
@@ -147,17 +135,11 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // runs serially inside a parallel region). Large worlds: one replicate
     // at a time, parallel over countries.
     const bool over_replicates = R > 1 && n_countries < 4 * kParallelGrain;
-#ifdef _OPENMP
     if (over_replicates) {
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int r = 0; r < R; ++r) run_one(r);
+      parallel_for_runs(R, 0, [&](std::int64_t r, int) { run_one(static_cast<int>(r)); });
     } else {
       for (int r = 0; r < R; ++r) run_one(r);
     }
-#else
-    (void)over_replicates;
-    for (int r = 0; r < R; ++r) run_one(r);
-#endif
     for (int r = 0; r < R; ++r)
       if (!errors[static_cast<std::size_t>(r)].empty())
         throw RunError("replicate " + std::to_string(r) + ": " + errors[static_cast<std::size_t>(r)]);
@@ -206,12 +188,20 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (std::size_t c = 0; c < summary.columns.size(); ++c) summary.final_mean[c] += res.metrics.rows.back()[c] / R;
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
-    // metadata.yaml
+    // metadata.yaml (YAML::Emitter; texts double-quoted, numbers in the one format)
     {
-      std::ostringstream m;
-      m << "format: blocsim-run\nformat_version: 1\n";
-      m << "blocsim_version: " << yq(kVersion) << "\ngit_sha: " << yq(kGitSha) << "\ncompiler: " << yq(kCompiler)
-        << "\nbuild_type: " << yq(kBuildType) << "\nopenmp: " << (openmp_enabled() ? "true" : "false") << "\n";
+      using YAML::Key;
+      using YAML::Value;
+      YAML::Emitter m;
+      auto text = [&](const std::string& k, const std::string& v) {
+        m << Key << k << Value;
+        emit_text(m, v);
+      };
+      auto text_list = [&](const std::string& k, const std::vector<std::string>& v) {
+        m << Key << k << Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& x : v) emit_text(m, x);
+        m << YAML::EndSeq;
+      };
       std::string sha = "";
       if (!cfg.path.empty()) {
         try {
@@ -220,48 +210,71 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           sha = "";
         }
       }
-      m << "scenario:\n  name: " << yq(cfg.name) << "\n  path: " << yq(cfg.path) << "\n  sha256: " << yq(sha)
-        << "\n  resolved_sha256: " << yq(sha256_hex(resolved_yaml(cfg))) << "\n";
-      m << "overrides: [";
-      for (std::size_t i = 0; i < cfg.overrides.size(); ++i) m << (i ? ", " : "") << yq(cfg.overrides[i]);
-      m << "]\nseed: " << cfg.seed << "\nreplicates: " << R << "\nseeds: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << summary.seeds[static_cast<std::size_t>(r)];
-      m << "]\nseed_rule: \"replicate 0 uses the root seed; replicate r > 0 uses derive_seed(root, 0, r)\"\n";
-      m << "threads: " << max_threads() << "\nparallel_over: " << (over_replicates ? "replicates" : "countries") << "\n";
-      m << "ticks: " << cfg.ticks << "\ncalendar: {start: " << yq(tick_date(cfg.calendar, 0)) << ", step: "
-        << step_name(cfg.calendar.step) << "}\n";
-      m << "countries: " << n_countries << "\n";
-      m << "dimensions: [";
-      for (std::size_t i = 0; i < cfg.dimensions.size(); ++i) m << (i ? ", " : "") << yq(cfg.dimensions[i]);
-      m << "]\nblocs: [\"nonaligned\"";
-      for (const auto& id : ids) m << ", " << yq(id);
-      m << "]\nstandards: [\"intl\"";
-      for (const auto& id : ids) m << ", " << yq(id);
-      m << "]\npowers:\n";
-      for (const auto& p : cfg.powers)
-        m << "  - {id: " << yq(p.id) << ", name: " << yq(p.name) << ", home: " << yq(p.home) << "}\n";
-      m << "outputs: {countries: " << (cfg.outputs.countries ? "true" : "false")
-        << ", countries_every: " << cfg.outputs.countries_every << "}\n";
-      m << "data_files: [";
-      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
-        m << (i ? ", " : "") << yq(cfg.world.source_files[i]);
-      m << "]\n";
-      m << "initial_equilibrium:\n  iterations: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << results[static_cast<std::size_t>(r)].init_iterations;
-      m << "]\n  converged: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << (results[static_cast<std::size_t>(r)].init_converged ? "true" : "false");
-      m << "]\n";
-      m << "phases: [";
-      for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << (i ? ", " : "") << phase_name(kTickPhases[i]);
-      m << "]\nphase_seconds:\n";
+      std::vector<std::string> blocs{"nonaligned"}, standards{"intl"};
+      blocs.insert(blocs.end(), ids.begin(), ids.end());
+      standards.insert(standards.end(), ids.begin(), ids.end());
+      m << YAML::BeginMap;
+      m << Key << "format" << Value << "blocsim-run" << Key << "format_version" << Value << 1;
+      text("blocsim_version", kVersion);
+      text("git_sha", kGitSha);
+      text("compiler", kCompiler);
+      text("build_type", kBuildType);
+      m << Key << "openmp" << Value << openmp_enabled();
+      m << Key << "scenario" << Value << YAML::BeginMap;
+      text("name", cfg.name);
+      text("path", cfg.path);
+      text("sha256", sha);
+      text("resolved_sha256", sha256_hex(resolved_yaml(cfg)));
+      m << YAML::EndMap;
+      text_list("overrides", cfg.overrides);
+      m << Key << "seed" << Value << cfg.seed << Key << "replicates" << Value << R;
+      m << Key << "seeds" << Value << YAML::Flow << summary.seeds;
+      text("seed_rule", "replicate 0 uses the root seed; replicate r > 0 uses derive_seed(root, 0, r)");
+      m << Key << "threads" << Value << max_threads();
+      m << Key << "parallel_over" << Value << (over_replicates ? "replicates" : "countries");
+      m << Key << "ticks" << Value << cfg.ticks;
+      m << Key << "calendar" << Value << YAML::Flow << YAML::BeginMap;
+      text("start", tick_date(cfg.calendar, 0));
+      m << Key << "step" << Value << step_name(cfg.calendar.step) << YAML::EndMap;
+      m << Key << "countries" << Value << n_countries;
+      text_list("dimensions", cfg.dimensions);
+      text_list("blocs", blocs);
+      text_list("standards", standards);
+      m << Key << "powers" << Value << YAML::BeginSeq;
+      for (const auto& p : cfg.powers) {
+        m << YAML::Flow << YAML::BeginMap;
+        text("id", p.id);
+        text("name", p.name);
+        text("home", p.home);
+        m << YAML::EndMap;
+      }
+      m << YAML::EndSeq;
+      m << Key << "outputs" << Value << YAML::Flow << YAML::BeginMap << Key << "countries" << Value
+        << cfg.outputs.countries << Key << "countries_every" << Value << cfg.outputs.countries_every << YAML::EndMap;
+      text_list("data_files", cfg.world.source_files);
+      m << Key << "initial_equilibrium" << Value << YAML::BeginMap;
+      m << Key << "iterations" << Value << YAML::Flow << YAML::BeginSeq;
+      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_iterations;
+      m << YAML::EndSeq << Key << "converged" << Value << YAML::Flow << YAML::BeginSeq;
+      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_converged;
+      m << YAML::EndSeq << YAML::EndMap;
+      m << Key << "phases" << Value << YAML::Flow << YAML::BeginSeq;
+      for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << std::string(phase_name(kTickPhases[i]));
+      m << YAML::EndSeq;
+      m << Key << "phase_seconds" << Value << YAML::BeginMap;
       for (std::size_t i = 0; i < kTickPhases.size(); ++i) {
         double s = 0.0;
         for (const auto& res : results) s += res.phase_seconds[i];
-        m << "  " << phase_name(kTickPhases[i]) << ": " << format_number(s) << "\n";
+        m << Key << std::string(phase_name(kTickPhases[i])) << Value;
+        emit_number(m, s);
       }
-      m << "started_utc: " << yq(started) << "\nfinished_utc: " << yq(utc_now())
-        << "\nwall_seconds: " << format_number(summary.seconds) << "\nstatus: ok\n";
-      write_file(tmp / "metadata.yaml", m.str());
+      m << YAML::EndMap;
+      text("started_utc", started);
+      text("finished_utc", utc_now());
+      m << Key << "wall_seconds" << Value;
+      emit_number(m, summary.seconds);
+      m << Key << "status" << Value << "ok" << YAML::EndMap;
+      write_file(tmp / "metadata.yaml", std::string(m.c_str()) + "\n");
     }
     // publish
     if (fs::exists(out)) {

@@ -24,14 +24,14 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
+#include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim::sweep_detail {
 
 bool metadata_complete(const fs::path& dir) {
-  const fs::path p = dir / "metadata.yaml";
-  if (!fs::exists(p)) return false;
-  return read_text(p).find("\nstatus: complete\n") != std::string::npos;
+  return metadata_status(dir) == "complete";
 }
 
 std::vector<fs::path> manifest_files(const fs::path& dir) {
@@ -161,8 +161,8 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
         Welford w;
         for (double x : v) w.add(x);
         std::sort(v.begin(), v.end());
-        line += "," + format_double(w.mean()) + "," + format_double(w.sd());
-        for (double q : kQ) line += "," + format_double(quantile_sorted(v, q));
+        line += "," + format_number(w.mean()) + "," + format_number(w.sd());
+        for (double q : kQ) line += "," + format_number(quantile_sorted(v, q));
         v.clear();
       }
       line += "\n";
@@ -195,11 +195,7 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
     fs::create_directories(out / "manifest");
     write_atomic(out / "manifest" / "layout.txt", layout.str());
   }
-  std::string meta = read_text(src / "metadata.yaml");
-  const std::size_t st = meta.find("\nstatus: ");
-  if (st != std::string::npos) meta.resize(st + 1);
-  meta += "status: complete\nfailed: " + std::to_string(failed) + "\n";
-  write_atomic(out / "metadata.yaml", meta);
+  write_atomic(out / "metadata.yaml", metadata_completed(src, failed));
   sources.clear();
   // The time-series parts go only when no run failed: a failed run can be
   // rerun (--retry-failed) and merged again, which needs the parts.

@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -40,7 +41,7 @@ std::uint64_t SweepPlan::seed_of(std::int64_t run) const noexcept {
 std::string SweepPlan::value_text(std::int64_t point, std::size_t param) const {
   const double v = value(point, param);
   if (categorical(param)) return labels[param][static_cast<std::size_t>(v)];
-  return format_double(v);
+  return format_number(v);
 }
 
 void write_plan_csv(const SweepPlan& plan, std::ostream& os) {

@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -105,11 +106,7 @@ SweepOutcome run_sweep(const SweepSetup& setup, const SweepOptions& opt) {
     const auto b0 = std::chrono::steady_clock::now();
     auto recs = runner.execute_batch(std::span<const std::int64_t>(todo.data() + pos, n), [&](std::int64_t) {
       progress.add(1);
-#ifdef _OPENMP
-      if (omp_get_thread_num() == 0) progress.maybe_print();
-#else
-      progress.maybe_print();
-#endif
+      if (thread_index() == 0) progress.maybe_print();
     });
     runner.record(recs);
     for (const auto& r : recs) res.failed += r.failed ? 1 : 0;
@@ -137,9 +134,7 @@ SweepOutcome merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out
   if (metadata_complete(out) && fs::exists(out / "runs.csv")) {
     const Layout lo = Layout::read(out);
     if (lo.hash != layout.hash) throw RunError(out.string() + ": holds a different, complete sweep");
-    const std::string meta = read_text(out / "metadata.yaml");
-    const auto p = meta.find("\nfailed: ");
-    res.failed = p == std::string::npos ? 0 : std::stoll(meta.substr(p + 9));
+    res.failed = metadata_failed(out);
     if (res.failed == 0) {
       res.complete = true;
       return res;
