@@ -380,7 +380,7 @@ Diagnostic table_diag(const fs::path& file, int line, int col, std::string key, 
 //! A column with any non-numeric value is categorical: its values become
 //! level indices into `labels[column]` (levels in order of first appearance).
 DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
-                        std::vector<std::vector<std::string>>& labels) {
+                        std::vector<std::vector<std::string>>& labels, const std::vector<std::string>& numeric) {
   std::vector<std::vector<std::string>> texts;
   std::ifstream in(path);
   if (!in) throw ConfigError(SourceLoc{path.string(), 0, 0}, "table", "cannot read file");
@@ -433,7 +433,9 @@ DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
       if (text.empty()) diags.push_back(table_diag(path, lineno, col, header[i], "empty value"));
       char* end = nullptr;
       const double v = std::strtod(text.c_str(), &end);
-      if (!text.empty() && end == text.c_str() + text.size() && !std::isfinite(v))
+      const bool is_number = !text.empty() && end == text.c_str() + text.size();
+      const bool must_be_number = std::find(numeric.begin(), numeric.end(), header[i]) != numeric.end();
+      if (!text.empty() && ((is_number && !std::isfinite(v)) || (!is_number && must_be_number)))
         diags.push_back(table_diag(path, lineno, col, header[i], "expected a finite number, got '" + text + "'"));
       row.push_back(v);
       text_row.push_back(text);
@@ -509,7 +511,7 @@ SweepPlan expand(const SweepSpec& spec) {
     }
     case Design::lhs: m = scale(lhs_design(spec.samples, k, spec.seed)); break;
     case Design::saltelli: m = scale(saltelli_design(spec.samples, k)); break;
-    case Design::table: m = read_table(spec.table, plan.params, plan.labels); break;
+    case Design::table: m = read_table(spec.table, plan.params, plan.labels, spec.numeric_paths); break;
   }
   plan.points = static_cast<std::int64_t>(m.size());
   plan.values.reserve(m.size() * plan.params.size());
@@ -558,6 +560,7 @@ SweepSetup load_sweep(const fs::path& path) {
                          " (the columns of timeseries.csv, results/README.md)"});
   }
   const std::vector<std::string> paths = param_paths(base);
+  spec.numeric_paths = paths;
   ScenarioConfig probe = base;
   auto check_path = [&](const std::string& p, const SourceLoc& at, const std::string& key) {
     if (std::find(paths.begin(), paths.end(), p) != paths.end()) return true;

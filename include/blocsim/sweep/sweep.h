@@ -82,6 +82,10 @@ struct SweepSpec {
   bool timeseries = false;               //!< write consolidated per-run series
   std::optional<int> ticks;              //!< override of the scenario's ticks
   std::map<std::string, SourceLoc> locs; //!< key path → position (diagnostics)
+  //! Numeric key paths of the base scenario (filled by load_sweep): a table
+  //! column with one of these keys must hold numbers; other columns may hold
+  //! names (categorical keys).
+  std::vector<std::string> numeric_paths;
 };
 
 // ---------------------------------------------------------------------------
