@@ -24,6 +24,7 @@
 // pipeline over shared types local to this file; splitting the observed-file
 // reader into sim/input/ is the next step when it grows.
 #include "blocsim/analysis/score.h"
+#include "blocsim/io/data_dir.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -530,7 +531,7 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
       std::vector<fs::path> cands;
       if (!opt.groups.empty()) cands.push_back(opt.groups);
       cands.emplace_back("scenarios/world/groups.yaml");
-      cands.push_back(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml");
+      if (const fs::path dir = data_dir(); !dir.empty()) cands.push_back(dir / "scenarios/world/groups.yaml");
       for (const auto& c : cands) {
         if (!fs::exists(c)) continue;
         try {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
 
 namespace blocsim::cli {
 
@@ -16,6 +18,10 @@ void add_sweep_command(CLI::App& app, int* exit_code);     // sweep.cpp
 void add_dock_command(CLI::App& app, int* exit_code);      // dock.cpp
 void add_score_command(CLI::App& app, int* exit_code);     // score.cpp
 void add_calibrate_command(CLI::App& app, int* exit_code); // calibrate.cpp
+
+//! A scenario or sweep file named on the command line: as given, or a shipped
+//! one from the data directory (io/data_dir.h). @throws ConfigError if neither exists.
+std::filesystem::path existing_scenario(const std::string& arg);  // run.cpp
 
 //! Whether this process is an MPI rank launched by mpirun/srun (env vars).
 bool launched_by_mpi();

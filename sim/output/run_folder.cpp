@@ -110,12 +110,14 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           if (!cfg.outputs.countries) return;
           if (w.tick % every != 0 && w.tick != cfg.ticks) return;
           append_countries(buf, w, r, tick_date(cfg.calendar, w.tick));
+          if (opt.on_countries) opt.on_countries(r, w);
           if (buf.size() > (1u << 22)) {
             part << buf;
             buf.clear();
           }
         };
         results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer);
+        if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
         part << buf;
         part.close();
         if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");

@@ -63,6 +63,7 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
     std::int32_t src = -1;
     std::uint32_t row_len = 0;
     std::uint64_t row_off = 0, ts_off = 0, ts_len = 0;
+    bool failed = false;
   };
   std::vector<Slot> index(static_cast<std::size_t>(layout.runs));
   std::int64_t found = 0;
@@ -78,14 +79,18 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
       scan_manifest(text, layout.hash, mf, [&](const ManifestEntry& e) {
         if (e.run >= layout.runs) return;
         Slot& slot = index[static_cast<std::size_t>(e.run)];
-        if (slot.src >= 0) return;  // duplicate (identical by construction)
-        if (layout.timeseries && (!s.ts || e.ts_off + e.ts_len > s.ts->view().size())) return;
+        const bool failed = row_failed(e.row);
+        // Duplicates: ok rows are identical by construction and the first is
+        // kept; an ok record (a rerun with --retry-failed) supersedes a failed one.
+        if (slot.src >= 0 && (failed || !slot.failed)) return;
+        if (layout.timeseries && !failed && (!s.ts || e.ts_off + e.ts_len > s.ts->view().size())) return;
+        if (slot.src < 0) ++found;
+        slot.failed = failed;
         slot.src = src;
         slot.row_off = static_cast<std::uint64_t>(e.row.data() - text.data());
         slot.row_len = static_cast<std::uint32_t>(e.row.size());
         slot.ts_off = e.ts_off;
         slot.ts_len = e.ts_len;
-        ++found;
       });
       sources.push_back(std::move(s));
     }
@@ -192,7 +197,9 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
   }
   write_atomic(out / "metadata.yaml", metadata_completed(src, failed));
   sources.clear();
-  if (remove_parts)
+  // The time-series parts go only when no run failed: a failed run can be
+  // rerun (--retry-failed) and merged again, which needs the parts.
+  if (remove_parts && failed == 0)
     for (const auto& d : dirs)
       for (const auto& mf : manifest_files(d)) {
         fs::path tsp = mf;

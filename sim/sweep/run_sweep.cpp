@@ -80,9 +80,12 @@ SweepOutcome merge_sweeps(const std::vector<fs::path>& dirs, const fs::path& out
   if (metadata_complete(out) && fs::exists(out / "runs.csv")) {
     const Layout lo = Layout::read(out);
     if (lo.hash != layout.hash) throw RunError(out.string() + ": holds a different, complete sweep");
-    res.complete = true;
     res.failed = metadata_failed(out);
-    return res;
+    if (res.failed == 0) {
+      res.complete = true;
+      return res;
+    }
+    // Finalised with failed runs: merge again (reruns may have succeeded since).
   }
   if (fs::exists(out) && !fs::exists(out / "manifest" / "layout.txt") && !fs::is_empty(out))
     throw RunError(out.string() + ": exists and is not a sweep folder");

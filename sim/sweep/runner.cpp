@@ -143,7 +143,14 @@ struct SweepRunner::Impl {
     }
     if (is_sweep) {
       const Layout old = Layout::read(out);
-      const bool complete = metadata_complete(out);
+      bool complete = metadata_complete(out);
+      if (complete && old.hash == layout.hash && opt.retry_failed && !opt.overwrite &&
+          metadata_failed(out) > 0) {
+        // Reopen a folder finalised with failed runs: it is running again
+        // until the merge rewrites the final outputs.
+        write_atomic(out / "metadata.yaml", metadata_text());
+        complete = false;
+      }
       if (old.hash != layout.hash || complete) {
         if (opt.overwrite) {
           fs::remove_all(out);
@@ -204,12 +211,15 @@ struct SweepRunner::Impl {
     }
   }
 
+  //! Per run: 0 = no record, 1 = recorded only as failed, 2 = recorded ok.
   std::vector<std::uint8_t> done_runs() const {
     std::vector<std::uint8_t> done(static_cast<std::size_t>(layout.runs), 0);
     for (const auto& mf : manifest_files(out)) {
       MappedFile m(mf);
       scan_manifest(m.view(), layout.hash, mf, [&](const ManifestEntry& e) {
-        if (e.run < layout.runs) done[static_cast<std::size_t>(e.run)] = 1;
+        if (e.run >= layout.runs) return;
+        auto& d = done[static_cast<std::size_t>(e.run)];
+        d = std::max<std::uint8_t>(d, row_failed(e.row) ? 1 : 2);
       });
     }
     return done;
@@ -251,7 +261,8 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   const std::vector<std::uint8_t> done = m.done_runs();
   for (std::int64_t r = 0; r < m.layout.runs; ++r) {
     if (!opt.shard.contains(r)) continue;
-    if (done[static_cast<std::size_t>(r)]) ++m.skipped;
+    const std::uint8_t d = done[static_cast<std::size_t>(r)];
+    if (d == 2 || (d == 1 && !opt.retry_failed)) ++m.skipped;
     else m.todo.push_back(r);
   }
 }
@@ -273,7 +284,11 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::vector<double> sums;
   std::string error;
   try {
-    for (std::size_t i = 0; i < plan.params.size(); ++i) set_param(cfg, plan.params[i], plan.value(point, i));
+    if (injected_failure(run)) throw RunError("injected failure (BLOCSIM_FAIL_RUNS)");
+    for (std::size_t i = 0; i < plan.params.size(); ++i) {
+      if (plan.categorical(i)) apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
+      else set_param(cfg, plan.params[i], plan.value(point, i));
+    }
     const SimulateResult res = simulate(cfg, seed);
     sums = summarise(res.metrics, s.spec);
     if (s.spec.timeseries) {
@@ -301,7 +316,7 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::string& row = rec.row;
   row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
         std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(error) : ",ok,");
-  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + format_number(plan.value(point, i));
+  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + csv_field(plan.value_text(point, i));
   for (double v : sums) row += "," + format_number(v);
   return rec;
 }

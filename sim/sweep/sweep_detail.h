@@ -126,6 +126,17 @@ struct ManifestEntry {
   std::uint64_t ts_off = 0, ts_len = 0;
 };
 
+//! Whether a runs.csv row (`run,point,replicate,seed,status,...`) is a failed run.
+inline bool row_failed(std::string_view row) noexcept {
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    pos = row.find(',', pos);
+    if (pos == std::string_view::npos) return false;
+    ++pos;
+  }
+  return row.substr(pos, 7) == "failed,";
+}
+
 //! Parse one manifest line (without '\n'); false if torn or corrupt.
 bool parse_manifest_line(std::string_view line, ManifestEntry& e);
 

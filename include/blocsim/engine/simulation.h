@@ -72,6 +72,13 @@ struct RunOptions {
   int threads = 0;                 //!< > 0: set the OpenMP thread count first; 0 = leave it
   std::filesystem::path out;       //!< run folder
   bool overwrite = false;
+  //! Optional hooks for in-memory consumers (the Python module), called on the
+  //! thread running replicate r: `on_countries(r, world)` for every tick that
+  //! countries.csv records (so nothing when outputs.countries is off), and
+  //! `on_replicate(r, result)` when the replicate has finished. They see the
+  //! same values the CSV files are written from.
+  std::function<void(int, const World&)> on_countries;
+  std::function<void(int, const SimulateResult&)> on_replicate;
 };
 
 struct RunSummary {
