@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "blocsim/engine/config.h"
+
 namespace blocsim::cli {
 
 void add_run_command(CLI::App& app, int* exit_code);       // run.cpp
@@ -15,6 +17,10 @@ void add_bench_command(CLI::App& app, int* exit_code);     // bench.cpp
 void add_sweep_command(CLI::App& app, int* exit_code);     // sweep.cpp
 void add_dock_command(CLI::App& app, int* exit_code);      // dock.cpp
 void add_score_command(CLI::App& app, int* exit_code);     // score.cpp
+
+//! Throws ConfigError if the scenario's name cannot be a folder name
+//! (it becomes results/<name>; see run_name_problem).
+void check_run_name(const ScenarioConfig& cfg);
 
 //! Whether this process is an MPI rank launched by mpirun/srun (env vars).
 bool launched_by_mpi();
