@@ -1,0 +1,323 @@
+// Internal to sim/input/: the pieces the scenario loader's files share —
+// the schema key lists, the position-carrying YAML tree (`Val`), the
+// diagnostic context with its typed readers (`Ctx`), and the entry points of
+// the parser, validator and override steps. Not part of the public API.
+//
+// Scenario loading, validation, overrides and the resolved YAML — the only
+// file besides the sweep loader that includes yaml-cpp.
+//
+// Flow: each YAML file is converted into a small position-carrying tree
+// (`Val`), `extends:` chains are merged on those trees (so every value keeps
+// the file it came from), the merged tree is parsed into a ScenarioConfig
+// (type errors, unknown keys, missing files; every key's position goes into a
+// SourceInfo), and `validate_impl` then checks ranges and cross references,
+// quoting positions from the SourceInfo. All problems are collected and thrown
+// together as one ConfigError.
+//
+// Key-path convention in messages: the YAML structure of the scenario, e.g.
+// `powers[1].identity`, `model.mu`, `timeline[0].set.model.mu`; inline
+// countries are `world.countries[3]` (0-based list index), CSV rows are
+// `world.countries[row 12]` (12 = line number in the CSV file, header = 1).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "blocsim/input/scenario.h"
+
+namespace YAML {
+class Node;
+}
+
+namespace blocsim::scenario_detail {
+
+namespace fs = std::filesystem;
+
+// ===========================================================================
+// Key lists (also the schema that scenarios/README.md must document)
+// ===========================================================================
+
+using Keys = std::vector<std::string>;
+inline const Keys kTopKeys = {"name", "description", "extends", "seed", "ticks", "calendar", "dimensions",
+                       "world", "network", "powers", "model", "initial", "timeline", "outputs"};
+inline const Keys kCalendarKeys = {"start", "step"};
+inline const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic"};
+inline const Keys kSyntheticKeys = {"countries", "degree", "rewire"};
+inline const Keys kCountryKeys = {"iso3",     "name",     "region",   "subregion", "gdp",      "pop",
+                           "capacity", "identity", "trade",    "security",  "estimated"};
+inline const Keys kGroupFileKeys = {"schema_version", "lists", "ignore"};
+inline const Keys kGroupListKeys = {"id",     "members", "title",      "as_of",    "status",
+                             "source", "notes",   "confidence", "exporter", "invited_not_joined",
+                             "non_state_parties", "ambiguous", "uncertain", "suspended"};
+inline const Keys kPowerKeys = {"id",           "name",        "home",                "identity",
+                         "frontier",     "frontier_growth", "narrative_radius", "export_controls",
+                         "open_models",  "capacity_building", "standards_diplomacy", "narrative",
+                         "alliance_pressure", "ties"};
+inline const Keys kExportKeys = {"strictness", "tiers"};
+inline const Keys kTierKeys = {"rule", "default", "groups", "countries"};
+inline const Keys kCapacityKeys = {"budget", "targeting"};
+inline const Keys kTiesKeys = {"trade_column", "security_column", "default_trade", "default_security",
+                        "security_groups"};
+inline const Keys kNetworkExtraKeys = {"groups"};
+inline const Keys kModelStringKeys = {"grievance_dimension", "multilateral_dimension"};
+inline const Keys kInitialKeys = {"alignment", "standards", "pin", "equilibrium_iterations"};
+inline const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships", "security"};
+inline const Keys kMembershipKeys = {"add", "remove"};
+inline const Keys kOutputKeys = {"countries", "countries_every"};
+inline const Keys kCountryColumns = {"iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "estimated"};
+
+inline const Keys kTargeting = {"need", "swing", "allies", "population"};
+inline const Keys kTierRules = {"list", "by_alignment"};
+inline const Keys kInitialModes = {"equilibrium", "data", "nonaligned"};
+inline const Keys kSteps = {"month", "quarter", "year"};
+
+inline const char* const kCommandLine = "<command line>";
+
+// String-valued keys settable by --set (numeric ones go through set_param).
+struct StringKey {
+  std::string_view path;  // "powers.*." prefix for per-power keys
+  const Keys* options;    // nullptr = free text
+  std::string_view meaning;
+};
+inline const Keys kNoOptions;
+inline const std::array kStringKeys = {
+    StringKey{"name", nullptr, "scenario name (default: the file stem; not inherited through extends)"},
+    StringKey{"description", nullptr, "free text"},
+    StringKey{"calendar.start", nullptr, "date of tick 0, YYYY-MM (default 2025-07)"},
+    StringKey{"calendar.step", &kSteps, "length of a tick (default quarter)"},
+    StringKey{"model.grievance_dimension", nullptr,
+              "identity dimension pushed by grievance (default sovereignty; \"\" = none)"},
+    StringKey{"model.multilateral_dimension", nullptr,
+              "identity dimension that values the international standard (default multilateralism; \"\" = none)"},
+    StringKey{"initial.alignment", &kInitialModes, "initial bloc alignment (default equilibrium)"},
+    StringKey{"initial.standards", &kInitialModes, "initial standards in use (default equilibrium)"},
+    StringKey{"powers.*.capacity_building.targeting", &kTargeting, "who receives the power's aid (default need)"},
+    StringKey{"powers.*.export_controls.tiers.rule", &kTierRules, "how tiers are assigned (default list)"},
+};
+
+// ===========================================================================
+// Small helpers (scenario_helpers.cpp)
+// ===========================================================================
+
+//! Shortest round-trip text of a number for YAML (.nan, .inf spelled as YAML does).
+std::string fmt_num(double v);
+//! `%g` text of a number for messages and the parameter reference.
+std::string short_num(double v);
+std::string join(const Keys& keys, const char* sep = ", ");
+//! " (did you mean 'x'?)" or "".
+std::string hint(const std::string& word, const Keys& candidates);
+//! Strict number: the whole text must be a number (YAML's .inf/.nan spelled
+//! any common way are accepted; validation decides whether they are allowed).
+std::optional<double> parse_number(std::string_view s);
+std::optional<long long> parse_integer(std::string_view s);
+std::optional<std::uint64_t> parse_uint64(std::string_view s);
+std::string trim(std::string_view s);
+bool is_iso3(const std::string& s);
+bool is_power_id(const std::string& s);
+std::string loc_text(const SourceLoc& l);
+
+// ===========================================================================
+// Position-carrying YAML tree
+// ===========================================================================
+
+struct Val {
+  enum class Kind { null, scalar, seq, map };
+  Kind kind = Kind::null;
+  std::string text;  // scalar text
+  bool quoted = false;
+  std::vector<Val> items;                            // seq
+  std::vector<std::pair<std::string, Val>> entries;  // map
+  std::vector<SourceLoc> key_locs;                   // parallel to entries
+  SourceLoc loc;
+
+  const Val* get(std::string_view key) const {
+    for (const auto& [k, v] : entries)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  SourceLoc key_loc(std::string_view key) const {
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (entries[i].first == key) return key_locs[i];
+    return loc;
+  }
+  bool is_map() const { return kind == Kind::map; }
+  bool is_seq() const { return kind == Kind::seq; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+};
+
+std::string describe(const Val& v);
+
+// ===========================================================================
+// Where things are (for cross-field checks after parsing)
+// ===========================================================================
+
+struct SourceInfo {
+  std::map<std::string, SourceLoc> locs;     // key path → position
+  std::set<std::string> reported;            // key paths that already have a parse error
+  std::vector<std::string> country_paths;    // per country index
+  std::vector<std::string> event_paths;      // per event index (after sorting)
+  std::vector<std::string> border_paths, trade_paths, edge_paths;
+  std::set<std::string> missing_columns;     // "trade:<power>" / "security:<power>"
+  SourceLoc file;                            // the scenario file itself
+};
+
+// Strip the last component of a key path ("a.b[3]" → "a.b", "a.b" → "a").
+inline std::string parent_path(const std::string& p) {
+  const auto pos = p.find_last_of(".[");
+  return pos == std::string::npos ? std::string() : p.substr(0, pos);
+}
+
+class Ctx {
+ public:
+  std::vector<Diagnostic> diags;
+  SourceInfo info;
+
+  void error(const SourceLoc& loc, const std::string& key, const std::string& msg) {
+    diags.push_back(Diagnostic{loc, key, msg});
+  }
+  //! An error that makes the value unusable: later checks of `key` are skipped.
+  void bad(const SourceLoc& loc, const std::string& key, const std::string& msg) {
+    error(loc, key, msg);
+    info.reported.insert(key);
+  }
+  void at(const std::string& key, const SourceLoc& loc) { info.locs[key] = loc; }
+
+  // --- typed readers -------------------------------------------------------
+  bool expect_map(const Val& v, const std::string& key) {
+    if (v.is_map()) return true;
+    bad(v.loc, key, "expected a map, got " + describe(v));
+    return false;
+  }
+  bool expect_seq(const Val& v, const std::string& key) {
+    if (v.is_seq()) return true;
+    bad(v.loc, key, "expected a list, got " + describe(v));
+    return false;
+  }
+  void check_keys(const Val& m, const std::string& key, const Keys& allowed) {
+    for (std::size_t i = 0; i < m.entries.size(); ++i) {
+      const std::string& k = m.entries[i].first;
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      error(m.key_locs[i], key.empty() ? "top level" : key, "unknown key '" + k + "'" + hint(k, allowed));
+    }
+  }
+  std::optional<double> number(const Val& v, const std::string& key) {
+    at(key, v.loc);
+    if (v.is_scalar() && !v.quoted) {
+      if (auto x = parse_number(v.text)) return x;
+    }
+    if (v.is_scalar() && v.quoted && parse_number(v.text)) {
+      bad(v.loc, key, "expected a number, got the quoted string \"" + v.text + "\" (remove the quotes)");
+    } else {
+      bad(v.loc, key, "expected a number, got " + describe(v));
+    }
+    return std::nullopt;
+  }
+  std::optional<long long> integer(const Val& v, const std::string& key) {
+    at(key, v.loc);
+    if (v.is_scalar() && !v.quoted) {
+      if (auto x = parse_integer(v.text)) return x;
+    }
+    bad(v.loc, key, "expected an integer, got " + describe(v));
+    return std::nullopt;
+  }
+  std::optional<std::string> string(const Val& v, const std::string& key) {
+    at(key, v.loc);
+    if (v.is_scalar()) return v.text;
+    bad(v.loc, key, "expected a string, got " + describe(v));
+    return std::nullopt;
+  }
+  std::optional<bool> boolean(const Val& v, const std::string& key) {
+    at(key, v.loc);
+    if (v.is_scalar() && !v.quoted) {
+      static const Keys t = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+      static const Keys f = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+      if (std::find(t.begin(), t.end(), v.text) != t.end()) return true;
+      if (std::find(f.begin(), f.end(), v.text) != f.end()) return false;
+    }
+    bad(v.loc, key, "expected true or false, got " + describe(v));
+    return std::nullopt;
+  }
+  std::optional<int> choice(const Val& v, const std::string& key, const Keys& options) {
+    at(key, v.loc);
+    if (v.is_scalar()) {
+      for (std::size_t i = 0; i < options.size(); ++i)
+        if (options[i] == v.text) return static_cast<int>(i);
+    }
+    bad(v.loc, key, "expected one of " + join(options, " | ") + ", got " + describe(v) +
+                        (v.is_scalar() ? hint(v.text, options) : std::string()));
+    return std::nullopt;
+  }
+  std::vector<double> numbers(const Val& v, const std::string& key, bool& ok) {
+    std::vector<double> out;
+    at(key, v.loc);
+    ok = expect_seq(v, key);
+    if (!ok) return out;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      if (auto x = number(v.items[i], key + "[" + std::to_string(i) + "]")) out.push_back(*x);
+      else ok = false;
+    }
+    if (!ok) info.reported.insert(key);
+    return out;
+  }
+  std::vector<std::string> strings(const Val& v, const std::string& key) {
+    std::vector<std::string> out;
+    at(key, v.loc);
+    if (!expect_seq(v, key)) return out;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      const std::string k = key + "[" + std::to_string(i) + "]";
+      if (auto s = string(v.items[i], k)) out.push_back(*s);
+    }
+    return out;
+  }
+};
+
+// ===========================================================================
+// Reading YAML files (+ extends) — scenario_files.cpp
+// ===========================================================================
+
+std::optional<Val> read_yaml(const fs::path& path, const std::string& display, Ctx& ctx,
+                             const SourceLoc& from, const std::string& from_key);
+//! Path named inside a file, resolved against that file's folder.
+fs::path resolve_against(const std::string& name, const SourceLoc& where);
+std::string canonical_key(const fs::path& p);
+//! Read a scenario file and the chain of files it `extends:`, merged.
+std::optional<Val> load_chain(const fs::path& path, const std::string& display, Ctx& ctx,
+                              std::vector<std::string>& stack, const SourceLoc& from);
+
+// ===========================================================================
+// CSV — scenario_csv.cpp
+// ===========================================================================
+
+struct CsvRow {
+  int line = 0;
+  std::vector<std::string> fields;
+  std::vector<int> cols;  // 1-based character column of each field
+};
+struct CsvTable {
+  std::string file;  // display path
+  CsvRow header;
+  std::vector<CsvRow> rows;
+};
+
+std::optional<CsvTable> read_csv(const fs::path& path, Ctx& ctx, const SourceLoc& from, const std::string& key);
+
+// ===========================================================================
+// The steps of load_scenario()
+// ===========================================================================
+
+//! Merged tree → ScenarioConfig (scenario_parser.cpp).
+void parse_tree(Ctx& ctx, ScenarioConfig& cfg, const Val& root, bool root_has_name, const std::string& stem);
+//! Ranges and cross references (scenario_validate.cpp); `info` may be null.
+std::vector<Diagnostic> validate_config(const ScenarioConfig& cfg, const SourceInfo* info);
+//! Apply overrides, collecting problems into `diags` (no re-validation; overrides.cpp).
+void apply_overrides_into(ScenarioConfig& cfg, const std::vector<std::string>& overrides, const SourceLoc& where,
+                          std::vector<Diagnostic>& diags);
+
+}  // namespace blocsim::scenario_detail

@@ -1,0 +1,175 @@
+// Text and file helpers of sweep folders: CRC-32, CSV fields, atomic writes,
+// manifest line parsing.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "blocsim/engine/metrics.h"
+#include "blocsim/parallel.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/version.h"
+#include "sweep/sweep_detail.h"
+
+namespace blocsim::sweep_detail {
+
+std::uint32_t crc32(std::string_view s) noexcept {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (unsigned char ch : s) c = table[(c ^ ch) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
+std::string csv_field(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (s.find_first_of(",\"") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) { if (c == '"') q += '"'; q += c; }
+  return q + '"';
+}
+
+//! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.
+std::vector<std::string_view> split_csv(std::string_view line, std::deque<std::string>& store) {
+  std::vector<std::string_view> out;
+  store.clear();
+  std::size_t i = 0;
+  while (true) {
+    if (i < line.size() && line[i] == '"') {
+      std::string f;
+      ++i;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') { f += '"'; i += 2; continue; }
+          ++i;
+          break;
+        }
+        f += line[i++];
+      }
+      store.push_back(std::move(f));
+      out.emplace_back(store.back());
+    } else {
+      const std::size_t j = line.find(',', i);
+      const std::size_t e = j == std::string_view::npos ? line.size() : j;
+      out.push_back(line.substr(i, e - i));
+      i = e;
+    }
+    if (i >= line.size()) break;
+    ++i;  // the comma
+    if (i == line.size()) { out.emplace_back(); break; }
+  }
+  return out;
+}
+
+double parse_double(std::string_view s) {
+  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (s == "inf") return std::numeric_limits<double>::infinity();
+  if (s == "-inf") return -std::numeric_limits<double>::infinity();
+  std::string tmp(s);
+  char* end = nullptr;
+  const double v = std::strtod(tmp.c_str(), &end);
+  if (end == tmp.c_str() || *end != '\0') throw RunError("not a number: '" + tmp + "'");
+  return v;
+}
+
+std::string yaml_str(std::string_view s) {
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') q += '\\';
+    if (c == '\n') { q += "\\n"; continue; }
+    q += c;
+  }
+  return q + '"';
+}
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += sep; s += v[i]; }
+  return s;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t j = s.find(sep, i);
+    out.emplace_back(s.substr(i, j == std::string_view::npos ? std::string_view::npos : j - i));
+    if (j == std::string_view::npos) break;
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw RunError(p.string() + ": cannot read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+namespace {
+std::atomic<unsigned> g_tmp_counter{0};
+}  // namespace
+
+//! Write `content` to `path` atomically (temporary sibling + rename).
+void write_atomic(const fs::path& path, std::string_view content) {
+  const fs::path tmp = path.parent_path() /
+                       ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                        std::to_string(g_tmp_counter++));
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw RunError(tmp.string() + ": cannot write: " + std::strerror(errno));
+  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
+                  std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  std::fclose(f);
+  if (!ok) { fs::remove(tmp); throw RunError(tmp.string() + ": write failed"); }
+  fs::rename(tmp, path);
+}
+
+//! Parse one manifest line (without '\n'); false if torn or corrupt.
+bool parse_manifest_line(std::string_view line, ManifestEntry& e) {
+  const std::size_t t3 = line.rfind('\t');
+  if (t3 == std::string_view::npos || t3 == 0) return false;
+  const std::size_t t2 = line.rfind('\t', t3 - 1);
+  if (t2 == std::string_view::npos || t2 == 0) return false;
+  const std::size_t t1 = line.rfind('\t', t2 - 1);
+  if (t1 == std::string_view::npos) return false;
+  const std::string_view crc_text = line.substr(t3 + 1);
+  if (crc_text.size() != 8) return false;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", crc32(line.substr(0, t3)));
+  if (crc_text != std::string_view(buf, 8)) return false;
+  e.row = line.substr(0, t1);
+  e.ts_off = std::strtoull(std::string(line.substr(t1 + 1, t2 - t1 - 1)).c_str(), nullptr, 10);
+  e.ts_len = std::strtoull(std::string(line.substr(t2 + 1, t3 - t2 - 1)).c_str(), nullptr, 10);
+  char* end = nullptr;
+  const std::string head(e.row.substr(0, e.row.find(',')));
+  e.run = std::strtoll(head.c_str(), &end, 10);
+  return end != head.c_str() && *end == '\0' && e.run >= 0;
+}
+
+}  // namespace blocsim::sweep_detail

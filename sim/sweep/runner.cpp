@@ -1,0 +1,348 @@
+// The sweep runner: claims a shard's runs, executes them in parallel and
+// appends each finished run to the checksummed manifest (resumable).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "blocsim/engine/metrics.h"
+#include "blocsim/parallel.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/version.h"
+#include "sweep/sweep_detail.h"
+
+namespace blocsim {
+
+using namespace sweep_detail;
+namespace fs = std::filesystem;
+
+struct SweepRunner::Impl {
+  const SweepSetup& setup;
+  SweepOptions opt;
+  bool writer = false;
+  fs::path out;
+  Layout layout;
+  std::vector<int> ts_cols_dummy;
+  mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
+  bool serial_runs = false;
+  std::vector<std::int64_t> todo;
+  std::int64_t skipped = 0;
+  bool already_complete = false;
+  // writer state
+  int lock_fd = -1;
+  FILE* man = nullptr;
+  FILE* ts = nullptr;
+  std::uint64_t ts_size = 0;
+  std::chrono::steady_clock::time_point last_sync = std::chrono::steady_clock::now();
+
+  explicit Impl(const SweepSetup& s) : setup(s) {}
+  ~Impl() {
+    if (man) std::fclose(man);
+    if (ts) std::fclose(ts);
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
+
+  std::string metadata_text() const {
+    const SweepSpec& sp = setup.spec;
+    std::ostringstream o;
+    o << "format: blocsim-sweep\nformat_version: 1\n"
+      << "blocsim_version: " << kVersion << "\ngit_sha: " << kGitSha << "\n"
+      << "name: " << yaml_str(sp.name) << "\n";
+    if (!sp.description.empty()) o << "description: " << yaml_str(sp.description) << "\n";
+    o << "sweep_file: " << yaml_str(sp.file.string()) << "\n"
+      << "scenario: {name: " << yaml_str(setup.base.name) << ", path: " << yaml_str(sp.scenario.string())
+      << "}\n"
+      << "parameters: [";
+    for (std::size_t i = 0; i < layout.params.size(); ++i) o << (i ? ", " : "") << yaml_str(layout.params[i]);
+    o << "]\ndesign: " << design_name(sp.design) << "\n";
+    if (sp.design == Design::lhs || sp.design == Design::saltelli) o << "samples: " << sp.samples << "\n";
+    if (sp.design == Design::table) o << "table: " << yaml_str(sp.table.string()) << "\n";
+    o << "replicates: " << sp.replicates << "\nseed_policy: " << seed_policy_name(sp.seed_policy)
+      << "\nroot_seed: " << sp.seed << "\nticks: " << setup.base.ticks << "\n"
+      << "timeseries_metrics: [";
+    for (std::size_t i = 0; i < sp.metrics.size(); ++i) o << (i ? ", " : "") << yaml_str(sp.metrics[i]);
+    o << "]\nmetrics: [";
+    for (std::size_t i = 0; i < layout.summaries.size(); ++i) o << (i ? ", " : "") << yaml_str(layout.summaries[i]);
+    o << "]\ntimeseries: " << (sp.timeseries ? "true" : "false") << "\npoints: " << setup.plan.points
+      << "\nruns: " << setup.plan.runs() << "\nplan_hash: " << layout.hash << "\nstatus: running\n";
+    return o.str();
+  }
+
+  std::string plan_csv() const {
+    std::ostringstream o;
+    write_plan_csv(setup.plan, o);
+    return o.str();
+  }
+
+  void prepare_folder() {
+    const bool exists = fs::exists(out);
+    bool is_sweep = fs::exists(out / "manifest" / "layout.txt");
+    if (exists && !is_sweep && !fs::is_empty(out)) {
+      // Another shard may be creating this folder right now (job arrays start
+      // together): wait for its layout if everything present is sweep output.
+      static const std::set<std::string> known = {"manifest", "plan.csv", "sweep.yaml", "scenario.resolved.yaml",
+                                                  "metadata.yaml", "runs.csv", "points.csv", "timeseries.csv",
+                                                  "sobol.csv"};
+      for (const auto& e : fs::directory_iterator(out)) {
+        const std::string n = e.path().filename().string();
+        if (!known.count(n) && n[0] != '.')
+          throw RunError(out.string() + ": exists and is not a sweep folder; choose another --out");
+      }
+      for (int i = 0; i < 100 && !is_sweep; ++i) {
+        ::usleep(50000);
+        is_sweep = fs::exists(out / "manifest" / "layout.txt");
+      }
+    }
+    if (is_sweep) {
+      const Layout old = Layout::read(out);
+      const bool complete = metadata_complete(out);
+      if (old.hash != layout.hash || complete) {
+        if (opt.overwrite) {
+          fs::remove_all(out);
+        } else if (old.hash != layout.hash) {
+          throw RunError(out.string() + ": holds a different sweep (plan " + old.hash + ", this sweep " +
+                         layout.hash + "); use --overwrite to replace it or --out to choose another folder");
+        } else {
+          already_complete = true;
+          return;
+        }
+      }
+    }
+    fs::create_directories(out / "manifest");
+    auto ensure = [&](const fs::path& p, const std::string& content) {
+      if (!fs::exists(p)) write_atomic(p, content);
+    };
+    ensure(out / "manifest" / "layout.txt", layout.str());
+    ensure(out / "plan.csv", plan_csv());
+    ensure(out / "sweep.yaml", setup.source_text);
+    ensure(out / "scenario.resolved.yaml", resolved_yaml(setup.base));
+    ensure(out / "metadata.yaml", metadata_text());
+  }
+
+  void open_own_manifest() {
+    const std::string tag = opt.shard.tag();
+    const fs::path mp = out / "manifest" / (tag + ".csv");
+    const fs::path tp = out / "manifest" / (tag + ".ts");
+    lock_fd = ::open(mp.c_str(), O_RDWR | O_CREAT, 0644);
+    if (lock_fd < 0) throw RunError(mp.string() + ": cannot open: " + std::strerror(errno));
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+      throw RunError(mp.string() + ": another blocsim process is running this shard of the sweep");
+    if (opt.fresh) {
+      if (::ftruncate(lock_fd, 0) != 0) throw RunError(mp.string() + ": cannot truncate");
+      fs::remove(tp);
+    }
+    // Keep the valid prefix only (a kill -9 may have torn the last line).
+    std::uint64_t ts_end = 0;
+    std::size_t valid = 0;
+    {
+      MappedFile mf(mp);
+      valid = scan_manifest(mf.view(), layout.hash, mp, [&](const ManifestEntry& e) {
+        ts_end = std::max(ts_end, e.ts_off + e.ts_len);
+      });
+    }
+    if (::ftruncate(lock_fd, static_cast<off_t>(valid)) != 0) throw RunError(mp.string() + ": cannot truncate");
+    man = std::fopen(mp.c_str(), "ab");
+    if (!man) throw RunError(mp.string() + ": cannot append");
+    if (valid == 0) {
+      const std::string h = std::string(kManifestMagic) + layout.hash + "\n";
+      std::fputs(h.c_str(), man);
+      std::fflush(man);
+    }
+    if (layout.timeseries) {
+      if (fs::exists(tp)) fs::resize_file(tp, ts_end);
+      ts = std::fopen(tp.c_str(), "ab");
+      if (!ts) throw RunError(tp.string() + ": cannot append");
+      ts_size = ts_end;
+    }
+  }
+
+  std::vector<std::uint8_t> done_runs() const {
+    std::vector<std::uint8_t> done(static_cast<std::size_t>(layout.runs), 0);
+    for (const auto& mf : manifest_files(out)) {
+      MappedFile m(mf);
+      scan_manifest(m.view(), layout.hash, mf, [&](const ManifestEntry& e) {
+        if (e.run < layout.runs) done[static_cast<std::size_t>(e.run)] = 1;
+      });
+    }
+    return done;
+  }
+};
+
+SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool writer)
+    : impl_(std::make_unique<Impl>(setup)) {
+  Impl& m = *impl_;
+  m.opt = opt;
+  m.writer = writer;
+  m.out = opt.out.empty() ? default_sweep_out(setup.spec) : opt.out;
+  const SweepSpec& sp = setup.spec;
+  m.layout.runs = setup.plan.runs();
+  m.layout.replicates = setup.plan.replicates;
+  m.layout.points = setup.plan.points;
+  m.layout.design = std::string(design_name(sp.design));
+  m.layout.samples = sp.samples;
+  m.layout.timeseries = sp.timeseries;
+  m.layout.params = setup.plan.params;
+  m.layout.summaries = summary_columns(sp);
+  m.layout.metrics = sp.metrics;
+  {
+    Hasher h;
+    h.add("blocsim-sweep 1");
+    h.add(resolved_yaml(setup.base));
+    h.add(m.plan_csv());
+    h.add(m.layout.str());
+    m.layout.hash = h.hex();
+  }
+  const int slots = std::max(1, max_threads());
+  m.cfgs.assign(static_cast<std::size_t>(slots), setup.base);
+  const auto& syn = setup.base.world.synthetic;
+  m.serial_runs = slots == 1 || (syn && syn->countries >= 4 * kParallelGrain);
+  if (!writer) return;
+  m.prepare_folder();
+  if (m.already_complete) return;
+  m.open_own_manifest();
+  const std::vector<std::uint8_t> done = m.done_runs();
+  for (std::int64_t r = 0; r < m.layout.runs; ++r) {
+    if (!opt.shard.contains(r)) continue;
+    if (done[static_cast<std::size_t>(r)]) ++m.skipped;
+    else m.todo.push_back(r);
+  }
+}
+
+SweepRunner::~SweepRunner() = default;
+
+const std::vector<std::int64_t>& SweepRunner::todo() const noexcept { return impl_->todo; }
+std::int64_t SweepRunner::skipped() const noexcept { return impl_->skipped; }
+const fs::path& SweepRunner::out() const noexcept { return impl_->out; }
+
+RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
+  const SweepSetup& s = impl_->setup;
+  const SweepPlan& plan = s.plan;
+  ScenarioConfig& cfg = impl_->cfgs[static_cast<std::size_t>(slot)];
+  const std::int64_t point = plan.point_of(run);
+  const std::uint64_t seed = plan.seed_of(run);
+  RunRecord rec;
+  rec.run = run;
+  std::vector<double> sums;
+  std::string error;
+  try {
+    for (std::size_t i = 0; i < plan.params.size(); ++i) set_param(cfg, plan.params[i], plan.value(point, i));
+    const SimulateResult res = simulate(cfg, seed);
+    sums = summarise(res.metrics, s.spec);
+    if (s.spec.timeseries) {
+      std::vector<int> cols;
+      for (const auto& m : s.spec.metrics) cols.push_back(res.metrics.column(m));
+      const std::string prefix = std::to_string(run) + ",";
+      for (std::size_t t = 0; t < res.metrics.rows.size(); ++t) {
+        rec.ts += prefix;
+        rec.ts += std::to_string(t);
+        rec.ts += ',';
+        rec.ts += tick_date(cfg.calendar, static_cast<int>(t));
+        for (int c : cols) {
+          rec.ts += ',';
+          rec.ts += format_double(res.metrics.rows[t][static_cast<std::size_t>(c)]);
+        }
+        rec.ts += '\n';
+      }
+    }
+  } catch (const std::exception& e) {
+    rec.failed = true;
+    error = e.what();
+    rec.ts.clear();
+    sums.assign(impl_->layout.summaries.size(), std::numeric_limits<double>::quiet_NaN());
+  }
+  std::string& row = rec.row;
+  row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
+        std::to_string(seed) + (rec.failed ? ",failed," + csv_field(error) : ",ok,");
+  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + format_double(plan.value(point, i));
+  for (double v : sums) row += "," + format_double(v);
+  return rec;
+}
+
+std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> runs,
+                                                  const std::function<void(std::int64_t)>& tick) const {
+  std::vector<RunRecord> out(runs.size());
+  const auto n = static_cast<std::int64_t>(runs.size());
+  if (impl_->serial_runs) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], 0);
+      if (tick) tick(i);
+    }
+    return out;
+  }
+#ifdef _OPENMP
+  const int slots = static_cast<int>(impl_->cfgs.size());
+#pragma omp parallel for schedule(dynamic, 1) num_threads(slots)
+  for (std::int64_t i = 0; i < n; ++i) {
+    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], omp_get_thread_num());
+    if (tick) tick(i);
+  }
+#else
+  for (std::int64_t i = 0; i < n; ++i) {
+    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], 0);
+    if (tick) tick(i);
+  }
+#endif
+  return out;
+}
+
+void SweepRunner::record(const std::vector<RunRecord>& records) {
+  Impl& m = *impl_;
+  if (!m.man) throw RunError("SweepRunner::record on a non-writer");
+  std::string lines;
+  for (const RunRecord& r : records) {
+    std::uint64_t off = m.ts_size, len = 0;
+    if (m.ts && !r.ts.empty()) {
+      if (std::fwrite(r.ts.data(), 1, r.ts.size(), m.ts) != r.ts.size())
+        throw RunError(m.out.string() + ": cannot write time series");
+      len = r.ts.size();
+      m.ts_size += len;
+    }
+    std::string body = r.row + "\t" + std::to_string(off) + "\t" + std::to_string(len);
+    char crc[16];
+    std::snprintf(crc, sizeof crc, "\t%08x\n", crc32(body));
+    lines += body;
+    lines += crc;
+  }
+  // The time series goes first: a manifest line never points past its data.
+  if (m.ts && std::fflush(m.ts) != 0) throw RunError(m.out.string() + ": cannot write time series");
+  if (std::fwrite(lines.data(), 1, lines.size(), m.man) != lines.size() || std::fflush(m.man) != 0)
+    throw RunError(m.out.string() + ": cannot write manifest");
+  const auto now = std::chrono::steady_clock::now();
+  if (now - m.last_sync > std::chrono::milliseconds(500)) {
+    if (m.ts) ::fsync(::fileno(m.ts));
+    ::fsync(::fileno(m.man));
+    m.last_sync = now;
+  }
+}
+
+bool SweepRunner::finalize_if_complete(bool remove_parts, std::int64_t* failed) {
+  Impl& m = *impl_;
+  if (m.already_complete) {
+    if (failed) {
+      const std::string meta = read_text(m.out / "metadata.yaml");
+      const auto p = meta.find("\nfailed: ");
+      *failed = p == std::string::npos ? 0 : std::stoll(meta.substr(p + 9));
+    }
+    return true;
+  }
+  if (m.man) { std::fflush(m.man); ::fsync(::fileno(m.man)); }
+  if (m.ts) { std::fflush(m.ts); ::fsync(::fileno(m.ts)); }
+  return finalize_folders({m.out}, m.out, remove_parts, failed) == 0;
+}
+
+}  // namespace blocsim
