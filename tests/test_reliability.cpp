@@ -16,6 +16,8 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/world.h"
 #include "blocsim/output/out_folder.h"
+#include "blocsim/analysis/score.h"
+#include "blocsim/sweep/sweep.h"
 #include "helpers.h"
 
 namespace fs = std::filesystem;
@@ -139,9 +141,9 @@ TEST_SUITE("reliability") {
     // two real concurrent runs: exactly one result, and nobody reports a
     // success that was replaced by the other
     const std::string slow = slow_scenario(d.path);
-    std::string cmd = "cd '" + d.path.string() + "' && ('" + BLOCSIM_BINARY + "' run -q " + slow +
+    std::string cmd = "cd '" + d.path.string() + "' && { ('" + BLOCSIM_BINARY + "' run -q " + slow +
                       " --ticks 40 --out c >a.log 2>&1; echo $? >a.rc) & ('" + BLOCSIM_BINARY + "' run -q " + slow +
-                      " --ticks 40 --seed 9 --out c >b.log 2>&1; echo $? >b.rc) & wait";
+                      " --ticks 40 --seed 9 --out c >b.log 2>&1; echo $? >b.rc) & wait; }";
     REQUIRE(std::system(cmd.c_str()) == 0);
     const int a = std::stoi(read_text(d.path / "a.rc")), b = std::stoi(read_text(d.path / "b.rc"));
     CHECK((a == 0) != (b == 0));  // one wins; the other fails (lock held or folder exists)
@@ -175,7 +177,7 @@ TEST_SUITE("reliability") {
     CHECK(cli("run -q " + kMinimal + " --seed 1e3 --out " + (d.path / "f").string(), d.path).code == 2);
     CHECK_FALSE(fs::exists(d.path / "n"));
     CHECK_FALSE(fs::exists(d.path / "big"));
-    REQUIRE(cli("run -q " + kMinimal + " --ticks 1 --seed 18446744073709551615 --out " + (d.path / "max").string(), d.path).code == 0);
+    REQUIRE(cli("run -q " + kMinimal + " --seed 18446744073709551615 --out " + (d.path / "max").string(), d.path).code == 0);
     CHECK(read_text(d.path / "max" / "metadata.yaml").find("seed: 18446744073709551615\n") != std::string::npos);
     CHECK(cli("run " + kMinimal + " --bogus", d.path).code == 2);
     CHECK(cli("run " + kMinimal + " --threads 0", d.path).code == 2);
@@ -268,5 +270,141 @@ TEST_SUITE("reliability") {
     const double real = static_cast<double>(blocsim::world_bytes(blocsim::make_world(cfg, 1)));
     CHECK(est >= real);
     CHECK(est < 2.5 * real);
+  }
+}
+
+namespace {
+
+// The diagnostics of loading `text` as a scenario ("" if it loads).
+std::string load_error(const fs::path& dir, const std::string& text, const char* file = "s.yaml") {
+  write(dir / file, text);
+  try {
+    (void)blocsim::load_scenario(dir / file);
+  } catch (const blocsim::ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const char* kPowers = "powers:\n  - {id: us, identity: [1, 1]}\n  - {id: cn, identity: [0, 0]}\n";
+
+}  // namespace
+
+TEST_SUITE("reliability") {
+  TEST_CASE("recursive and exponential YAML aliases are refused, located (defects 3, 6)") {
+    TempDir d;
+    const std::string rec = load_error(d.path, "a: &x [*x]\n");
+    CHECK(rec.find("s.yaml:") != std::string::npos);
+    CHECK(rec.find("recursive alias") != std::string::npos);
+    std::string laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; ++i)
+      laughs += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + [&] {
+        std::string r;
+        for (int k = 0; k < 10; ++k) r += (k ? ", *a" : "*a") + std::to_string(i - 1);
+        return r;
+      }() + "]\n";
+    CHECK(laughs.size() < 1200);
+    const std::string bomb = load_error(d.path, laughs);
+    CHECK(bomb.find("expands to more than 1000000 values") != std::string::npos);
+    // also through a sweep's base scenario
+    write(d.path / "rec.yaml", "a: &x [*x]\n");
+    write(d.path / "sw.yaml", "scenario: rec.yaml\nparameters:\n  model.mu: {values: [0.1]}\nmetrics: [fragmentation]\n");
+    CHECK_THROWS_AS(blocsim::load_sweep(d.path / "sw.yaml"), blocsim::ConfigError);
+    write(d.path / "obs.yaml", "what: &x [*x]\nblocs: {us: [USA]}\n");
+    CHECK_THROWS_AS(blocsim::score::load_observed(d.path / "obs.yaml"), blocsim::ConfigError);
+  }
+
+  TEST_CASE("devices and huge files are refused before reading them whole (defect 6)") {
+    TempDir d;
+    const std::string ext = load_error(d.path, "extends: /dev/zero\n");
+    CHECK(ext.find("s.yaml:1:10: extends: '/dev/zero' is larger than 64 MiB") != std::string::npos);
+    const std::string csv = load_error(d.path, std::string("name: c\ndimensions: [a, b]\nworld: {countries: /dev/zero}\n") + kPowers);
+    CHECK(csv.find("s.yaml:3:20: world.countries: '/dev/zero' is larger than 64 MiB") != std::string::npos);
+    const std::string dir = load_error(d.path, "extends: /tmp\n");
+    CHECK(dir.find("is a folder") != std::string::npos);
+  }
+
+  TEST_CASE("a second YAML document, explicit tags and duplicate keys are reported (defect 9)") {
+    TempDir d;
+    const std::string base = read_text(kMinimal);
+    CHECK(load_error(d.path, base + "---\nticks: 99\n").find("a second YAML document") != std::string::npos);
+    CHECK(load_error(d.path, base + "---\n").empty());  // an empty trailing document is harmless
+    std::string tagged = base;
+    tagged.replace(tagged.find("ticks: 12"), 9, "ticks: !!str 8");
+    const std::string t = load_error(d.path, tagged);
+    CHECK(t.find("ticks: YAML tag") != std::string::npos);
+    write(d.path / "obs.yaml", "what: alignment\nblocs:\n  us: [USA]\n  us: [CHN]\n");
+    try {
+      (void)blocsim::score::load_observed(d.path / "obs.yaml");
+      FAIL("duplicate key accepted in an observed file");
+    } catch (const blocsim::ConfigError& e) {
+      CHECK(std::string(e.what()).find("obs.yaml:4:3: blocs.us: duplicate key (first at line 3)") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("control characters and non-UTF-8 bytes in names are refused (defect 9)") {
+    TempDir d;
+    std::string base = read_text(kMinimal);
+    std::string nul = base;
+    nul.replace(nul.find("name: minimal"), 13, "name: \"mini\\0mal\"");
+    CHECK(load_error(d.path, nul).find("control character U+0000") != std::string::npos);
+    std::string latin = base;
+    latin.replace(latin.find("name: minimal"), 13, "name: caf\xe9");
+    CHECK(load_error(d.path, latin).find("not valid UTF-8") != std::string::npos);
+  }
+
+  TEST_CASE("large maps load in linear time (defect 9)") {
+    // Threshold stated before measuring: 8x the keys may take at most 24x
+    // the time (linear: ~8x; the old quadratic duplicate check: ~64x).
+    TempDir d;
+    auto seconds = [&](int n) {
+      std::string text = "name: big\nmodel:\n  notes:\n";
+      for (int i = 0; i < n; ++i) text += "    k" + std::to_string(i) + ": 1\n";
+      write(d.path / "big.yaml", text);
+      const auto t0 = std::chrono::steady_clock::now();
+      try {
+        (void)blocsim::load_scenario(d.path / "big.yaml");
+      } catch (const blocsim::ConfigError&) {
+      }
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    seconds(2000);  // warm up
+    const double small = seconds(20000), large = seconds(160000);
+    MESSAGE("20k keys: " << small << " s, 160k keys: " << large << " s");
+    CHECK(large < 24 * small + 0.5);
+  }
+
+  TEST_CASE("over-long file names are located errors (defect 9)") {
+    TempDir d;
+    const std::string longname(300, 'x');
+    write(d.path / "sw.yaml", "scenario: " + longname + ".yaml\nparameters:\n  model.mu: {values: [0.1]}\nmetrics: [fragmentation]\n");
+    try {
+      (void)blocsim::load_sweep(d.path / "sw.yaml");
+      FAIL("accepted");
+    } catch (const blocsim::ConfigError& e) {
+      CHECK(std::string(e.what()).find("sw.yaml:1:11: scenario: file not found") != std::string::npos);
+    }
+    CHECK(load_error(d.path, "extends: " + longname + ".yaml\n").find("s.yaml:1:10: extends: ") != std::string::npos);
+    Result r = cli("sweep " + (d.path / "sw.yaml").string() + " --out " + (d.path / "o").string(), d.path);
+    CHECK(r.code == 2);
+  }
+
+  TEST_CASE("a scenario read from /dev/stdin records the SHA-256 of the bytes read (defect 9)") {
+    TempDir d;
+    const std::string cmd = "cat '" + kMinimal + "' | '" + BLOCSIM_BINARY + "' run -q /dev/stdin --out '" + (d.path / "run").string() + "'";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string meta = read_text(d.path / "run" / "metadata.yaml");
+    CHECK(meta.find("sha256: \"" + blocsim::sha256_hex(read_text(kMinimal)) + "\"") != std::string::npos);
+  }
+
+  TEST_CASE("booleans can be overridden with --set (defect 8)") {
+    TempDir d;
+    REQUIRE(cli("run -q " + kMinimal + " --set outputs.countries=false --out " + (d.path / "r").string(), d.path).code == 0);
+    CHECK_FALSE(fs::exists(d.path / "r" / "countries.csv"));
+    CHECK(fs::exists(d.path / "r" / "timeseries.csv"));
+    Result bad = cli("validate " + kMinimal + " --set outputs.countries=maybe", d.path);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("outputs.countries: expected true or false") != std::string::npos);
+    CHECK(cli("validate " + kMinimal + " --set outputs.countries_every=4", d.path).code == 0);
   }
 }

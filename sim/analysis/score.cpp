@@ -69,6 +69,7 @@ Observed load_observed(const fs::path& path) {
   o.path = path.string();
   std::vector<Diagnostic> diags;
   auto err = [&](SourceLoc l, std::string key, std::string msg) { diags.push_back({std::move(l), std::move(key), std::move(msg)}); };
+  if (!std::ifstream(path)) throw ConfigError(SourceLoc{o.path, 0, 0}, "", "cannot open observed file");
   // One document, no duplicate keys, aliases and sizes bounded (yaml_guard.h).
   const YAML::Node root = parse_yaml_checked(read_input_file(path), o.path);
   const SourceLoc root_loc{o.path, 1, 1};

@@ -402,7 +402,8 @@ double synthetic_world_bytes_estimate(std::int64_t n, double degree, int dims, i
 
 std::string human_bytes(double b) {
   char buf[32];
-  if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  if (b >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", b / 1e12);
+  else if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
   else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
   else std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
   return buf;

@@ -1,15 +1,21 @@
 // Reading the CSV world files named by a scenario (countries, borders,
 // trade, ...), with file:line:col positions for every field.
 #include <fstream>
+#include <sstream>
 
 #include "input/scenario_detail.h"
+#include "io/yaml_guard.h"
 
 namespace blocsim::scenario_detail {
 
 std::optional<CsvTable> read_csv(const fs::path& path, Ctx& ctx, const SourceLoc& from, const std::string& key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    ctx.bad(from, key, "file not found: " + fs::absolute(path).lexically_normal().string());
+  // Bounded read: a device (/dev/zero) or a file over the limit is refused
+  // before it is parsed (yaml_guard.h, kMaxInputBytes).
+  std::istringstream in;
+  try {
+    in.str(read_input_file(path, from, key));
+  } catch (const ConfigError& e) {
+    for (const auto& d : e.diagnostics()) ctx.bad(d.loc, d.key, d.message);
     return std::nullopt;
   }
   CsvTable t;

@@ -369,8 +369,7 @@ Diagnostic table_diag(const fs::path& file, int line, int col, std::string key, 
 
 //! Read a design table: header of key paths, one numeric row per point.
 DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(SourceLoc{path.string(), 0, 0}, "table", "cannot read file");
+  std::istringstream in(read_input_file(path, SourceLoc{path.string(), 0, 0}, "table"));
   std::vector<Diagnostic> diags;
   DesignMatrix rows;
   std::string line;

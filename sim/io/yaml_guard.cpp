@@ -115,7 +115,7 @@ std::string read_input_file(const fs::path& path, const SourceLoc& from, const s
   if (!in) {
     std::error_code ec;
     const fs::path shown = fs::absolute(path, ec).lexically_normal();
-    throw ConfigError(at, from_key, "file not found or not readable: " + (ec ? path.string() : shown.string()));
+    throw ConfigError(at, from_key, "file not found: " + (ec ? path.string() : shown.string()));
   }
   std::string text;
   char buf[1 << 16];

@@ -240,8 +240,9 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       m << "format: blocsim-run\nformat_version: 1\n";
       m << "blocsim_version: " << yq(kVersion) << "\ngit_sha: " << yq(kGitSha) << "\ncompiler: " << yq(kCompiler)
         << "\nbuild_type: " << yq(kBuildType) << "\nopenmp: " << (openmp_enabled() ? "true" : "false") << "\n";
-      std::string sha = "";
-      if (!cfg.path.empty()) {
+      // The bytes the loader read (a pipe such as /dev/stdin cannot be read twice).
+      std::string sha = cfg.source_sha256;
+      if (sha.empty() && !cfg.path.empty()) {
         try {
           sha = sha256_file(cfg.path);
         } catch (const std::exception&) {

@@ -79,7 +79,9 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
         if (e.run >= layout.runs) return;
         Slot& slot = index[static_cast<std::size_t>(e.run)];
         if (slot.src >= 0) return;  // duplicate (identical by construction)
-        if (layout.timeseries && (!s.ts || e.ts_off + e.ts_len > s.ts->view().size())) return;
+        // data missing or damaged (checksum): the run counts as missing, so the
+        // sweep stays incomplete and a rerun redoes it
+        if (layout.timeseries && e.ts_len > 0 && (!s.ts || !ts_matches(e, s.ts->view()))) return;
         slot.src = src;
         slot.row_off = static_cast<std::uint64_t>(e.row.data() - text.data());
         slot.row_len = static_cast<std::uint32_t>(e.row.size());
