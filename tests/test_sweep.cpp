@@ -16,6 +16,7 @@
 #include "blocsim/io/error.h"
 #include "blocsim/engine/rng.h"
 #include "blocsim/engine/simulation.h"
+#include "blocsim/output/format.h"
 #include "blocsim/sweep/sweep.h"
 
 using namespace blocsim;
@@ -239,9 +240,9 @@ TEST_CASE("summaries: final, time mean and named ticks") {
   CHECK(summarise(t, spec) == std::vector<double>{40, 25, 20, 5, 2, 1});
   spec.metrics = {"c"};
   CHECK_THROWS_AS(summarise(t, spec), RunError);
-  CHECK(format_double(0.1) == "0.10000000000000001");
-  CHECK(format_double(std::nan("")) == "nan");
-  CHECK(format_double(-INFINITY) == "-inf");
+  CHECK(format_number(0.1) == "0.1");
+  CHECK(format_number(std::nan("")) == "nan");
+  CHECK(format_number(-INFINITY) == "-inf");
 }
 
 TEST_CASE("sweep files: positions, did-you-mean and every problem at once") {

@@ -31,6 +31,7 @@
 #include <sstream>
 
 #include "blocsim/input/scenario.h"
+#include "blocsim/output/format.h"
 #include "io/yaml_guard.h"
 
 namespace blocsim::score {
@@ -637,12 +638,7 @@ std::string format_report(const Report& r) {
 std::string report_csv(const Report& r) {
   std::ostringstream o;
   o << "predictor,metric,label,value\n";
-  auto num = [](double v) {
-    if (std::isnan(v)) return std::string("nan");
-    char b[64];
-    std::snprintf(b, sizeof b, "%.17g", v);
-    return std::string(b);
-  };
+  auto num = [](double v) { return format_number(v); };
   for (const auto& p : r.predictors) {
     if (!p.available) continue;
     const std::string name = "\"" + p.name + "\"";

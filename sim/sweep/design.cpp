@@ -45,14 +45,6 @@ std::string_view seed_policy_name(SeedPolicy p) {
   return p == SeedPolicy::common ? "common" : "independent";
 }
 
-std::string format_double(double x) {
-  if (std::isnan(x)) return "nan";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
-
 DesignMatrix grid_design(const std::vector<std::vector<double>>& levels) {
   std::int64_t n = 1;
   for (const auto& l : levels) n *= static_cast<std::int64_t>(l.size());

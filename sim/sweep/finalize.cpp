@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim::sweep_detail {
@@ -158,8 +159,8 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
         Welford w;
         for (double x : v) w.add(x);
         std::sort(v.begin(), v.end());
-        line += "," + format_double(w.mean()) + "," + format_double(w.sd());
-        for (double q : kQ) line += "," + format_double(quantile_sorted(v, q));
+        line += "," + format_number(w.mean()) + "," + format_number(w.sd());
+        for (double q : kQ) line += "," + format_number(quantile_sorted(v, q));
         v.clear();
       }
       line += "\n";

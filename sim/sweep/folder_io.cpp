@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim::sweep_detail {
@@ -43,13 +44,10 @@ std::uint32_t crc32(std::string_view s) noexcept {
   return c ^ 0xFFFFFFFFu;
 }
 
-std::string csv_field(std::string s) {
+std::string one_line_csv_field(std::string s) {
   for (char& c : s)
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (s.find_first_of(",\"") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) { if (c == '"') q += '"'; q += c; }
-  return q + '"';
+  return blocsim::csv_field(s);
 }
 
 //! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.

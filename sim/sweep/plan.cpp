@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -46,7 +47,7 @@ void write_plan_csv(const SweepPlan& plan, std::ostream& os) {
     const std::int64_t p = plan.point_of(r);
     line = std::to_string(r) + ',' + std::to_string(p) + ',' + std::to_string(plan.replicate_of(r)) + ',' +
            std::to_string(plan.seed_of(r));
-    for (std::size_t i = 0; i < plan.params.size(); ++i) line += ',' + format_double(plan.value(p, i));
+    for (std::size_t i = 0; i < plan.params.size(); ++i) line += ',' + format_number(plan.value(p, i));
     line += '\n';
     os << line;
   }

@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -60,7 +61,7 @@ struct SweepRunner::Impl {
   std::string metadata_text() const {
     const SweepSpec& sp = setup.spec;
     std::ostringstream o;
-    o << "format: blocsim-sweep\nformat_version: 1\n"
+    o << "format: blocsim-sweep\nformat_version: 1.1\n"
       << "blocsim_version: " << kVersion << "\ngit_sha: " << kGitSha << "\n"
       << "name: " << yaml_str(sp.name) << "\n";
     if (!sp.description.empty()) o << "description: " << yaml_str(sp.description) << "\n";
@@ -242,7 +243,7 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   m.layout.metrics = sp.metrics;
   {
     Hasher h;
-    h.add("blocsim-sweep 1");
+    h.add("blocsim-sweep 1.1");
     h.add(resolved_yaml(setup.base));
     h.add(m.plan_csv());
     h.add(m.layout.str());
@@ -295,7 +296,7 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
         rec.ts += tick_date(cfg.calendar, static_cast<int>(t));
         for (int c : cols) {
           rec.ts += ',';
-          rec.ts += format_double(res.metrics.rows[t][static_cast<std::size_t>(c)]);
+          rec.ts += format_number(res.metrics.rows[t][static_cast<std::size_t>(c)]);
         }
         rec.ts += '\n';
       }
@@ -308,9 +309,9 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   }
   std::string& row = rec.row;
   row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
-        std::to_string(seed) + (rec.failed ? ",failed," + csv_field(error) : ",ok,");
-  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + format_double(plan.value(point, i));
-  for (double v : sums) row += "," + format_double(v);
+        std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(error) : ",ok,");
+  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + format_number(plan.value(point, i));
+  for (double v : sums) row += "," + format_number(v);
   return rec;
 }
 

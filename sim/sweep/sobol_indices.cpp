@@ -24,6 +24,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -142,9 +143,9 @@ std::string sweep_sobol(const fs::path& dir, int bootstrap, std::uint64_t seed) 
     const SobolIndices si = sobol_indices(y[c], n, k, bootstrap, seed);
     for (int i = 0; i < k; ++i) {
       const auto u = static_cast<std::size_t>(i);
-      csv += layout.summaries[c] + "," + layout.params[u] + "," + format_double(si.S1[u]) + "," +
-             format_double(si.S1_lo[u]) + "," + format_double(si.S1_hi[u]) + "," + format_double(si.ST[u]) + "," +
-             format_double(si.ST_lo[u]) + "," + format_double(si.ST_hi[u]) + "\n";
+      csv += layout.summaries[c] + "," + layout.params[u] + "," + format_number(si.S1[u]) + "," +
+             format_number(si.S1_lo[u]) + "," + format_number(si.S1_hi[u]) + "," + format_number(si.ST[u]) + "," +
+             format_number(si.ST_lo[u]) + "," + format_number(si.ST_hi[u]) + "\n";
       std::snprintf(buf, sizeof buf, "%-34s %-40s %8.3f [%7.3f, %7.3f] %8.3f [%7.3f, %7.3f]\n",
                     layout.summaries[c].c_str(), layout.params[u].c_str(), si.S1[u], si.S1_lo[u], si.S1_hi[u],
                     si.ST[u], si.ST_lo[u], si.ST_hi[u]);

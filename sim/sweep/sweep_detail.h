@@ -76,7 +76,9 @@ struct Hasher {
 };
 
 // Text and file helpers (folder_io.cpp)
-std::string csv_field(std::string s);
+//! A CSV field on one line (newlines and tabs become spaces: manifest lines
+//! are newline- and tab-delimited), quoted as csv_field() does.
+std::string one_line_csv_field(std::string s);
 //! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.
 std::vector<std::string_view> split_csv(std::string_view line, std::deque<std::string>& store);
 double parse_double(std::string_view s);

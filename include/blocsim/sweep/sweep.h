@@ -186,8 +186,6 @@ std::vector<std::string> summary_columns(const SweepSpec& spec);
 //! @throws RunError if a metric is missing from the table.
 std::vector<double> summarise(const MetricTable& table, const SweepSpec& spec);
 
-//! Number formatting of every sweep CSV: %.17g, `nan`, `inf`, `-inf`.
-std::string format_double(double x);
 
 // ---------------------------------------------------------------------------
 // Shards
