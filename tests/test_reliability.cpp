@@ -407,4 +407,12 @@ TEST_SUITE("reliability") {
     CHECK(bad.err.find("outputs.countries: expected true or false") != std::string::npos);
     CHECK(cli("validate " + kMinimal + " --set outputs.countries_every=4", d.path).code == 0);
   }
+
+  TEST_CASE("a scenario without the default dimensions reloads from its resolved form (found by fuzz_scenario)") {
+    TempDir d;
+    write(d.path / "syn.yaml", std::string("name: syn\nticks: 3\ndimensions: [a, b]\nworld: {synthetic: {countries: 50, degree: 4}}\n") + kPowers);
+    const blocsim::ScenarioConfig cfg = blocsim::load_scenario(d.path / "syn.yaml");
+    write(d.path / "resolved.yaml", blocsim::resolved_yaml(cfg));
+    CHECK(load_error(d.path, read_text(d.path / "resolved.yaml"), "again.yaml") == "");
+  }
 }
