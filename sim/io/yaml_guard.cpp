@@ -1,10 +1,13 @@
 // See yaml_guard.h.
 #include "io/yaml_guard.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <unordered_map>
 
 #include "blocsim/output/out_folder.h"
@@ -129,24 +132,57 @@ std::string read_input_file(const fs::path& path, const SourceLoc& from, const s
   return text;
 }
 
+//! Counts what a document holds, to find a second document with content.
+//! (YAML::LoadAll is not used: yaml-cpp 0.7 can loop forever in it on some
+//! malformed input — found by tests/fuzz/fuzz_sweep.)
+namespace {
+struct DocumentProbe : YAML::EventHandler {
+  int docs = 0;
+  bool content = false;
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& m) override {
+    ++docs;
+    if (docs == 2) start = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { content |= docs >= 2; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { content |= docs >= 2; }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    content |= docs >= 2;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    content |= docs >= 2;
+  }
+  void OnMapEnd() override {}
+};
+}  // namespace
+
 YAML::Node parse_yaml_checked(const std::string& text, const std::string& display, YamlCheck opt) {
-  std::vector<YAML::Node> docs;
+  YAML::Node root;
   try {
-    docs = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    // A second document would be silently ignored: look at (at most) the
+    // next one and refuse it if it holds anything.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentProbe probe;
+    for (int i = 0; i < 2 && parser.HandleNextDocument(probe); ++i) {
+    }
+    if (probe.docs >= 2 && probe.content)
+      throw ConfigError(mark_loc(display, probe.start), "",
+                        "a second YAML document (after '---') would be ignored; put everything in one document");
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_loc(display, e.mark), "", "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
     throw ConfigError(mark_loc(display, e.mark), "", "YAML error: " + e.msg);
   }
-  if (docs.empty()) return YAML::Node();
-  for (std::size_t i = 1; i < docs.size(); ++i)
-    if (docs[i].IsDefined() && !docs[i].IsNull())
-      throw ConfigError(mark_loc(display, docs[i].Mark()), "",
-                        "a second YAML document (after '---') would be ignored; put everything in one document");
+  if (!root.IsDefined() || root.IsNull()) return root;
   Walker w{display, opt, {}, 0, false};
-  w.walk(docs[0], "", 0);
+  w.walk(root, "", 0);
   if (!w.diags.empty()) throw ConfigError(std::move(w.diags));
-  return docs[0];
+  return root;
 }
 
 }  // namespace blocsim
