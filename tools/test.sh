@@ -17,3 +17,25 @@ cmake -S . -B build-test-noomp -DCMAKE_BUILD_TYPE=Release -DBLOCSIM_USE_OPENMP=O
       -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build build-test-noomp -j"$jobs"
 (cd build-test-noomp && ctest --output-on-failure -j"$jobs" -R "^unit\.")
+
+# ASan + UBSan over the whole unit suite, and the loaders under libFuzzer
+# (docs/reliability.md). One Clang build serves both: the unit tests and the
+# CLI they start run instrumented; each fuzz harness replays its committed
+# corpus, then fuzzes new inputs for BLOCSIM_FUZZ_SECONDS (CI: 20 s each).
+# Without Clang the unit suite still runs under GCC's sanitizers.
+echo "== ASan/UBSan: build and unit tests; fuzzing =="
+fuzz_secs=${BLOCSIM_FUZZ_SECONDS:-20}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+if command -v clang++ >/dev/null; then
+  cmake -S . -B build-test-asan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_FUZZ=ON \
+        -DBLOCSIM_FUZZ_SECONDS="$fuzz_secs" -DBLOCSIM_USE_MPI=OFF -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF \
+        -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
+  cmake --build build-test-asan -j"$jobs" --target blocsim blocsim_tests \
+        fuzz_scenario fuzz_countries_csv fuzz_sweep fuzz_observed fuzz_overrides
+  (cd build-test-asan && ctest --output-on-failure -j"$jobs" -R "^(unit\.|fuzz\.)")
+else
+  cmake -S . -B build-test-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_SANITIZE=ON -DBLOCSIM_USE_MPI=OFF \
+        -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
+  cmake --build build-test-asan -j"$jobs" --target blocsim blocsim_tests
+  (cd build-test-asan && ctest --output-on-failure -j"$jobs" -R "^unit\.")
+fi

@@ -39,6 +39,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/io/csv.h"
 #include "blocsim/output/format.h"
+#include "io/yaml_guard.h"
 
 namespace blocsim::score {
 
@@ -76,15 +77,9 @@ Observed load_observed(const fs::path& path) {
   o.path = path.string();
   std::vector<Diagnostic> diags;
   auto err = [&](SourceLoc l, std::string key, std::string msg) { diags.push_back({std::move(l), std::move(key), std::move(msg)}); };
-  std::ifstream in(path);
-  if (!in) throw ConfigError(SourceLoc{o.path, 0, 0}, "", "cannot open observed file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    SourceLoc l{o.path, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
-    throw ConfigError(l, "", "YAML syntax error: " + e.msg);
-  }
+  if (!std::ifstream(path)) throw ConfigError(SourceLoc{o.path, 0, 0}, "", "cannot open observed file");
+  // One document, no duplicate keys, aliases and sizes bounded (yaml_guard.h).
+  const YAML::Node root = parse_yaml_checked(read_input_file(path), o.path);
   const SourceLoc root_loc{o.path, 1, 1};
   if (!root.IsMap()) throw ConfigError(root.IsNull() ? root_loc : loc_of(o.path, root), "", "expected a map with key 'blocs'");
   const std::vector<std::string> keys = {"what", "date", "source", "blocs"};

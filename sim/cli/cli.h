@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 
+#include "blocsim/engine/config.h"
+
 namespace blocsim::cli {
 
 void add_run_command(CLI::App& app, int* exit_code);       // run.cpp
@@ -22,6 +24,10 @@ void add_calibrate_command(CLI::App& app, int* exit_code); // calibrate.cpp
 //! A scenario or sweep file named on the command line: as given, or a shipped
 //! one from the data directory (io/data_dir.h). @throws ConfigError if neither exists.
 std::filesystem::path existing_scenario(const std::string& arg);  // run.cpp
+
+//! Throws ConfigError if the scenario's name cannot be a folder name
+//! (it becomes results/<name>; see run_name_problem).
+void check_run_name(const ScenarioConfig& cfg);
 
 //! Whether this process is an MPI rank launched by mpirun/srun (env vars).
 bool launched_by_mpi();

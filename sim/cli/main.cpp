@@ -1,12 +1,14 @@
 // blocsim — command-line entry point. Thin by design (docs/design.md §11.1): build the
 // CLI, dispatch, map exceptions to exit codes. Everything testable lives in
 // blocsim_core and the sim/cli/<command>.cpp modules.
+#include <csignal>
 #include <iostream>
 
 #include <filesystem>
 
 #include "blocsim/io/data_dir.h"
 #include "blocsim/io/error.h"
+#include "blocsim/output/out_folder.h"
 #include "blocsim/version.h"
 #include "cli/cli.h"
 
@@ -40,7 +42,7 @@ int main(int argc, char** argv) {
       "Countries with identity vectors are courted by powers (US, China, ...) with export controls,\n"
       "open models, capacity building, standards diplomacy, narrative and alliance pressure.\n\n"
       "Start here:  blocsim run scenarios/baseline.yaml --replicates 20\n"
-      "             blocsim validate scenarios/my_variant.yaml\n"
+      "             blocsim validate scenarios/baseline.yaml\n"
       "             blocsim params            (every model parameter, default, range, meaning)",
       "blocsim"};
   app.set_version_flag("--version", version_text());
@@ -59,13 +61,21 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help/--version exit 0; every usage error exits 2, as the footer says.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : blocsim::kExitConfig;
   } catch (const blocsim::ConfigError& e) {
     std::cerr << e.what() << "\n";
     std::cerr << "blocsim: invalid input (" << e.diagnostics().size() << " problem"
               << (e.diagnostics().size() == 1 ? "" : "s") << "); nothing was written\n";
     return blocsim::kExitConfig;
   } catch (const blocsim::RunError& e) {
+    if (const int sig = blocsim::interrupt_signal()) {
+      // The partial output is gone; end as the signal would have.
+      std::cerr << "blocsim: interrupted; nothing was written\n";
+      std::signal(sig, SIG_DFL);
+      std::raise(sig);
+    }
     std::cerr << "blocsim: run failed: " << e.what() << "\n";
     return blocsim::kExitRun;
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 
 #include "blocsim/output/format.h"
 #include "blocsim/io/data_dir.h"
+#include "blocsim/output/out_folder.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
@@ -21,7 +22,7 @@ namespace {
 
 struct RunArgs {
   std::string scenario;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // checked by the scenario loader, as the `seed` key
   std::optional<int> ticks;
   int replicates = 1;
   std::vector<std::string> set;
@@ -110,6 +111,11 @@ fs::path existing_scenario(const std::string& arg) {
   return p;
 }
 
+void check_run_name(const ScenarioConfig& cfg) {
+  if (const std::string why = run_name_problem(cfg.name); !why.empty())
+    throw ConfigError(SourceLoc{cfg.path.empty() ? std::string("<scenario>") : cfg.path, 0, 0}, "name", why);
+}
+
 void add_run_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write a run folder (results/<name>/ by default)");
@@ -128,9 +134,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
   run->add_flag("-q,--quiet", args->quiet, "Print nothing on success");
   run->callback([args, exit_code] {
     std::vector<std::string> overrides = args->set;
-    if (args->seed) overrides.push_back("seed=" + std::to_string(*args->seed));
+    if (args->seed) overrides.push_back("seed=" + *args->seed);
     if (args->ticks) overrides.push_back("ticks=" + std::to_string(*args->ticks));
     ScenarioConfig cfg = load_scenario(existing_scenario(args->scenario), overrides);
+    if (args->out.empty()) check_run_name(cfg);
+    install_interrupt_handlers();
     RunOptions opt;
     opt.replicates = args->replicates;
     opt.threads = args->threads;
@@ -152,6 +160,7 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   v->add_option("-s,--set", *set, "Overrides to check as well (as for run)");
   v->callback([file, set, exit_code] {
     const ScenarioConfig cfg = load_scenario(existing_scenario(*file), *set);
+    check_run_name(cfg);
     const std::size_t n = cfg.world.synthetic ? static_cast<std::size_t>(cfg.world.synthetic->countries)
                                               : cfg.world.countries.size();
     std::printf("%s: ok — scenario '%s': %zu countries, %zu powers, %zu identity dimensions, %d ticks (%s to %s), %zu events\n",

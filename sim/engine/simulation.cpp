@@ -7,6 +7,7 @@
 
 #include "blocsim/io/error.h"
 #include "blocsim/engine/metrics.h"
+#include "blocsim/output/out_folder.h"
 #include "blocsim/parallel.h"
 #include "blocsim/engine/rng.h"
 
@@ -99,6 +100,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   res.metrics.rows.push_back(compute_metrics(w));
   if (observer) observer(w);
   for (int t = 1; t <= cfg.ticks; ++t) {
+    check_interrupt();  // SIGINT/SIGTERM during `blocsim run`: unwind, remove the partial folder
     step(w, cfg, ps);
     timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics(w)); });
     if (observer) observer(w);

@@ -14,7 +14,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <limits>
 #include <numeric>
+#include <unistd.h>
 
 #include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
@@ -108,12 +111,17 @@ void wire_synthetic(World& w, const SyntheticWorld& syn, std::uint64_t seed) {
   });
   Network& net = w.w;
   net.resize(n, n);
-  std::vector<std::int32_t> start(static_cast<std::size_t>(n) + 1, 0);
+  // Offsets in 64 bits while counting: the 32-bit CSR index is checked
+  // (synthetic_world_problem rejects such worlds when loading; this is the
+  // seatbelt for direct callers).
+  std::vector<std::int64_t> start(static_cast<std::size_t>(n) + 1, 0);
   for (std::int64_t i = 0; i < n; ++i)
     start[static_cast<std::size_t>(i) + 1] = start[static_cast<std::size_t>(i)] + deg[static_cast<std::size_t>(i)].load();
   const std::int64_t nnz = start.back();
+  if (nnz > std::numeric_limits<std::int32_t>::max())
+    throw RunError("synthetic world has " + std::to_string(nnz) + " link ends; the network index holds at most 2^31 - 1");
   std::vector<std::int32_t> cols(static_cast<std::size_t>(nnz));
-  std::vector<std::atomic<std::int32_t>> fill(static_cast<std::size_t>(n));
+  std::vector<std::atomic<std::int64_t>> fill(static_cast<std::size_t>(n));
   for (std::int64_t i = 0; i < n; ++i) fill[static_cast<std::size_t>(i)].store(start[static_cast<std::size_t>(i)]);
   deg.clear();
   deg.shrink_to_fit();
@@ -414,6 +422,55 @@ std::size_t world_bytes(const World& w) {
   b += static_cast<std::size_t>(w.w.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
        static_cast<std::size_t>(w.w.outerSize() + 1) * sizeof(std::int32_t);
   return b;
+}
+
+double synthetic_world_bytes_estimate(std::int64_t n, double degree, int dims, int powers) {
+  const double N = static_cast<double>(n), D = dims, K = powers;
+  const double h = std::max(1.0, std::round(degree / 2.0));
+  const double links = 2.0 * h * N;  // link ends, before duplicates are dropped
+  // doubles: gdp, pop, capacity, w_rowsum + x, x_next (D each) + ties, ties0,
+  // lock, grievance, access, aid, dgrievance (K each) + utility, margin (K+1);
+  // security (float), tier (int8); alignment/standard/pins (int16 each).
+  const double state = N * (8.0 * (4 + 2 * D + 7 * K + 2 * (K + 1)) + 4.0 * K + K + 6 * 2.0);
+  // CSR values + inner index, the wiring's column buffer; degree/fill/start.
+  const double network = links * (4.0 + 4.0 + 4.0) + N * (4.0 + 8.0 + 8.0 + 4.0 + 4.0);
+  return state + network;
+}
+
+std::string human_bytes(double b) {
+  char buf[32];
+  if (b >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", b / 1e12);
+  else if (b >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  else if (b >= 1e6) std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
+  return buf;
+}
+
+std::string synthetic_world_problem(std::int64_t n, double degree, int dims, int powers) {
+  const double h = std::max(1.0, std::round(degree / 2.0));
+  const double links = 2.0 * h * static_cast<double>(n);
+  const double est = synthetic_world_bytes_estimate(n, degree, dims, powers);
+  if (links > static_cast<double>(std::numeric_limits<std::int32_t>::max()))
+    return "too many links: " + std::to_string(n) + " agents with mean degree " + std::to_string(static_cast<long long>(2 * h)) +
+           " give " + std::to_string(static_cast<long long>(links)) +
+           " link ends; the network index holds at most 2147483647 (lower countries or degree; would need about " +
+           human_bytes(est) + ")";
+  double limit = 0.0;
+  std::string what;
+  if (const char* env = std::getenv("BLOCSIM_MEMORY_LIMIT"); env && *env) {
+    if (std::string(env) == "none") return "";
+    limit = std::strtod(env, nullptr);
+    what = "BLOCSIM_MEMORY_LIMIT";
+  } else {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) limit = static_cast<double>(pages) * static_cast<double>(page);
+    what = "this machine's memory";
+  }
+  if (limit > 0.0 && est > limit)
+    return "needs about " + human_bytes(est) + " of memory (" + std::to_string(n) + " agents, mean degree " +
+           std::to_string(static_cast<long long>(2 * h)) + "), more than " + what + " (" + human_bytes(limit) +
+           "); lower countries or degree, or set BLOCSIM_MEMORY_LIMIT=none to try anyway";
+  return "";
 }
 
 }  // namespace blocsim

@@ -67,6 +67,17 @@ void apply_overrides_into(ScenarioConfig& cfg, const std::vector<std::string>& o
     try {
       if (std::find(sp.begin(), sp.end(), path) != sp.end()) {
         set_string(cfg, path, text, loc);
+      } else if (path == "outputs.countries") {
+        // booleans as the YAML key reads them (true/false, yes/no, on/off)
+        static const Keys t = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
+        static const Keys f = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
+        if (std::find(t.begin(), t.end(), text) != t.end()) cfg.outputs.countries = true;
+        else if (std::find(f.begin(), f.end(), text) != f.end()) cfg.outputs.countries = false;
+        else throw ConfigError(loc, path, "expected true or false, got '" + text + "'");
+      } else if (path == "outputs.countries_every") {
+        auto n = parse_uint64(text);
+        if (!n || *n < 1 || *n > 1000000000) throw ConfigError(loc, path, "expected an integer in [1, 1000000000], got '" + text + "'");
+        cfg.outputs.countries_every = static_cast<int>(*n);
       } else if (path == "seed") {
         auto s = parse_uint64(text);
         if (!s) throw ConfigError(loc, path, "expected an integer in [0, 2^64), got '" + text + "'");
@@ -76,6 +87,7 @@ void apply_overrides_into(ScenarioConfig& cfg, const std::vector<std::string>& o
         if (std::find(all.begin(), all.end(), path) == all.end()) {
           Keys candidates = all;
           candidates.insert(candidates.end(), sp.begin(), sp.end());
+          candidates.insert(candidates.end(), {"seed", "outputs.countries", "outputs.countries_every"});
           throw ConfigError(loc, path, "unknown parameter '" + path + "'" + hint(path, candidates));
         }
         auto v = parse_number(text);

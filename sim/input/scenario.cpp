@@ -54,19 +54,10 @@ ScenarioConfig load_scenario(const std::filesystem::path& path, const std::vecto
     throw ConfigError(std::move(ctx.diags));
   }
   // `name` is not inherited through extends: a variant is named after its own file.
-  bool own_name = false;
-  {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-      const YAML::Node n = YAML::Load(ss.str());
-      own_name = n.IsMap() && n["name"];
-    } catch (const YAML::Exception&) {
-    }
-  }
+  const bool own_name = ctx.info.top_has_name;
   ScenarioConfig cfg;
   cfg.path = display;
+  cfg.source_sha256 = ctx.info.top_sha256;
   parse_tree(ctx, cfg, *root, own_name, path.stem().string());
   apply_overrides_into(cfg, overrides, SourceLoc{}, ctx.diags);
   std::vector<Diagnostic> more = validate_config(cfg, &ctx.info);

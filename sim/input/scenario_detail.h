@@ -150,30 +150,44 @@ std::string loc_text(const SourceLoc& l);
 // Position-carrying YAML tree
 // ===========================================================================
 
+struct ValEntry;
+
 struct Val {
   enum class Kind { null, scalar, seq, map };
   Kind kind = Kind::null;
   std::string text;  // scalar text
   bool quoted = false;
-  std::vector<Val> items;                            // seq
-  std::vector<std::pair<std::string, Val>> entries;  // map
-  std::vector<SourceLoc> key_locs;                   // parallel to entries
+  std::vector<Val> items;            // seq
+  std::vector<ValEntry> entries;     // map (ValEntry, not std::pair: a pair
+                                     // of an incomplete Val does not compile
+                                     // with Clang/libstdc++)
+  std::vector<SourceLoc> key_locs;   // parallel to entries
   SourceLoc loc;
 
-  const Val* get(std::string_view key) const {
-    for (const auto& [k, v] : entries)
-      if (k == key) return &v;
-    return nullptr;
-  }
-  SourceLoc key_loc(std::string_view key) const {
-    for (std::size_t i = 0; i < entries.size(); ++i)
-      if (entries[i].first == key) return key_locs[i];
-    return loc;
-  }
+  const Val* get(std::string_view key) const;
+  SourceLoc key_loc(std::string_view key) const;
   bool is_map() const { return kind == Kind::map; }
   bool is_seq() const { return kind == Kind::seq; }
   bool is_scalar() const { return kind == Kind::scalar; }
 };
+
+//! One `key: value` of a map; `first`/`second` as in the std::pair it replaces.
+struct ValEntry {
+  std::string first;
+  Val second;
+  ValEntry(std::string k, Val v) : first(std::move(k)), second(std::move(v)) {}
+};
+
+inline const Val* Val::get(std::string_view key) const {
+  for (const auto& [k, v] : entries)
+    if (k == key) return &v;
+  return nullptr;
+}
+inline SourceLoc Val::key_loc(std::string_view key) const {
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].first == key) return key_locs[i];
+  return loc;
+}
 
 std::string describe(const Val& v);
 
@@ -189,6 +203,8 @@ struct SourceInfo {
   std::vector<std::string> border_paths, trade_paths, edge_paths;
   std::set<std::string> missing_columns;     // "trade:<power>" / "security:<power>"
   SourceLoc file;                            // the scenario file itself
+  std::string top_sha256;                    // SHA-256 of the scenario file's bytes as read (once: /dev/stdin)
+  bool top_has_name = false;                 // the scenario file itself sets `name`
 };
 
 // Strip the last component of a key path ("a.b[3]" → "a.b", "a.b" → "a").

@@ -2,10 +2,13 @@
 // `extends:` chains (each value keeps the file and position it came from).
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include <yaml-cpp/yaml.h>
 
+#include "blocsim/input/scenario.h"
 #include "input/scenario_detail.h"
+#include "io/yaml_guard.h"
 
 namespace blocsim::scenario_detail {
 
@@ -30,8 +33,11 @@ Val convert(const YAML::Node& n, const std::string& file, const SourceLoc* key_l
       for (const auto& item : n)
         v.items.push_back(convert(item, file, &v.loc, ctx, path + "[" + std::to_string(v.items.size()) + "]"));
       break;
-    case YAML::NodeType::Map:
+    case YAML::NodeType::Map: {
       v.kind = Val::Kind::map;
+      // Duplicates found with a hash index, not by scanning the entries:
+      // maps of 200k keys load in linear time.
+      std::unordered_map<std::string, std::size_t> seen;
       for (auto it = n.begin(); it != n.end(); ++it) {
         const YAML::Mark km = it->first.Mark();
         SourceLoc kl{file, km.line + 1, km.column + 1};
@@ -41,34 +47,34 @@ Val convert(const YAML::Node& n, const std::string& file, const SourceLoc* key_l
         }
         const std::string key = it->first.Scalar();
         const std::string sub = path.empty() ? key : path + "." + key;
-        if (v.get(key)) {
-          ctx.error(kl, sub, "duplicate key (first at line " + std::to_string(v.key_loc(key).line) + ")");
+        if (const auto [pos, fresh] = seen.emplace(key, v.entries.size()); !fresh) {
+          ctx.error(kl, sub, "duplicate key (first at line " + std::to_string(v.key_locs[pos->second].line) + ")");
           continue;
         }
         v.entries.emplace_back(key, convert(it->second, file, &kl, ctx, sub));
         v.key_locs.push_back(kl);
       }
       break;
+    }
   }
   return v;
 }
 
 std::optional<Val> read_yaml(const fs::path& path, const std::string& display, Ctx& ctx,
                              const SourceLoc& from, const std::string& from_key) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    ctx.bad(from, from_key, "file not found: " + fs::absolute(path).lexically_normal().string());
-    return std::nullopt;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
+  // Bounded read (a device or a huge file is refused, /dev/stdin read once),
+  // then one checked document: aliases, depth, tags, UTF-8 (yaml_guard.h).
+  // Duplicate keys are reported by convert(), with their key paths.
   try {
-    const YAML::Node root = YAML::Load(ss.str());
+    const std::string text = read_input_file(path, from.file.empty() ? SourceLoc{display, 0, 0} : from, from_key);
+    const YAML::Node root = parse_yaml_checked(text, display, YamlCheck{false});
+    if (from.file.empty()) {
+      ctx.info.top_sha256 = sha256_hex(text);
+      ctx.info.top_has_name = root.IsMap() && root["name"];
+    }
     return convert(root, display, nullptr, ctx, "");
-  } catch (const YAML::ParserException& e) {
-    ctx.bad(SourceLoc{display, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    ctx.bad(SourceLoc{display, e.mark.line + 1, e.mark.column + 1}, "", "YAML error: " + e.msg);
+  } catch (const ConfigError& e) {
+    for (const auto& d : e.diagnostics()) ctx.bad(d.loc, d.key, d.message);
   }
   return std::nullopt;
 }
@@ -120,16 +126,15 @@ void merge_into(Val& base, const Val& over) {
     base = over;
     return;
   }
+  std::unordered_map<std::string, std::size_t> index;  // linear, not quadratic, in the map sizes
+  for (std::size_t j = 0; j < base.entries.size(); ++j) index.emplace(base.entries[j].first, j);
   for (std::size_t i = 0; i < over.entries.size(); ++i) {
     const auto& [k, v] = over.entries[i];
-    bool found = false;
-    for (std::size_t j = 0; j < base.entries.size(); ++j) {
-      if (base.entries[j].first != k) continue;
-      merge_into(base.entries[j].second, v);
-      base.key_locs[j] = over.key_locs[i];
-      found = true;
-    }
-    if (!found) {
+    if (const auto it = index.find(k); it != index.end()) {
+      merge_into(base.entries[it->second].second, v);
+      base.key_locs[it->second] = over.key_locs[i];
+    } else {
+      index.emplace(k, base.entries.size());
       base.entries.emplace_back(k, v);
       base.key_locs.push_back(over.key_locs[i]);
     }

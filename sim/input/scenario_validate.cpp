@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "blocsim/engine/world.h"
 #include "input/scenario_detail.h"
 
 namespace blocsim::scenario_detail {
@@ -307,6 +308,11 @@ class Validator {
         add("world.synthetic.countries", "out of range: " + std::to_string(s.countries) + " is not in [2, 1000000000]");
       value("world.synthetic.degree", s.degree, 0, s.countries >= 2 ? static_cast<double>(s.countries - 1) : 1e9, false);
       value("world.synthetic.rewire", s.rewire, 0, 1, false);
+      if (s.countries >= 2 && s.countries <= 1000000000 && s.degree >= 0 && s.degree <= static_cast<double>(s.countries - 1))
+        if (const std::string why = synthetic_world_problem(s.countries, s.degree, static_cast<int>(cfg_.dimensions.size()),
+                                                            static_cast<int>(cfg_.powers.size()));
+            !why.empty())
+          add("world.synthetic.countries", why);
       return;
     }
     if (w.countries.empty() && !reported("world.countries")) add("world.countries", "no countries");

@@ -12,13 +12,22 @@
 
 #include "blocsim/io/csv.h"
 #include "blocsim/io/error.h"
+#include "io/yaml_guard.h"
+#include "blocsim/output/out_folder.h"
 #include "blocsim/engine/metrics.h"
+#include "blocsim/engine/world.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/sweep/sweep.h"
 
 namespace fs = std::filesystem;
 
 namespace blocsim {
+
+constexpr std::int64_t kMaxSweepPoints = 10000000;   //!< design points per sweep
+constexpr std::int64_t kMaxSweepRuns = 100000000;    //!< points × replicates
+
+void check_plan_size(const SweepSpec& spec);
+
 namespace {
 
 const std::vector<std::string> kTopKeys = {"name",     "description", "scenario",   "parameters",
@@ -115,12 +124,13 @@ struct Ctx {
   }
 };
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ConfigError(SourceLoc{p.string(), 0, 0}, "", "cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string read_file(const fs::path& p) { return read_input_file(p); }
+
+//! Whether `p` names an existing file; a name the OS refuses (too long, ...)
+//! counts as missing, so it is reported at the key that names it.
+bool file_exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec) && !ec;
 }
 
 void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, SweepSpec& spec) {
@@ -224,12 +234,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
   Ctx c;
   c.file = path.string();
   const std::string text = read_file(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(SourceLoc{c.file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
-  }
+  const YAML::Node root = parse_yaml_checked(text, c.file);
   if (!root.IsMap()) throw ConfigError(SourceLoc{c.file, 1, 1}, "", "a sweep file is a YAML map");
   c.check_keys(root, "", kTopKeys);
 
@@ -239,8 +244,10 @@ SweepSpec parse_sweep_file(const fs::path& path) {
   spec.name = path.stem().string();
   if (auto n = root["name"]) {
     if (auto s = c.str(n, "name")) {
-      if (s->empty() || s->find_first_of("/\\\n\t,") != std::string::npos || *s == "." || *s == "..")
-        c.err(n, "name", "must be a non-empty name without '/', '\\\\', ',' or whitespace control characters");
+      if (const std::string why = run_name_problem(*s); !why.empty())
+        c.err(n, "name", why);
+      else if (s->find(',') != std::string::npos)
+        c.err(n, "name", "must not contain ','");
       else
         spec.name = *s;
     }
@@ -251,7 +258,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
     if (auto s = c.str(n, "scenario")) {
       spec.scenario = (dir / *s).lexically_normal();
       spec.locs["scenario"] = c.loc(n);
-      if (!fs::exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
+      if (!file_exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
     }
   } else {
     c.err(SourceLoc{c.file, 1, 1}, "scenario", "missing: the base scenario file (relative to this sweep file)");
@@ -297,6 +304,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
   if (auto n = root["samples"]) {
     if (spec.design == Design::lhs || spec.design == Design::saltelli) {
       if (auto v = c.integer(n, "samples", 2, 100000000)) spec.samples = *v;
+      spec.locs["samples"] = c.loc(n);
     } else {
       c.err(n, "samples", "only used by design lhs or saltelli");
     }
@@ -313,13 +321,16 @@ SweepSpec parse_sweep_file(const fs::path& path) {
     } else if (auto s = c.str(n, "table")) {
       spec.table = (dir / *s).lexically_normal();
       spec.locs["table"] = c.loc(n);
-      if (!fs::exists(spec.table)) c.err(n, "table", "file not found: " + spec.table.string());
+      if (!file_exists(spec.table)) c.err(n, "table", "file not found: " + spec.table.string());
     }
   } else if (spec.design == Design::table) {
     c.err(design_node, "table", "missing: design table needs table: FILE.csv");
   }
   if (auto n = root["replicates"])
-    if (auto v = c.integer(n, "replicates", 1, 1000000)) spec.replicates = static_cast<int>(*v);
+    if (auto v = c.integer(n, "replicates", 1, 1000000)) {
+      spec.replicates = static_cast<int>(*v);
+      spec.locs["replicates"] = c.loc(n);
+    }
   if (auto n = root["seed"]) {
     spec.locs["seed"] = c.loc(n);
     if (!n.IsScalar() || n.Scalar().empty() || n.Scalar().find_first_not_of("0123456789") != std::string::npos ||
@@ -445,6 +456,45 @@ DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
 }
 
 }  // namespace
+
+void check_plan_size(const SweepSpec& spec) {
+  // Sizes a sweep file can request, checked before the plan is allocated:
+  // the design matrix and plan hold points × parameters doubles (twice while
+  // expanding), plan.csv about 40 + 20·k bytes per run.
+  const double k = static_cast<double>(spec.parameters.size());
+  double points = 0.0;
+  std::string key = spec.parameters.empty() ? "parameters" : "parameters." + spec.parameters.front().path;
+  switch (spec.design) {
+    case Design::grid:
+      points = 1.0;
+      for (const auto& p : spec.parameters) points *= static_cast<double>(p.values.empty() ? p.steps : static_cast<int>(p.values.size()));
+      break;
+    case Design::lhs: points = static_cast<double>(spec.samples); key = "samples"; break;
+    case Design::saltelli: points = static_cast<double>(spec.samples) * (k + 2.0); key = "samples"; break;
+    case Design::table: {
+      std::error_code ec;
+      const auto bytes = fs::file_size(spec.table, ec);
+      if (!ec && bytes > kMaxInputBytes)
+        throw ConfigError(spec.locs.count("table") ? spec.locs.at("table") : SourceLoc{spec.file.string(), 1, 1}, "table",
+                          "the design table is larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB");
+      return;  // rows are read with a size limit; the run limit is checked below after expanding
+    }
+  }
+  const double runs = points * static_cast<double>(spec.replicates);
+  const double plan_bytes = points * (2.0 * 8.0 * k + 48.0);
+  const double csv_bytes = runs * (40.0 + 20.0 * k);
+  if (points > static_cast<double>(kMaxSweepPoints) || runs > static_cast<double>(kMaxSweepRuns)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g points × %d replicates = %.3g runs", points, spec.replicates, runs);
+    if (spec.design == Design::grid && points <= static_cast<double>(kMaxSweepPoints)) key = "replicates";
+    const SourceLoc at = spec.locs.count(key) ? spec.locs.at(key) : SourceLoc{spec.file.string(), 1, 1};
+    throw ConfigError(at, key,
+                      std::string("the plan is too large: ") + buf + " (limits: " + std::to_string(kMaxSweepPoints) +
+                          " points, " + std::to_string(kMaxSweepRuns) + " runs); it would need about " +
+                          human_bytes(plan_bytes) + " of memory and a plan.csv of " + human_bytes(csv_bytes) +
+                          "; split the sweep or lower steps/samples/replicates");
+  }
+}
 
 SweepPlan expand(const SweepSpec& spec) {
   SweepPlan plan;
@@ -575,6 +625,7 @@ SweepSetup load_sweep(const fs::path& path) {
     if (p.max) check_value(p.path, *p.max, p.loc, key);
   }
   if (!diags.empty()) throw ConfigError(std::move(diags));
+  check_plan_size(spec);
 
   setup.plan = expand(spec);
   if (spec.design == Design::table) {

@@ -1,5 +1,6 @@
 // The one CSV reader of every input (include/blocsim/io/csv.h).
 #include "blocsim/io/csv.h"
+#include "io/yaml_guard.h"
 
 #include <fstream>
 #include <sstream>
@@ -110,14 +111,16 @@ std::optional<CsvTable> parse_csv(std::string_view text, const std::string& file
 
 std::optional<CsvTable> read_csv_file(const fs::path& path, const std::string& key, std::vector<Diagnostic>& diags,
                                       const SourceLoc& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.push_back(Diagnostic{from, key, "file not found: " + fs::absolute(path).lexically_normal().string()});
+  // Bounded read: a device (/dev/zero), a directory or a file over the input
+  // limit is refused before it is parsed (yaml_guard.h, kMaxInputBytes).
+  std::string text;
+  try {
+    text = read_input_file(path, from, key);
+  } catch (const ConfigError& e) {
+    for (const auto& d : e.diagnostics()) diags.push_back(d);
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_csv(ss.str(), path.string(), key, diags);
+  return parse_csv(text, path.string(), key, diags);
 }
 
 }  // namespace blocsim

@@ -188,9 +188,13 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
 
   out << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
   for (const auto& s : model_params()) out << YAML::Key << std::string(s.key) << YAML::Value << fmt_num(cfg.model.*(s.field));
-  out << YAML::Key << "grievance_dimension" << YAML::Value << cfg.model.grievance_dimension;
-  out << YAML::Key << "multilateral_dimension" << YAML::Value << cfg.model.multilateral_dimension;
-  out << YAML::Key << "sovereignty_dimension" << YAML::Value << cfg.model.sovereignty_dimension;
+  // The value in effect: a default dimension the world lacks means "none"
+  // (world.cpp), and must be written so, or the resolved file would not load
+  // (found by tests/fuzz/fuzz_scenario's round trip).
+  auto in_effect = [&](const std::string& d) { return find_dimension(cfg, d) >= 0 ? d : std::string(); };
+  out << YAML::Key << "grievance_dimension" << YAML::Value << in_effect(cfg.model.grievance_dimension);
+  out << YAML::Key << "multilateral_dimension" << YAML::Value << in_effect(cfg.model.multilateral_dimension);
+  out << YAML::Key << "sovereignty_dimension" << YAML::Value << in_effect(cfg.model.sovereignty_dimension);
   out << YAML::Key << "hedge_groups" << YAML::Value << YAML::Flow << cfg.model.hedge_groups;
   out << YAML::EndMap;
 

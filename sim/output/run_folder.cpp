@@ -1,9 +1,12 @@
 // run_scenario(): R replicates → one run folder (results/README.md), written
 // atomically: everything goes into a hidden temporary sibling folder that is
 // renamed into place only when complete; on any failure it is removed.
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <yaml-cpp/yaml.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +15,7 @@
 #include <sstream>
 
 #include "blocsim/output/format.h"
+#include "blocsim/output/out_folder.h"
 #include "blocsim/io/error.h"
 #include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
@@ -74,14 +78,22 @@ void append_countries(std::string& out, const World& w, int replicate, const std
 RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
   const auto t_start = std::chrono::steady_clock::now();
   const std::string started = utc_now();
-  const fs::path out = opt.out;
-  if (fs::exists(out) && !opt.overwrite)
-    throw ConfigError(SourceLoc{"<command line>", 0, 0}, "--out",
-                      "output folder '" + out.string() + "' already exists; pass --overwrite to replace it or --out to choose another");
   if (opt.replicates < 1) throw ConfigError(SourceLoc{"<command line>", 0, 0}, "--replicates", "must be at least 1");
+  // Everything about the output folder is checked before any work: the path
+  // names a new folder, and an existing one is replaced only if --overwrite
+  // was given and it is a BlocSim run folder (out_folder.h).
+  const fs::path out = normalize_out(opt.out);
+  check_out_replaceable(out, opt.overwrite);
   if (opt.threads > 0) set_threads(opt.threads);
   const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   fs::create_directories(parent);
+  // One writer per folder: a second run to the same --out fails here instead
+  // of silently replacing the first one's result. Under the lock, re-check
+  // (the folder may have appeared meanwhile) and sweep away what killed runs
+  // left behind.
+  const OutFolderLock lock(out);
+  check_out_replaceable(out, opt.overwrite);
+  remove_stale_temporaries(out);
   const fs::path tmp = parent / ("." + out.filename().string() + ".tmp-" + std::to_string(::getpid()));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
@@ -209,8 +221,9 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         for (const auto& x : v) emit_text(m, x);
         m << YAML::EndSeq;
       };
-      std::string sha = "";
-      if (!cfg.path.empty()) {
+      // The bytes the loader read (a pipe such as /dev/stdin cannot be read twice).
+      std::string sha = cfg.source_sha256;
+      if (sha.empty() && !cfg.path.empty()) {
         try {
           sha = sha256_file(cfg.path);
         } catch (const std::exception&) {
@@ -292,14 +305,22 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       m << Key << "status" << Value << "ok" << YAML::EndMap;
       write_file(tmp / "metadata.yaml", std::string(m.c_str()) + "\n");
     }
-    // publish
-    if (fs::exists(out)) {
-      const fs::path trash = parent / ("." + out.filename().string() + ".old-" + std::to_string(::getpid()));
-      fs::rename(out, trash);
-      fs::rename(tmp, out);
-      fs::remove_all(trash);
-    } else {
-      fs::rename(tmp, out);
+    // publish: under the lock; an existing run folder is swapped with the
+    // new one in one step (RENAME_EXCHANGE) where the kernel allows it.
+    check_interrupt();
+    if (fs::exists(fs::symlink_status(out))) {
+      if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
+        fs::remove_all(tmp);
+      } else {
+        const fs::path trash = parent / ("." + out.filename().string() + ".old-" + std::to_string(::getpid()));
+        fs::rename(out, trash);
+        fs::rename(tmp, out);
+        fs::remove_all(trash);
+      }
+    } else if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, out.c_str(), RENAME_NOREPLACE) != 0) {
+      if (errno == EEXIST)
+        throw RunError("'" + out.string() + "' appeared while this run was running; not replaced (rerun with --overwrite)");
+      fs::rename(tmp, out);  // file systems without renameat2 flags
     }
   } catch (...) {
     std::error_code ec;

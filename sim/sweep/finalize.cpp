@@ -83,7 +83,9 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
         // Duplicates: ok rows are identical by construction and the first is
         // kept; an ok record (a rerun with --retry-failed) supersedes a failed one.
         if (slot.src >= 0 && (failed || !slot.failed)) return;
-        if (layout.timeseries && !failed && (!s.ts || e.ts_off + e.ts_len > s.ts->view().size())) return;
+        // data missing or damaged (checksum): the run counts as missing, so the
+        // sweep stays incomplete and a rerun redoes it
+        if (layout.timeseries && !failed && e.ts_len > 0 && (!s.ts || !ts_matches(e, s.ts->view()))) return;
         if (slot.src < 0) ++found;
         slot.failed = failed;
         slot.src = src;

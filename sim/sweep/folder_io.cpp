@@ -139,25 +139,35 @@ void write_atomic(const fs::path& path, std::string_view content) {
 }
 
 //! Parse one manifest line (without '\n'); false if torn or corrupt.
+//! <row>\t<ts offset>\t<ts length>\t<ts crc32>\t<crc32 of everything before>
 bool parse_manifest_line(std::string_view line, ManifestEntry& e) {
-  const std::size_t t3 = line.rfind('\t');
+  const std::size_t t4 = line.rfind('\t');
+  if (t4 == std::string_view::npos || t4 == 0) return false;
+  const std::size_t t3 = line.rfind('\t', t4 - 1);
   if (t3 == std::string_view::npos || t3 == 0) return false;
   const std::size_t t2 = line.rfind('\t', t3 - 1);
   if (t2 == std::string_view::npos || t2 == 0) return false;
   const std::size_t t1 = line.rfind('\t', t2 - 1);
   if (t1 == std::string_view::npos) return false;
-  const std::string_view crc_text = line.substr(t3 + 1);
-  if (crc_text.size() != 8) return false;
+  const std::string_view crc_text = line.substr(t4 + 1);
+  if (crc_text.size() != 8 || t4 - t3 - 1 != 8) return false;
   char buf[9];
-  std::snprintf(buf, sizeof buf, "%08x", crc32(line.substr(0, t3)));
+  std::snprintf(buf, sizeof buf, "%08x", crc32(line.substr(0, t4)));
   if (crc_text != std::string_view(buf, 8)) return false;
   e.row = line.substr(0, t1);
   e.ts_off = std::strtoull(std::string(line.substr(t1 + 1, t2 - t1 - 1)).c_str(), nullptr, 10);
   e.ts_len = std::strtoull(std::string(line.substr(t2 + 1, t3 - t2 - 1)).c_str(), nullptr, 10);
+  e.ts_crc = static_cast<std::uint32_t>(std::strtoul(std::string(line.substr(t3 + 1, 8)).c_str(), nullptr, 16));
   char* end = nullptr;
   const std::string head(e.row.substr(0, e.row.find(',')));
   e.run = std::strtoll(head.c_str(), &end, 10);
   return end != head.c_str() && *end == '\0' && e.run >= 0;
+}
+
+bool ts_matches(const ManifestEntry& e, std::string_view ts) noexcept {
+  if (e.ts_len == 0) return true;
+  if (e.ts_off > ts.size() || e.ts_len > ts.size() - e.ts_off) return false;
+  return crc32(ts.substr(e.ts_off, e.ts_len)) == e.ts_crc;
 }
 
 }  // namespace blocsim::sweep_detail

@@ -151,6 +151,23 @@ struct SweepRunner::Impl {
         write_atomic(out / "metadata.yaml", metadata_text());
         complete = false;
       }
+      if (complete && old.hash == layout.hash && !opt.overwrite) {
+        // A complete sweep whose final files were deleted is repaired: the
+        // manifests are resumed (runs whose data are gone run again) and the
+        // outputs written anew.
+        std::vector<std::string> lost;
+        for (const char* f : {"runs.csv", "points.csv"})
+          if (!fs::exists(out / f)) lost.push_back(f);
+        if (layout.timeseries && !fs::exists(out / "timeseries.csv")) lost.push_back("timeseries.csv");
+        if (!lost.empty()) {
+          std::string names;
+          for (const auto& f : lost) names += (names.empty() ? "" : ", ") + f;
+          std::fprintf(stderr, "sweep: %s is complete but %s %s missing; repairing\n", out.string().c_str(),
+                       names.c_str(), lost.size() == 1 ? "is" : "are");
+          write_atomic(out / "metadata.yaml", metadata_text());  // status: running again
+          complete = false;
+        }
+      }
       if (old.hash != layout.hash || complete) {
         if (opt.overwrite) {
           fs::remove_all(out);
@@ -186,14 +203,38 @@ struct SweepRunner::Impl {
       if (::ftruncate(lock_fd, 0) != 0) throw RunError(mp.string() + ": cannot truncate");
       fs::remove(tp);
     }
-    // Keep the valid prefix only (a kill -9 may have torn the last line).
+    // Keep the valid prefix only: a kill -9 may have torn the last line, and
+    // a node crash may have lost time-series bytes a line points to (each
+    // line carries their checksum). Runs after the first damaged one are
+    // dropped and run again.
     std::uint64_t ts_end = 0;
     std::size_t valid = 0;
     {
       MappedFile mf(mp);
+      std::unique_ptr<MappedFile> tsf;
+      if (layout.timeseries && fs::exists(tp)) tsf = std::make_unique<MappedFile>(tp);
+      const std::string_view tsv = tsf ? tsf->view() : std::string_view();
+      std::size_t cut = 0;
+      std::int64_t bad_run = -1, dropped = 0;
       valid = scan_manifest(mf.view(), layout.hash, mp, [&](const ManifestEntry& e) {
+        if (bad_run < 0 && layout.timeseries && !ts_matches(e, tsv)) {
+          bad_run = e.run;
+          cut = static_cast<std::size_t>(e.row.data() - mf.view().data());
+        }
+        if (bad_run >= 0) {
+          ++dropped;
+          return;
+        }
         ts_end = std::max(ts_end, e.ts_off + e.ts_len);
       });
+      if (bad_run >= 0) {
+        valid = cut;
+        std::fprintf(stderr,
+                     "sweep: %s: the time series of run %lld is missing or damaged (checksum mismatch); "
+                     "%lld finished run%s of this shard will run again\n",
+                     tp.string().c_str(), static_cast<long long>(bad_run), static_cast<long long>(dropped),
+                     dropped == 1 ? "" : "s");
+      }
     }
     if (::ftruncate(lock_fd, static_cast<off_t>(valid)) != 0) throw RunError(mp.string() + ": cannot truncate");
     man = std::fopen(mp.c_str(), "ab");
@@ -352,7 +393,9 @@ void SweepRunner::record(const std::vector<RunRecord>& records) {
       len = r.ts.size();
       m.ts_size += len;
     }
-    std::string body = r.row + "\t" + std::to_string(off) + "\t" + std::to_string(len);
+    char ts_crc[16];
+    std::snprintf(ts_crc, sizeof ts_crc, "\t%08x", len ? crc32(r.ts) : 0u);
+    std::string body = r.row + "\t" + std::to_string(off) + "\t" + std::to_string(len) + ts_crc;
     char crc[16];
     std::snprintf(crc, sizeof crc, "\t%08x\n", crc32(body));
     lines += body;

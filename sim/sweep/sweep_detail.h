@@ -11,7 +11,7 @@
 //   plan.csv, sweep.yaml, scenario.resolved.yaml
 //   manifest/layout.txt      plan hash and column layout (for merge/sobol)
 //   manifest/<tag>.csv       one line per finished run of shard <tag>:
-//                            <runs.csv row>\t<ts offset>\t<ts length>\t<crc32>
+//                            <runs.csv row>\t<ts offset>\t<ts length>\t<ts crc32>\t<crc32>
 //   manifest/<tag>.ts        that shard's time-series rows (timeseries: true)
 // A line is valid only if its CRC matches, so a torn last line after kill -9
 // is ignored and truncated away by the next run of the same shard.
@@ -118,12 +118,16 @@ class MappedFile {
 // manifest lines
 // ---------------------------------------------------------------------------
 
-inline constexpr std::string_view kManifestMagic = "# blocsim-sweep manifest 1 plan=";
+// Version 2 adds the CRC-32 of the time-series bytes a line points to, so a
+// resume verifies the data, not only the line (issue 15).
+inline constexpr std::string_view kManifestMagic = "# blocsim-sweep manifest 2 plan=";
+inline constexpr std::string_view kManifestMagicAny = "# blocsim-sweep manifest ";
 
 struct ManifestEntry {
   std::int64_t run = -1;
   std::string_view row;
   std::uint64_t ts_off = 0, ts_len = 0;
+  std::uint32_t ts_crc = 0;  //!< CRC-32 of the ts_len bytes at ts_off of <tag>.ts
 };
 
 //! Whether a runs.csv row (`run,point,replicate,seed,status,...`) is a failed run.
@@ -136,6 +140,9 @@ inline bool row_failed(std::string_view row) noexcept {
   }
   return row.substr(pos, 7) == "failed,";
 }
+//! Whether the time-series bytes `e` points to are present in `ts` and match
+//! their checksum (true when the entry has none).
+bool ts_matches(const ManifestEntry& e, std::string_view ts) noexcept;
 
 //! Parse one manifest line (without '\n'); false if torn or corrupt.
 bool parse_manifest_line(std::string_view line, ManifestEntry& e);
@@ -148,7 +155,10 @@ std::size_t scan_manifest(std::string_view text, const std::string& hash, const 
   if (nl == std::string_view::npos) return 0;  // torn header: treat as empty
   const std::string_view header = text.substr(0, nl);
   if (header.substr(0, kManifestMagic.size()) != kManifestMagic)
-    throw RunError(file.string() + ": not a blocsim-sweep manifest");
+    throw RunError(file.string() + (header.substr(0, kManifestMagicAny.size()) == kManifestMagicAny
+                                        ? std::string(": written by another BlocSim version (") + std::string(header) + ")"
+                                        : std::string(": damaged or not a blocsim-sweep manifest")) +
+                   "; rerun with --fresh to redo this shard's runs, or --overwrite to start the sweep folder again");
   if (header.substr(kManifestMagic.size()) != hash)
     throw RunError(file.string() + ": written for a different sweep plan (plan " +
                    std::string(header.substr(kManifestMagic.size())) + ", this sweep " + hash +

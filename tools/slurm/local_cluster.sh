@@ -112,13 +112,13 @@ start() {
     exit 1
   fi
   log "up: node localhost idle with $(nproc) CPUs; state in $DIR"
-  echo "export SLURM_CONF=$CONF"
+  printf 'export SLURM_CONF=%q\n' "$CONF"
 }
 
 case ${1:-} in
   start) start ;;
   stop) stop ;;
   status) SLURM_CONF=$CONF sinfo ;;
-  env) echo "export SLURM_CONF=$CONF" ;;
+  env) printf 'export SLURM_CONF=%q\n' "$CONF" ;;
   *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
 esac

@@ -352,6 +352,7 @@ struct ScenarioConfig {
   std::string name;
   std::string description;
   std::string path;                      //!< file it came from ("" if built in code)
+  std::string source_sha256;             //!< SHA-256 of that file's bytes as read ("" if built in code)
   std::vector<std::string> dimensions;   //!< identity dimension names, length D
   std::uint64_t seed = 1;
   int ticks = 40;

@@ -174,4 +174,18 @@ std::string country_id(const World& w, std::int32_t i);
 //! Approximate bytes held by the world's arrays and network.
 std::size_t world_bytes(const World& w);
 
+//! Peak bytes that make_world needs for a synthetic world of `n` agents,
+//! mean degree `degree`, `dims` identity dimensions and `powers` powers
+//! (state + CSR network + wiring buffers) — estimated before allocating.
+double synthetic_world_bytes_estimate(std::int64_t n, double degree, int dims, int powers);
+
+//! Why such a synthetic world cannot be built ("" if it can): more links
+//! than the network's 32-bit index holds (2^31 − 1), or an estimate above
+//! the memory limit (physical memory, or BLOCSIM_MEMORY_LIMIT=bytes|none).
+//! The message states the estimate. Checked by the scenario loader.
+std::string synthetic_world_problem(std::int64_t n, double degree, int dims, int powers);
+
+//! "1.5 GB"-style size for messages.
+std::string human_bytes(double bytes);
+
 }  // namespace blocsim

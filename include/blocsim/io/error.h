@@ -5,7 +5,7 @@
 //! maps them to exit codes:
 //! - `ConfigError` (bad scenario, sweep or observed file, bad `--set`) → 2
 //! - `RunError` (a failure while running or writing) → 3
-//! - CLI11 parse errors → CLI11's own codes (usage errors → 106 etc.)
+//! - CLI11 usage errors (unknown flag, bad value, missing argument) → 2
 #pragma once
 
 #include <stdexcept>
