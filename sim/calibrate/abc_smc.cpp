@@ -759,6 +759,11 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
         << "\nkept: " << Nk << "\nalpha: " << num(spec.alpha) << "\nmin_acceptance: " << num(spec.min_acceptance)
         << "\nmax_generations: " << spec.max_generations << "\nreplicates: " << spec.replicates
         << "\npredictive: " << spec.predictive << "\nseed: " << spec.seed << "\n";
+  // the bytes of every world file read (the resolved scenario names files, not contents)
+  for (std::size_t i = 0; i < s.cfg.world.source_files.size(); ++i)
+    ident << "data: " << fs::path(s.cfg.world.source_files[i]).filename().string() << " "
+          << (i < s.cfg.world.source_sha256.size() ? s.cfg.world.source_sha256[i] : std::string()) << "\n";
+  if (!spec.observed.empty()) ident << "observed_sha256: " << sha256_file(spec.observed) << "\n";
   const fs::path gdir = res.out / "generations";
   const fs::path idfile = res.out / "calibration.id";
   if (fs::exists(res.out) && !opt.fresh) {
