@@ -46,8 +46,17 @@ struct Outcome {
 };
 
 // Contexts for parameters that the baseline leaves inactive.
+// Grievance (beta_grievance, grievance_decay) only builds where export controls
+// bind (tier > 0). In the real-data baseline the US tiers come from the AI
+// Diffusion tier-3 list, and those countries never choose the US, so grievance
+// toward the US never changes a choice and the metric tables are bit-identical.
+// With tiers.rule=by_alignment the US controls every non-aligned and
+// China-aligned country, so grievance builds on countries that are actually
+// choosing; that is where these two levers must move a metric.
 const std::map<std::string, std::vector<std::string>> kContext = {
     {"model.swing_scale", {"powers.us.capacity_building.targeting=swing"}},
+    {"model.beta_grievance", {"powers.us.export_controls.tiers.rule=by_alignment"}},
+    {"model.grievance_decay", {"powers.us.export_controls.tiers.rule=by_alignment"}},
 };
 
 Outcome run(const std::vector<std::string>& overrides) {
