@@ -61,6 +61,34 @@ TEST_SUITE("cli") {
     for (const auto& e : fs::directory_iterator(d.path)) CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
   }
 
+  TEST_CASE("metadata.yaml records the SHA-256 of every world file; a changed file changes its hash") {
+    TempDir d;
+    fs::create_directories(d.path / "world");
+    fs::copy_file(kSource / "scenarios/base.yaml", d.path / "base.yaml");
+    for (const char* f : {"countries.csv", "groups.yaml", "borders.csv", "trade.csv"})
+      fs::copy_file(kSource / "scenarios/world" / f, d.path / "world" / f);
+    const std::string args = (d.path / "base.yaml").string() + " -q --set ticks=1 --replicates 1 --out ";
+    REQUIRE(run_cli("run " + args + (d.path / "a").string(), d.path).code == 0);
+    // a comment line changes the bytes (not the data): the hash must still change
+    { std::ofstream(d.path / "world/countries.csv", std::ios::app) << "# edited\n"; }
+    REQUIRE(run_cli("run " + args + (d.path / "b").string(), d.path).code == 0);
+    auto hash_of = [&](const fs::path& run, const std::string& file) {
+      const std::string meta = read_text(run / "metadata.yaml");
+      const std::regex re("- \\{path: \"?[^,\"]*/world/" + file + "\"?, sha256: \"?([0-9a-f]{64})\"?\\}");
+      std::smatch m;
+      return std::regex_search(meta, m, re) ? m[1].str() : std::string();
+    };
+    for (const char* f : {"countries.csv", "groups.yaml", "borders.csv", "trade.csv"}) {
+      CHECK_MESSAGE(hash_of(d.path / "a", f).size() == 64, f);
+      // the resolved scenario names the same file and hash
+      CHECK(read_text(d.path / "a/scenario.resolved.yaml").find("/world/" + std::string(f) + " sha256 " +
+                                                                 hash_of(d.path / "a", f)) != std::string::npos);
+    }
+    CHECK(hash_of(d.path / "a", "countries.csv") != hash_of(d.path / "b", "countries.csv"));
+    CHECK(hash_of(d.path / "a", "groups.yaml") == hash_of(d.path / "b", "groups.yaml"));
+    CHECK(hash_of(d.path / "a", "trade.csv") == hash_of(d.path / "b", "trade.csv"));
+  }
+
   TEST_CASE("an existing run folder is never overwritten without --overwrite") {
     TempDir d;
     const auto out = d.path / "run";

@@ -1,5 +1,5 @@
 // Parameter registries, calendar arithmetic, key-path access and diagnostics
-// (include/blocsim/config.h, include/blocsim/error.h).
+// (include/blocsim/engine/config.h, include/blocsim/io/error.h).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -50,7 +50,7 @@ TEST_SUITE("config") {
     check_registry(model_params());
     check_registry(power_params());
     check_registry(network_params());
-    CHECK(model_params().size() == 37);
+    CHECK(model_params().size() == 58);
     CHECK(power_params().size() == 9);
     CHECK(network_params().size() == 4);
   }

@@ -1,5 +1,5 @@
 // Same scenario + seed ⇒ identical bytes, whatever the thread count; replicates
-// equal single runs with the derived seeds (DESIGN §9).
+// equal single runs with the derived seeds (docs/design.md §9).
 #include <doctest/doctest.h>
 
 #include "blocsim/parallel.h"

@@ -1,4 +1,4 @@
-// Docking tests (include/blocsim/dock.h): the statistics helpers, the
+// Docking tests (include/blocsim/analysis/dock.h): the statistics helpers, the
 // Axelrod–Bennett landscape against brute force, and fast variants of every
 // reduction asserting its pass criteria. The full tables come from
 // `blocsim dock all` (docs/validation.md).

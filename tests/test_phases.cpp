@@ -55,6 +55,7 @@ TEST_SUITE("phases") {
     w.params = zero_params();
     w.params.theta = 1.0;
     w.params.gamma_grievance = 0.1;
+    w.params.aid_cap = 100.0;
     phase::courtship(w);
     // US: A_i = (1/1)·max(1 − 0.5·τ/2, 0) → 1, 1, 0.5
     CHECK(w.access(US, A) == Approx(1.0));
@@ -64,11 +65,25 @@ TEST_SUITE("phases") {
     CHECK(w.access(CN, A) == Approx(0.2));
     CHECK(w.access(CN, B) == Approx(0.08));
     CHECK(w.access(CN, C) == Approx(0.36));
-    // need: ω = (1 − c)·√pop = 0.5, 1.6, 0.3 (Σ 2.4); aid = B·N·ω/Σω = 3ω/2.4
-    CHECK(w.aid(US, A) == Approx(0.625));
-    CHECK(w.aid(US, B) == Approx(2.0));
-    CHECK(w.aid(US, C) == Approx(0.375));
+    // need (v2): ω = 1 − c = 0.5, 0.8, 0.1 (Σ 1.4); aid = B·N·ω/Σω = 3ω/1.4
+    CHECK(w.aid(US, A) == Approx(1.5 / 1.4));
+    CHECK(w.aid(US, B) == Approx(2.4 / 1.4));
+    CHECK(w.aid(US, C) == Approx(0.3 / 1.4));
     CHECK(w.aid(CN, A) == 0.0);
+    // open-weight value O = rel·o·c·(1 + ρ_D·D + ρ_S·sov): here ρ = 0 → CN 0.4c, US 0
+    CHECK(w.open_value(CN, A) == Approx(0.2));
+    CHECK(w.open_value(US, A) == 0.0);
+    // denial raises the value of open weights: D_A = max(0.5·0/2, 1·2/2) = 1
+    w.params.open_denial = 0.5;
+    phase::courtship(w);
+    CHECK(w.open_value(CN, A) == Approx(0.2 * 1.5));
+    // cap: no country above 1.5 = κ_A·B; B is capped, the rest (1.5) goes to A and C by ω
+    w.params.aid_cap = 1.5;
+    phase::courtship(w);
+    CHECK(w.aid(US, B) == Approx(1.5));
+    CHECK(w.aid(US, A) == Approx(1.5 * 0.5 / 0.6));
+    CHECK(w.aid(US, C) == Approx(1.5 * 0.1 / 0.6));
+    CHECK(w.aid.row(US).sum() == Approx(3.0));  // the whole budget is spent
     // ΔG = γ·σ·τ/2: US on C = 0.1·0.5·2/2 = 0.05; CN on all = 0.1
     CHECK(w.dgrievance(US, A) == 0.0);
     CHECK(w.dgrievance(US, C) == Approx(0.05));
@@ -80,6 +95,7 @@ TEST_SUITE("phases") {
     cfg.powers[US].aid_budget = 2.0;
     World w = make_world(cfg, 1);
     w.params = zero_params();
+    w.params.aid_cap = 100.0;
     w.alignment = {1, 0, 1};  // A and C in the US bloc
     w.powers[US].cfg.targeting = Targeting::allies;
     phase::courtship(w);
@@ -184,9 +200,11 @@ TEST_SUITE("phases") {
     w.security(US, A) = 0.5f;
     w.security(CN, A) = 1.0f;
     w.powers[CN].cfg.alliance_pressure = 0.7;  // CN presses its partners against siding with US
+    w.params.aid_half = 0.3;                   // saturating aid: 3·0.3/(0.3 + 0.3) = 1.5
     phase::choice(w);
-    CHECK(w.utility(1, A) == Approx(0.1 + 0.4 + 0.9 + 1.6 - 2.5 + 3.0 - 0.7 * 1.0));
-    CHECK(w.utility(0, A) == Approx(2.0 * (0.2 + 0.4) / 2));
+    CHECK(w.utility(1, A) == Approx(0.1 + 0.4 + 1.5 + 1.6 - 2.5 + 3.0 - 0.7 * 1.0));
+    // hedge: mean offer ((0.4 + 1.5) + 0.8)/2, minus CN's pressure on its partner
+    CHECK(w.utility(0, A) == Approx((0.4 + 1.5 + 0.8) / 2 - 0.7));
     CHECK(w.alignment[A] == 0);  // r = 0: nobody revises
   }
 
@@ -240,6 +258,7 @@ TEST_SUITE("phases") {
     w.params.lambda_standards = std::numeric_limits<double>::infinity();
     w.params.revision_rate_standards = 1.0;
     w.multilateral_dim = 0;
+    w.params.effort_flat = 1.0;  // v1: effort reaches everyone alike
     w.powers[US].cfg.standards_effort = 0.1;
     w.standard = {0, 1, 2};
     w.alignment = {1, 0, 0};

@@ -1,5 +1,5 @@
 // Scenario loading, extends, overrides, validation messages, resolved YAML and
-// the generated parameter reference (include/blocsim/scenario.h).
+// the generated parameter reference (include/blocsim/input/scenario.h).
 //
 // Every file under tests/data/bad/ must fail to load with the exact
 // `file:line:col: key.path: message` checked here (the CLI tests also use
@@ -207,6 +207,78 @@ TEST_SUITE("scenario") {
     CHECK(cfg.world.borders[0].weight == 2.5);
     CHECK(cfg.world.source_files.size() == 3);
     CHECK(cfg.model.multilateral_dimension.empty());
+  }
+
+  TEST_CASE("data-only columns are accepted; world.capacity_column chooses the capacity column") {
+    const std::string csv =
+        "iso3,name,gdp,pop,capacity,democracy,sovereignty,multilateralism,market,trade_us,trade_cn,security_us,"
+        "security_cn,gdp_ppp,capacity_imf,capacity_msft,rivalry_us,rivalry_cn,chinese_finance\n"
+        "USA,United States,27000,335,0.85,0.75,0.4,0.3,0.82,1,0.3,1,0,27000,0.77,0.31,0,1,0\n"
+        "CHN,China,17800,1410,0.71,0.04,0.9,0.75,0.65,0.27,1,0,1,38000,0.64,,1,0,0\n";
+    auto scenario = [&](const std::string& world_extra, const std::string& csv_text) {
+      return "world:\n  countries: countries.csv\n" + world_extra +
+             "powers:\n  - {id: us, home: USA, identity: [0.85, 0.4, 0.3, 0.9]}\n"
+             "  - {id: cn, home: CHN, identity: [0.15, 0.9, 0.75, 0.35]}\n" + std::string(csv_text.empty() ? "" : "");
+    };
+    TempFile f(scenario("", csv));
+    std::ofstream(f.path.parent_path() / "countries.csv") << csv;
+    ScenarioConfig cfg = load_scenario(f.path);
+    REQUIRE(cfg.world.countries.size() == 2);
+    CHECK(cfg.world.capacity_column == "capacity");
+    CHECK(cfg.world.countries[0].capacity == 0.85);
+    REQUIRE(cfg.world.source_sha256.size() == cfg.world.source_files.size());
+    CHECK(cfg.world.source_sha256[0].size() == 64);
+
+    TempFile g(scenario("  capacity_column: capacity_msft\n", csv));
+    std::ofstream(g.path.parent_path() / "countries.csv") << csv;
+    cfg = load_scenario(g.path);
+    CHECK(cfg.world.capacity_column == "capacity_msft");
+    CHECK(cfg.world.countries[0].capacity == 0.31);   // read from capacity_msft
+    CHECK(cfg.world.countries[1].capacity == 0.71);   // empty cell: falls back to capacity
+    CHECK(resolved_yaml(cfg).find("capacity_column: capacity_msft") != std::string::npos);
+    check_round_trip(cfg);
+
+    TempFile h(scenario("  capacity_column: capacity_oecd\n", csv));
+    std::ofstream(h.path.parent_path() / "countries.csv") << csv;
+    CHECK(problems(h.path).find("missing column 'capacity_oecd' (chosen by world.capacity_column)") != std::string::npos);
+    TempFile k(scenario("  capacity_column: gdp\n", csv));
+    std::ofstream(k.path.parent_path() / "countries.csv") << csv;
+    CHECK(problems(k.path).find("scenario.yaml:3:20: world.capacity_column: expected 'capacity' or a column name "
+                                "'capacity_<source>'") != std::string::npos);
+
+    std::string bad = csv;
+    bad.replace(bad.rfind(",0\n"), 3, ",high\n");   // CHN chinese_finance
+    TempFile m(scenario("", bad));
+    std::ofstream(m.path.parent_path() / "countries.csv") << bad;
+    CHECK(problems(m.path).find("countries.csv:3:") != std::string::npos);
+    CHECK(problems(m.path).find("chinese_finance: expected a number or an empty cell, got 'high'") != std::string::npos);
+    std::string unknown = csv;
+    unknown.replace(unknown.find("chinese_finance"), 15, "chinese_loans__");
+    TempFile n(scenario("", unknown));
+    std::ofstream(n.path.parent_path() / "countries.csv") << unknown;
+    CHECK(problems(n.path).find("unknown column 'chinese_loans__'") != std::string::npos);
+
+    // rivalry_<power> of a defined power is model v2's R_ik: read into the row, and a bad
+    // cell is reported once, at file:line:col (here USA's rivalry_cn cell, line 2)
+    CHECK(cfg.world.countries[0].rivalry.at("cn") == 1.0);
+    CHECK(cfg.world.countries[1].rivalry.at("us") == 1.0);
+    std::string riv = csv;
+    riv.replace(riv.find(",0,1,0\n"), 7, ",0,strong,0\n");
+    TempFile q(scenario("", riv));
+    std::ofstream(q.path.parent_path() / "countries.csv") << riv;
+    const std::string pq = problems(q.path);
+    CHECK(pq.find("countries.csv:2:") != std::string::npos);
+    CHECK(pq.find("rivalry_cn") != std::string::npos);
+    CHECK(pq.find("strong") != std::string::npos);
+    CHECK(pq.find("expected a number or an empty cell") == std::string::npos);  // not reported twice
+    std::string high = csv;
+    high.replace(high.find(",0,1,0\n"), 7, ",0,1.5,0\n");
+    TempFile s(scenario("", high));
+    std::ofstream(s.path.parent_path() / "countries.csv") << high;
+    const std::string ps = problems(s.path);
+    CHECK(ps.find("countries.csv:2:") != std::string::npos);
+    CHECK(ps.find("rivalry.cn") != std::string::npos);
+    CHECK(ps.find("not in [0, 1]") != std::string::npos);
   }
 
   TEST_CASE("synthetic world") {

@@ -1,4 +1,4 @@
-// Tests of `blocsim score` (include/blocsim/score.h): metrics on hand-made
+// Tests of `blocsim score` (include/blocsim/analysis/score.h): metrics on hand-made
 // cases with answers computed by hand (in the comments), the observed-file
 // validation, and a whole hand-made run folder (tests/data/score/).
 #include "blocsim/analysis/score.h"

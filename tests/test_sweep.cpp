@@ -262,7 +262,7 @@ TEST_CASE("sweep files: positions, did-you-mean and every problem at once") {
   const std::string e3 = config_error_text(kSweeps / "bad" / "bad_table.yaml", true);
   INFO(e3);
   CHECK(e3.find("bad_table.csv:3:5: model.beta_ties: expected a finite number, got 'abc'") != std::string::npos);
-  CHECK(e3.find("bad_table.csv:4:1: row: expected 2 values, got 1") != std::string::npos);
+  CHECK(e3.find("bad_table.csv:4:1: table: expected 2 fields (as in the header), got 1") != std::string::npos);
 }
 
 TEST_CASE("sweep files: parameter paths, ranges and metrics are checked against the scenario") {

@@ -93,7 +93,7 @@ class Run:
 
     @property
     def ticks(self) -> pd.DataFrame:
-        """Alias of :attr:`timeseries` (the name used in STYLE.md §11)."""
+        """Alias of :attr:`timeseries` (the name used in docs/design.md §8)."""
         return self.timeseries
 
     @property
@@ -371,3 +371,61 @@ def load_sweep(path) -> Sweep:
     if ts is not None:
         ts = _add_datetime(ts, ts_path)
     return Sweep(folder, meta, plan, runs, points, sobol, ts)
+
+
+# ---------------------------------------------------------------------------
+# calibration folders (`blocsim calibrate`, docs/ODD.md "Calibration")
+# ---------------------------------------------------------------------------
+
+class Calibration:
+    """One ``blocsim calibrate`` result folder.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+    posterior : pandas.DataFrame
+        ``posterior.csv``: one row per particle, one column per parameter, ``weight``.
+    summary : pandas.DataFrame
+        ``posterior_summary.csv`` (median, 90 % interval, prior range and interval).
+    generations : pandas.DataFrame
+        ``generations.csv`` (tolerance, acceptance, ESS per generation).
+    observed : pandas.DataFrame
+        ``observed.csv`` (year, set, iso3, axis, class).
+    ppc, countries, validation : pandas.DataFrame or None
+        ``ppc.csv``, ``predictive_countries.csv``, ``validation.csv`` (absent when
+        the calibration had ``predictive: 0``).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.summary = _read_csv(path / "posterior_summary.csv",
+                                 ["parameter", "median", "q05", "q95", "min", "max"])
+        self.posterior = _read_csv(path / "posterior.csv", ["particle", "weight"])
+        self.generations = _read_csv(path / "generations.csv",
+                                     ["generation", "epsilon", "acceptance", "ess"])
+        self.observed = _read_csv(path / "observed.csv", ["year", "set", "iso3", "axis", "class"])
+        self.ppc = _read_csv(path / "ppc.csv", ["draw", "year", "set"], optional=True)
+        self.countries = _read_csv(path / "predictive_countries.csv",
+                                   ["year", "set", "iso3", "observed"], optional=True)
+        self.validation = _read_csv(path / "validation.csv",
+                                    ["set", "predictor", "metric", "value"], optional=True)
+
+    @property
+    def parameters(self) -> List[str]:
+        """Estimated parameter key paths, in file order."""
+        return [str(p) for p in self.summary["parameter"]]
+
+    @property
+    def classes(self) -> List[str]:
+        """Class labels: nonaligned, then the low and high blocs (from ppc/countries columns)."""
+        if self.countries is not None:
+            return [c[2:] for c in self.countries.columns if c.startswith("p_")]
+        return ["nonaligned"] + sorted(set(self.observed["class"]) - {"nonaligned"})
+
+
+def load_calibration(path) -> Calibration:
+    """Read a calibration folder; raises FormatError naming the file at fault."""
+    path = Path(path)
+    if not path.is_dir():
+        raise FormatError(f"{path}: not a folder")
+    return Calibration(path)

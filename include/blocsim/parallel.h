@@ -1,13 +1,16 @@
 //! \file parallel.h
 //! \brief The one place that knows about OpenMP.
 //!
-//! Phases call `parallel_for(n, body)`; with OpenMP off (BLOCSIM_USE_OPENMP=OFF)
-//! it is a plain loop. Loop bodies write only to index-owned slots, so results
+//! Phases call `parallel_for(n, body)`; replicates, sweep runs and docking
+//! replicates call `parallel_for_runs(n, threads, body)`. With OpenMP off
+//! (BLOCSIM_USE_OPENMP=OFF) both are plain loops. No other file uses OpenMP. Loop bodies write only to index-owned slots, so results
 //! never depend on the schedule. Reductions use `fixed_sum`, which adds fixed
 //! blocks in a fixed order, so a sum is the same bit pattern at any thread count.
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <mutex>
 #include <vector>
 
 #ifdef _OPENMP
@@ -35,6 +38,15 @@ inline void set_threads(int n) noexcept {
   if (n > 0) omp_set_num_threads(n);
 #else
   (void)n;
+#endif
+}
+
+//! Index of the calling thread in its parallel region (0 outside one).
+inline int thread_index() noexcept {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
 #endif
 }
 
@@ -99,6 +111,35 @@ inline double fixed_sum(std::int64_t n, F&& term) {
   return fixed_reduce(n, 1, [&](std::int64_t i, double* acc) { acc[0] += term(i); })[0];
 }
 
+//! body(i, slot) for i in [0, n): independent runs (replicates, sweep runs,
+//! docking replicates), one per thread, dynamic schedule (runs differ in
+//! length). `slot` is the thread's index in [0, threads), for per-thread
+//! scratch. Each run must write only its own result slot, so the outcome does
+//! not depend on the schedule; phase loops inside run serially (parallel_for
+//! sees omp_in_parallel). `threads` ≤ 0: the OpenMP default. An exception
+//! thrown by a body is rethrown (the first one) after all runs have finished.
+template <class F>
+inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
+  std::exception_ptr error;
+  std::mutex m;
+  auto guarded = [&](std::int64_t i, int slot) {
+    try {
+      body(i, slot);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(m);
+      if (!error) error = std::current_exception();
+    }
+  };
+#ifdef _OPENMP
+  const int nt = threads > 0 ? threads : omp_get_max_threads();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (std::int64_t i = 0; i < n; ++i) guarded(i, omp_get_thread_num());
+#else
+  (void)threads;
+  for (std::int64_t i = 0; i < n; ++i) guarded(i, 0);
+#endif
+  if (error) std::rethrow_exception(error);
+}
 
 //! Rows ahead that the identity phase prefetches neighbours' identities.
 //! In large sparse worlds the rewired (random) neighbours are cache and TLB

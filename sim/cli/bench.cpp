@@ -16,6 +16,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "blocsim/io/data_dir.h"
 #include "blocsim/io/error.h"
 #include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
@@ -146,7 +147,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<BenchArgs>();
   CLI::App* b = app.add_subcommand("bench", "Measure time per tick, agent-updates per second and memory per agent");
   b->add_option("--scenario", a->scenario, "Scenario whose world is the small case and whose powers/parameters the synthetic worlds use")
-      ->default_val(std::string(BLOCSIM_SOURCE_DIR) + "/scenarios/baseline.yaml");
+      ->default_val("baseline.yaml");
   b->add_option("--sizes", a->sizes, "Synthetic world sizes (comma-separated; mean degree 10)")->capture_default_str();
   b->add_option("--threads", a->threads, "Thread counts to compare (comma-separated)")->capture_default_str();
   b->add_option("--ticks", a->ticks, "Ticks timed per synthetic case")->capture_default_str()->check(CLI::PositiveNumber);
@@ -159,7 +160,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
       *exit_code = 0;
       return;
     }
-    if (!std::filesystem::exists(a->scenario)) a->scenario = std::string(BLOCSIM_SOURCE_DIR) + "/scenarios/minimal.yaml";
+    a->scenario = existing_scenario(a->scenario).string();
     const ScenarioConfig base = load_scenario(a->scenario);
     std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, D = %zu, K = %zu\n", base.name.c_str(),
                 base.dimensions.size(), base.powers.size());

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
 
 #include "blocsim/engine/config.h"
 
@@ -17,6 +19,11 @@ void add_bench_command(CLI::App& app, int* exit_code);     // bench.cpp
 void add_sweep_command(CLI::App& app, int* exit_code);     // sweep.cpp
 void add_dock_command(CLI::App& app, int* exit_code);      // dock.cpp
 void add_score_command(CLI::App& app, int* exit_code);     // score.cpp
+void add_calibrate_command(CLI::App& app, int* exit_code); // calibrate.cpp
+
+//! A scenario or sweep file named on the command line: as given, or a shipped
+//! one from the data directory (io/data_dir.h). @throws ConfigError if neither exists.
+std::filesystem::path existing_scenario(const std::string& arg);  // run.cpp
 
 //! Throws ConfigError if the scenario's name cannot be a folder name
 //! (it becomes results/<name>; see run_name_problem).

@@ -1,5 +1,5 @@
 // `blocsim dock MODEL|all`: run docking reductions against published models
-// and print the table (include/blocsim/dock.h, docs/validation.md).
+// and print the table (include/blocsim/analysis/dock.h, docs/validation.md).
 #include <algorithm>
 #include <chrono>
 #include <memory>

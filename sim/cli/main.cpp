@@ -1,15 +1,42 @@
-// blocsim — command-line entry point. Thin by design (STYLE §1): build the
+// blocsim — command-line entry point. Thin by design (docs/design.md §11.1): build the
 // CLI, dispatch, map exceptions to exit codes. Everything testable lives in
 // blocsim_core and the sim/cli/<command>.cpp modules.
 #include <csignal>
 #include <iostream>
 
+#include <filesystem>
+
+#include "blocsim/io/data_dir.h"
 #include "blocsim/io/error.h"
 #include "blocsim/output/out_folder.h"
 #include "blocsim/version.h"
 #include "cli/cli.h"
 
+namespace {
+// The installed data directory, relative to this executable (see data_dir.h).
+void register_installed_data_dir(const char* argv0) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) exe = fs::absolute(argv0, ec);
+  const fs::path rel = BLOCSIM_BIN_TO_DATA;
+  blocsim::register_data_dir(rel.is_absolute() ? rel : exe.parent_path() / rel);
+}
+
+std::string version_text() {
+  std::string v = std::string("blocsim ") + blocsim::kVersion + " (" + blocsim::kGitSha + ", " + blocsim::kCompiler + ")";
+  std::string dir;
+  try {
+    dir = blocsim::data_dir().string();
+  } catch (const std::exception& e) {
+    dir = e.what();
+  }
+  return v + "\ndata directory: " + (dir.empty() ? "none found (set BLOCSIM_DATA_DIR)" : dir);
+}
+}  // namespace
+
 int main(int argc, char** argv) {
+  register_installed_data_dir(argc > 0 ? argv[0] : "blocsim");
   CLI::App app{
       "BlocSim — agent-based simulation of AI-governance bloc formation.\n"
       "Countries with identity vectors are courted by powers (US, China, ...) with export controls,\n"
@@ -18,8 +45,7 @@ int main(int argc, char** argv) {
       "             blocsim validate scenarios/baseline.yaml\n"
       "             blocsim params            (every model parameter, default, range, meaning)",
       "blocsim"};
-  app.set_version_flag("--version", std::string("blocsim ") + blocsim::kVersion + " (" + blocsim::kGitSha + ", " +
-                                         blocsim::kCompiler + ")");
+  app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 2 invalid input (nothing written), 3 run failure, 4 sweep with failed runs.\n"
              "Docs: README.md, scenarios/README.md (scenario format), docs/ODD.md (the model).");
@@ -31,6 +57,7 @@ int main(int argc, char** argv) {
   blocsim::cli::add_sweep_command(app, &exit_code);
   blocsim::cli::add_dock_command(app, &exit_code);
   blocsim::cli::add_score_command(app, &exit_code);
+  blocsim::cli::add_calibrate_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

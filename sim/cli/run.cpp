@@ -1,8 +1,14 @@
 // `blocsim run`, `blocsim validate`, `blocsim params`.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 
 #include "blocsim/output/format.h"
+#include "blocsim/io/data_dir.h"
 #include "blocsim/output/out_folder.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
@@ -54,7 +60,56 @@ void print_summary(const ScenarioConfig& cfg, const RunSummary& s, int replicate
   std::printf("Figures: tools/plot run %s\n", s.out.string().c_str());
 }
 
+// Progress of a run with several replicates on a terminal (stderr), like
+// `blocsim sweep`: a bar, replicates done, rate and ETA, redrawn at most 5×/s.
+// Silent when stderr is not a terminal (logs, CI) or with --quiet.
+class RunProgress {
+ public:
+  RunProgress(int total, bool enabled) : total_(total), enabled_(enabled && total > 1 && ::isatty(2) == 1) {}
+  void replicate_done() {
+    if (!enabled_) return;
+    const int d = ++done_;
+    std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (d < total_ && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double el = std::chrono::duration<double>(now - start_).count();
+    const double rate = el > 0 ? d / el : 0.0;
+    const int eta = rate > 0 ? static_cast<int>((total_ - d) / rate) : 0;
+    constexpr int kWidth = 30;
+    const int fill = total_ > 0 ? d * kWidth / total_ : kWidth;
+    std::string bar(static_cast<std::size_t>(fill), '=');
+    if (fill < kWidth) bar += '>';
+    bar.resize(kWidth, ' ');
+    std::fprintf(stderr, "\r[%s] %5.1f%% %d/%d replicates  %.1f/s  ETA %d:%02d:%02d   ", bar.c_str(),
+                 100.0 * d / total_, d, total_, rate, eta / 3600, (eta / 60) % 60, eta % 60);
+    if (d == total_) std::fputc('\n', stderr);
+    std::fflush(stderr);
+  }
+
+ private:
+  int total_;
+  bool enabled_;
+  std::atomic<int> done_{0};
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
 }  // namespace
+
+fs::path existing_scenario(const std::string& arg) {
+  const fs::path p = resolve_data_file(arg);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) {
+    const fs::path dir = data_dir();
+    throw ConfigError(SourceLoc{arg, 0, 0}, "scenario",
+                      "no such file" + (dir.empty() || p.is_absolute() ? std::string()
+                                                                       : " (nor in the data directory " + dir.string() + "/scenarios)"));
+  }
+  return p;
+}
 
 void check_run_name(const ScenarioConfig& cfg) {
   if (const std::string why = run_name_problem(cfg.name); !why.empty())
@@ -64,7 +119,10 @@ void check_run_name(const ScenarioConfig& cfg) {
 void add_run_command(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* run = app.add_subcommand("run", "Run a scenario and write a run folder (results/<name>/ by default)");
-  run->add_option("scenario", args->scenario, "Scenario YAML file (see scenarios/README.md)")->required()->check(CLI::ExistingFile);
+  run->add_option("scenario", args->scenario,
+                  "Scenario YAML file (see scenarios/README.md); a shipped one may be named from any folder, "
+                  "e.g. baseline.yaml")
+      ->required();
   run->add_option("--seed", args->seed, "Root seed (default: the scenario's `seed`); replicate 0 uses it as is");
   run->add_option("--ticks", args->ticks, "Number of ticks (default: the scenario's `ticks`)")->check(CLI::PositiveNumber);
   run->add_option("-r,--replicates", args->replicates, "Independent replicates, run in parallel; seeds derived from the root seed")
@@ -78,7 +136,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
     std::vector<std::string> overrides = args->set;
     if (args->seed) overrides.push_back("seed=" + *args->seed);
     if (args->ticks) overrides.push_back("ticks=" + std::to_string(*args->ticks));
-    ScenarioConfig cfg = load_scenario(args->scenario, overrides);
+    ScenarioConfig cfg = load_scenario(existing_scenario(args->scenario), overrides);
     if (args->out.empty()) check_run_name(cfg);
     install_interrupt_handlers();
     RunOptions opt;
@@ -86,6 +144,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
     opt.threads = args->threads;
     opt.out = args->out.empty() ? fs::path("results") / cfg.name : fs::path(args->out);
     opt.overwrite = args->overwrite;
+    RunProgress progress(args->replicates, !args->quiet);
+    opt.on_replicate = [&progress](int, const SimulateResult&) { progress.replicate_done(); };
     const RunSummary s = run_scenario(cfg, opt);
     if (!args->quiet) print_summary(cfg, s, args->replicates);
     *exit_code = kExitOk;
@@ -96,10 +156,10 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   auto file = std::make_shared<std::string>();
   auto set = std::make_shared<std::vector<std::string>>();
   CLI::App* v = app.add_subcommand("validate", "Check a scenario and report every problem as file:line:col: key: message");
-  v->add_option("scenario", *file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  v->add_option("scenario", *file, "Scenario YAML file (a shipped one may be named from any folder)")->required();
   v->add_option("-s,--set", *set, "Overrides to check as well (as for run)");
   v->callback([file, set, exit_code] {
-    const ScenarioConfig cfg = load_scenario(*file, *set);
+    const ScenarioConfig cfg = load_scenario(existing_scenario(*file), *set);
     check_run_name(cfg);
     const std::size_t n = cfg.world.synthetic ? static_cast<std::size_t>(cfg.world.synthetic->countries)
                                               : cfg.world.countries.size();

@@ -1,5 +1,5 @@
 // `blocsim score RUN_DIR OBSERVED.yaml`: compare a run's blocs (or standards)
-// with observed country lists, beside naive baselines (include/blocsim/score.h).
+// with observed country lists, beside naive baselines (include/blocsim/analysis/score.h).
 #include <fstream>
 #include <iostream>
 #include <memory>

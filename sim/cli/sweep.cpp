@@ -1,9 +1,10 @@
-// `blocsim sweep` — parameter sweeps from a laptop to a cluster (DESIGN §7).
+// `blocsim sweep` — parameter sweeps from a laptop to a cluster (docs/design.md §7).
 //
 //   blocsim sweep SWEEP.yaml [--out DIR] [--jobs N] [--shard i/n] [--fresh] [--overwrite]
 //   blocsim sweep expand SWEEP.yaml [--out plan.csv]
 //   blocsim sweep merge DIR... [--out DIR]
 //   blocsim sweep sobol DIR [--bootstrap B]
+//   blocsim sweep status DIR [--rerun-shards]
 //   blocsim sweep bench SWEEP.yaml [--runs N] [--jobs N]
 //
 // Under mpirun/srun (and built with MPI) the first form distributes runs over
@@ -51,6 +52,9 @@ struct SweepArgs {
   std::string sobol_dir;
   int bootstrap = 1000;
   std::uint64_t sobol_seed = 1;
+  bool retry_failed = false;
+  std::string status_dir;
+  bool status_shards = false;
   std::string bench_file;
   std::int64_t bench_runs = 2000;
 };
@@ -104,6 +108,9 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   s->add_flag("--fresh", a->fresh, "Discard this shard's earlier progress in the folder and start over");
   s->add_flag("--overwrite", a->overwrite, "Replace a complete sweep folder or one holding a different sweep");
   s->add_flag("-q,--quiet", a->quiet, "No progress output");
+  s->add_flag("--retry-failed", a->retry_failed,
+              "Run again this shard's runs recorded as failed (also in a folder already merged with failures); "
+              "then `sweep merge` rewrites the final outputs");
   s->footer(
       "Examples:\n"
       "  blocsim sweep scenarios/sweeps/strictness_openness.yaml -j 8\n"
@@ -128,6 +135,13 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
       ->check(CLI::NonNegativeNumber);
   so->add_option("--seed", a->sobol_seed, "Bootstrap seed")->capture_default_str();
 
+  CLI::App* stt = s->add_subcommand(
+      "status", "Done / failed / missing runs per shard of a sweep folder, and which shards to rerun");
+  stt->add_option("dir", a->status_dir, "Sweep folder")->required();
+  stt->add_flag("--rerun-shards", a->status_shards,
+                "Print only the comma-separated shard indices with failed or missing runs (for sbatch --array)");
+  stt->footer("Exit codes: 0 every run done, 4 some runs failed or are missing, 3 not a sweep folder.");
+
   CLI::App* be = s->add_subcommand("bench", "Sweep throughput (runs/s) on a sweep file; writes nothing");
   be->add_option("sweep_file", a->bench_file, "Sweep YAML")->required();
   be->add_option("--runs", a->bench_runs, "Runs to time (the first N of the plan)")
@@ -136,7 +150,7 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   be->add_option("-j,--jobs", a->jobs, "Threads")->check(CLI::NonNegativeNumber);
 
   ex->callback([a, exit_code] {
-    const SweepSetup setup = load_sweep(a->expand_file);
+    const SweepSetup setup = load_sweep(existing_scenario(a->expand_file));
     if (a->expand_out == "-") {
       write_plan_csv(setup.plan, std::cout);
     } else {
@@ -156,9 +170,20 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   mg->callback([a, exit_code] {
     std::vector<std::filesystem::path> dirs(a->merge_dirs.begin(), a->merge_dirs.end());
     const std::filesystem::path out = a->merge_out.empty() ? dirs.front() : std::filesystem::path(a->merge_out);
-    const SweepOutcome r = merge_sweeps(dirs, out);
+    SweepOutcome r;
+    try {
+      r = merge_sweeps(dirs, out);
+    } catch (const RunError&) {
+      // Missing runs: say which shards, then fail as before.
+      try {
+        for (const auto& d : dirs) std::fputs(sweep_status(d).report().c_str(), stderr);
+      } catch (const std::exception&) {
+      }
+      throw;
+    }
     std::fprintf(stderr, "sweep merge: %lld runs%s → %s\n", static_cast<long long>(r.runs),
                  r.failed > 0 ? (", " + std::to_string(r.failed) + " FAILED").c_str() : "", r.out.c_str());
+    if (r.failed > 0) std::fputs(sweep_status(out).report().c_str(), stderr);
     *exit_code = r.failed > 0 ? kExitSweepFailures : 0;
   });
 
@@ -167,6 +192,18 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
     std::fputs(table.c_str(), stdout);
     std::fprintf(stderr, "sobol: wrote %s/sobol.csv\n", a->sobol_dir.c_str());
     *exit_code = 0;
+  });
+
+  stt->callback([a, exit_code] {
+    const SweepStatus st = sweep_status(a->status_dir);
+    if (a->status_shards) {
+      const auto r = st.shards_to_rerun();
+      for (std::size_t i = 0; i < r.size(); ++i) std::printf("%s%d", i ? "," : "", r[i]);
+      std::printf("\n");
+    } else {
+      std::fputs(st.report().c_str(), stdout);
+    }
+    *exit_code = st.failed > 0 || st.missing > 0 ? kExitSweepFailures : 0;
   });
 
   be->callback([a, exit_code] {
@@ -193,14 +230,16 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
   });
 
   s->callback([s, a, exit_code] {
-    if (!s->get_subcommands().empty()) return;  // expand / merge / sobol / bench ran
-    if (a->file.empty()) throw CLI::RequiredError("sweep_file (or one of: expand, merge, sobol, bench)");
+    if (!s->get_subcommands().empty()) return;  // expand / merge / sobol / status / bench ran
+    if (a->file.empty()) throw CLI::RequiredError("sweep_file (or one of: expand, merge, sobol, status, bench)");
+    a->file = existing_scenario(a->file).string();
     SweepOptions opt;
     opt.out = a->out;
     opt.jobs = a->jobs;
     opt.fresh = a->fresh;
     opt.overwrite = a->overwrite;
     opt.quiet = a->quiet;
+    opt.retry_failed = a->retry_failed;
     if (!a->shard.empty()) opt.shard = parse_shard(a->shard);
     if (launched_by_mpi()) {
       if (!mpi::available())

@@ -1,5 +1,5 @@
 // Parameter registries, calendar arithmetic and key-path access to scalar
-// parameters (see include/blocsim/config.h).
+// parameters (see include/blocsim/engine/config.h).
 #include "blocsim/engine/config.h"
 
 #include <array>
@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "blocsim/io/error.h"
+#include "blocsim/output/format.h"
 
 namespace blocsim {
 
@@ -56,7 +57,7 @@ const std::array kModelParams = {
                  "weight of security ties S_ik"},
     ParamSpec<M>{"beta_inertia", &M::beta_inertia, 0.3, 0, 20, false, "utility", "choice",
                  "bonus for keeping the current alignment"},
-    ParamSpec<M>{"beta_hedge", &M::beta_hedge, 2.4, -20, 20, false, "utility", "choice",
+    ParamSpec<M>{"beta_hedge", &M::beta_hedge, 1.6, -20, 20, false, "utility", "choice",
                  "base utility of staying non-aligned (hedging)"},
     ParamSpec<M>{"lambda", &M::lambda, 5.0, 0, kInf, true, "1/utility", "choice",
                  "logit intensity of choice; .inf = best response"},
@@ -96,8 +97,71 @@ const std::array kModelParams = {
                  "tie level gained toward the chosen bloc's power"},
     ParamSpec<M>{"frontier_control_drag", &M::frontier_control_drag, 0.5, 0, 1, false, "1", "material",
                  "share of frontier growth lost to rivals' export controls at strictness 1"},
-    ParamSpec<M>{"frontier_open_spillover", &M::frontier_open_spillover, 0.05, 0, 1, false, "1/tick",
+    ParamSpec<M>{"frontier_open_spillover", &M::frontier_open_spillover, 0.02, 0, 1, false, "1/tick",
                  "material", "pull of a rival's open models on a power's frontier"},
+    // model v2 (issue 11; docs/ODD.md §7.9). lo/hi: plausible range for sampling
+    ParamSpec<M>{"beta_rivalry", &M::beta_rivalry, 2.0, 0, 20, false, "utility", "choice",
+                 "utility cost per unit of rivalry R_ik of aligning with power k", 0.5, 4.0,
+                 "a full rivalry (R = 1) must outweigh identity (beta_identity = 2) but not security ties plus identity"},
+    ParamSpec<M>{"beta_threat", &M::beta_threat, 0.5, 0, 20, false, "utility", "choice",
+                 "balance of threat: utility of aligning with the rivals of a power one is in rivalry with", 0.0, 1.5,
+                 "Walt (1987): threatened states balance; kept below beta_rivalry so hedging stays open"},
+    ParamSpec<M>{"hedge_sovereignty", &M::hedge_sovereignty, 1.0, 0, 20, false, "utility", "choice",
+                 "hedge utility per unit of the sovereignty identity dimension", 0.0, 2.0,
+                 "sovereignty spans 0.3-0.95: up to ~0.6 utility between the least and most sovereigntist"},
+    ParamSpec<M>{"hedge_evenness", &M::hedge_evenness, 0.8, 0, 20, false, "utility", "choice",
+                 "hedge utility of evenly split economic ties (E_i = 1 - normalised spread of T_ik)", 0.0, 2.0,
+                 "even dependence on both powers makes choosing costly (Kuik 2008); O(1) like the other terms"},
+    ParamSpec<M>{"hedge_group", &M::hedge_group, 0.6, 0, 20, false, "utility", "choice",
+                 "hedge utility of membership in a hedge group (model.hedge_groups, e.g. NAM)", 0.0, 1.5,
+                 "a stated non-alignment doctrine is worth about one tie unit"},
+    ParamSpec<M>{"multi_alignment", &M::multi_alignment, 0.5, 0, 1, false, "1", "choice",
+                 "share of the best offer (rather than the mean) a hedger obtains by taking from both", 0.0, 1.0,
+                 "0 = hedgers get the mean offer (v1), 1 = they get the best offer of every power"},
+    ParamSpec<M>{"aid_half", &M::aid_half, 0.5, 1e-6, 100, false, "aid/tick", "choice",
+                 "aid at which its utility reaches half of beta_aid (saturating inducement)", 0.2, 2.0,
+                 "diminishing returns: the base budgets (0.3) sit below half-saturation"},
+    ParamSpec<M>{"aid_cap", &M::aid_cap, 4.0, 1, 1000, false, "1", "courtship",
+                 "maximum aid a country receives, as a multiple of the power's mean aid B_k", 2.0, 10.0,
+                 "no country absorbs more than a few times the average (excess is re-spent on the others)"},
+    ParamSpec<M>{"beta_open", &M::beta_open, 1.0, 0, 20, false, "utility", "choice",
+                 "utility weight of the open-weight value O_ik", 0.3, 2.0, "open weights are worth about as much as access"},
+    ParamSpec<M>{"open_denial", &M::open_denial, 1.0, 0, 10, false, "1", "courtship",
+                 "extra open-weight value in proportion to the closed access any power denies the country", 0.0, 2.0,
+                 "open weights are the substitute for denied closed models"},
+    ParamSpec<M>{"open_sovereignty", &M::open_sovereignty, 1.0, 0, 10, false, "1", "courtship",
+                 "extra open-weight value per unit of sovereignty (weights can run locally)", 0.0, 2.0,
+                 "local deployment matters more to sovereigntist states"},
+    ParamSpec<M>{"open_capacity", &M::open_capacity, 0.02, 0, 1, false, "1/tick", "material",
+                 "capacity growth per tick from usable open weights", 0.0, 0.05,
+                 "below capacity_growth: open weights help, but less than frontier access"},
+    ParamSpec<M>{"alpha_open", &M::alpha_open, 0.5, 0, 20, false, "utility", "standards",
+                 "pull of a power's open-weight ecosystem on adoption of its standard", 0.0, 1.5,
+                 "ecosystems pull standards (model formats, toolchains); below alpha_bloc"},
+    ParamSpec<M>{"alpha_rivalry", &M::alpha_rivalry, 1.0, 0, 20, false, "utility", "standards",
+                 "cost per unit of rivalry of adopting that power's standard", 0.0, 2.0,
+                 "rivals avoid each other's stacks (e.g. India's 2020 app bans)"},
+    ParamSpec<M>{"alpha_threshold", &M::alpha_threshold, 1.0, 0, 20, false, "utility", "standards",
+                 "scale of the heterogeneous adoption threshold of a power's standard", 0.25, 2.0,
+                 "spread of thresholds comparable to the network term, so effort tips countries one by one"},
+    ParamSpec<M>{"effort_flat", &M::effort_flat, 0.0, 0, 10, false, "1", "standards",
+                 "share of standards effort that reaches every country alike (1 with the others 0 = v1 flat bonus)", 0.0, 0.3,
+                 "v1 made all effort flat, which tipped every country at once; kept for the docking reduction"},
+    ParamSpec<M>{"effort_ties", &M::effort_ties, 0.5, 0, 10, false, "1", "standards",
+                 "weight of economic ties in the reach of standards diplomacy", 0.2, 1.0,
+                 "diplomacy travels through trade relations"},
+    ParamSpec<M>{"effort_bodies", &M::effort_bodies, 0.3, 0, 10, false, "1", "standards",
+                 "weight of membership of the power's standards fora in the reach of its diplomacy", 0.1, 1.0,
+                 "effort acts through shared standards bodies"},
+    ParamSpec<M>{"effort_capacity", &M::effort_capacity, 0.2, 0, 10, false, "1", "standards",
+                 "weight of capacity in the reach of standards diplomacy", 0.0, 0.5,
+                 "adopting a standard needs the capacity to implement it"},
+    ParamSpec<M>{"identity_anchor", &M::identity_anchor, 0.05, 0, 1, false, "1/tick", "identity",
+                 "restoring force toward the observed identity profile", 0.01, 0.15,
+                 "equal to mu: influence and anchoring balance, so identities move but stay near the data"},
+    ParamSpec<M>{"alignment_feedback", &M::alignment_feedback, 0.01, 0, 1, false, "1/tick", "identity",
+                 "pull of the chosen bloc's power identity on a country's identity", 0.0, 0.03,
+                 "slow socialisation into a bloc (a fifth of the anchor)"},
     // record phase
     ParamSpec<M>{"polarization_alpha", &M::polarization_alpha, 1.6, 0, 1.6, false, "1", "record",
                  "Esteban-Ray polarization sensitivity alpha"},
@@ -146,11 +210,7 @@ int step_months(CalendarStep s) {
 
 int floor_div(int a, int b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-std::string fmt_num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string fmt_num(double v) { return format_short(v); }
 
 template <class Owner>
 const ParamSpec<Owner>* find_spec(std::span<const ParamSpec<Owner>> specs, std::string_view key) {

@@ -1,4 +1,4 @@
-// Phase 7 — record: the per-tick metrics of DESIGN §4.
+// Phase 7 — record: the per-tick metrics of docs/design.md §4.
 //
 //   bloc shares     π_b = Σ_{i: a_i = b} v_i / Σ_i v_i   for v = 1, gdp, pop
 //   standards       σ_s likewise over s_i
@@ -119,7 +119,7 @@ std::vector<double> compute_metrics(const World& w) {
     if (b > 0)
       for (int d = 0; d < D; ++d) a[o_cen + static_cast<std::size_t>((b - 1) * D + d)] += xi[d];
     {
-      double ties_by_standard[kMaxPowers + 1];
+      double ties_by_standard[kMaxPowers + 1] = {};  // zeroed: GCC cannot see that neighbour_histogram fills it (-Wmaybe-uninitialized without OpenMP)
       const float* wv = w.w.valuePtr();
       neighbour_histogram(w.w, i, w.standard.data(), B, ties_by_standard,
                           [&](auto q, auto) { return static_cast<double>(wv[q]); });

@@ -1,5 +1,5 @@
-// The tick loop (DESIGN §3): make_world, then for each tick the phases in
-// kTickPhases order, the record phase computing the metrics of DESIGN §4.
+// The tick loop (docs/design.md §3): make_world, then for each tick the phases in
+// kTickPhases order, the record phase computing the metrics of docs/design.md §4.
 #include "blocsim/engine/simulation.h"
 
 #include <chrono>
@@ -105,6 +105,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
     timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics(w)); });
     if (observer) observer(w);
   }
+  res.firings = std::move(w.firings);
   return res;
 }
 

@@ -5,7 +5,7 @@
 // and wired as a Watts–Strogatz small world from (seed, Stream::network), so
 // the same seed gives the same world at any thread count.
 //
-// Initial alignment and standards (DESIGN §3, last paragraph): by default the
+// Initial alignment and standards (docs/design.md §3, last paragraph): by default the
 // fixed point of synchronous best response (λ = ∞, r = 1, inertia switched
 // off) starting from "everyone non-aligned / international", iterated at most
 // `initial.equilibrium_iterations` times. `data` derives them from security
@@ -53,6 +53,12 @@ void allocate(World& w) {
   w.access.setZero(w.k, n);
   w.aid.setZero(w.k, n);
   w.dgrievance.setZero(w.k, n);
+  w.open_value.setZero(w.k, n);
+  w.rivalry.setZero(w.k, n);
+  w.hedge_member.setZero(n);
+  w.forum.setZero(w.k, n);
+  w.threshold.setZero(n);
+  w.aid_extra.setZero(w.k, n);
 }
 
 // Synthetic country attributes: a latent "lean" u ∈ [−1, 1] correlates the
@@ -314,8 +320,26 @@ World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
         w.ties(k, i) = t != row.trade.end() ? t->second : pc.default_trade.value_or(0.0);
         auto s = row.security.find(pc.id);
         w.security(k, i) = static_cast<float>(s != row.security.end() ? s->second : pc.default_security.value_or(0.0));
+        auto r = row.rivalry.find(pc.id);
+        w.rivalry(k, i) = static_cast<float>(r != row.rivalry.end() ? r->second : 0.0);
       }
     }
+    // model v2: scenario rivalry lists (override the column), standards fora, hedge groups
+    for (int k = 0; k < w.k; ++k) {
+      const PowerConfig& pc = cfg.powers[static_cast<std::size_t>(k)];
+      for (const auto& [iso, v] : pc.rivalries)
+        if (auto it = w.index_of.find(iso); it != w.index_of.end()) w.rivalry(k, it->second) = static_cast<float>(v);
+      for (const auto& gid : pc.standards_groups)
+        for (const Group& g : w.groups)
+          if (g.id == gid)
+            for (const auto& iso : g.members)
+              if (auto it = w.index_of.find(iso); it != w.index_of.end()) w.forum(k, it->second) = 1.0f;
+    }
+    for (const auto& gid : cfg.model.hedge_groups)
+      for (const Group& g : w.groups)
+        if (g.id == gid)
+          for (const auto& iso : g.members)
+            if (auto it = w.index_of.find(iso); it != w.index_of.end()) w.hedge_member(it->second) = 1.0;
     for (int k = 0; k < w.k; ++k)
       for (const auto& gid : cfg.powers[static_cast<std::size_t>(k)].security_groups)
         for (const Group& g : w.groups)
@@ -325,6 +349,17 @@ World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
     build_network(w, cfg);
   }
   w.ties0 = w.ties;
+  w.x0 = w.x;
+  // Adoption thresholds: a fixed country property (seed 0, not the run seed),
+  // so the initial state stays independent of the seed.
+  parallel_for(w.n, [&](std::int64_t i) {
+    Rng rng(0, 0, static_cast<std::uint64_t>(i), Stream::thresholds);
+    w.threshold(i) = rng.uniform();
+  });
+  std::size_t nrules = 0;
+  for (const auto& pc : cfg.powers) nrules += pc.reactions.size();
+  w.rule_last.assign(nrules, -1);
+  w.rule_count.assign(nrules, 0);
   w.powers.reserve(cfg.powers.size());
   for (int k = 0; k < w.k; ++k) {
     const PowerConfig& pc = cfg.powers[static_cast<std::size_t>(k)];
@@ -354,6 +389,7 @@ World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
   }
   w.grievance_dim = cfg.model.grievance_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.grievance_dimension);
   w.multilateral_dim = cfg.model.multilateral_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.multilateral_dimension);
+  w.sovereignty_dim = cfg.model.sovereignty_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.sovereignty_dimension);
   initial_state(w, cfg);
   w.alignment_next = w.alignment;
   w.standard_next = w.standard;
@@ -382,6 +418,7 @@ std::size_t world_bytes(const World& w) {
   b += w.alignment.size() * 2 + w.standard.size() * 2 + w.pinned.size() * 2;
   b += md(w.ties) + md(w.ties0) + md(w.lock) + md(w.grievance) + md(w.security) + md(w.tier);
   b += md(w.utility) + md(w.margin) + md(w.access) + md(w.aid) + md(w.dgrievance) + md(w.w_rowsum);
+  b += md(w.open_value) + md(w.x0) + md(w.rivalry) + md(w.hedge_member) + md(w.forum) + md(w.threshold) + md(w.aid_extra);
   b += static_cast<std::size_t>(w.w.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
        static_cast<std::size_t>(w.w.outerSize() + 1) * sizeof(std::int32_t);
   return b;

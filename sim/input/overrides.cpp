@@ -37,6 +37,7 @@ void set_string(ScenarioConfig& cfg, const std::string& path, const std::string&
   } else if (path == "calendar.step") cfg.calendar.step = static_cast<CalendarStep>(pick(kSteps));
   else if (path == "model.grievance_dimension") cfg.model.grievance_dimension = value;
   else if (path == "model.multilateral_dimension") cfg.model.multilateral_dimension = value;
+  else if (path == "model.sovereignty_dimension") cfg.model.sovereignty_dimension = value;
   else if (path == "initial.alignment") cfg.initial.alignment = static_cast<InitialMode>(pick(kInitialModes));
   else if (path == "initial.standards") cfg.initial.standards = static_cast<InitialMode>(pick(kInitialModes));
   else {

@@ -93,6 +93,9 @@ std::vector<std::string> scenario_schema_keys() {
   add("powers[].export_controls.tiers.", kTierKeys);
   add("powers[].capacity_building.", kCapacityKeys);
   add("powers[].ties.", kTiesKeys);
+  add("powers[].reactions[].", kReactionKeys);
+  add("powers[].reactions[].when.", kReactionWhenKeys);
+  add("powers[].reactions[].then.", kReactionThenKeys);
   add("network.", kNetworkExtraKeys);
   add("model.", kModelStringKeys);
   add("initial.", kInitialKeys);

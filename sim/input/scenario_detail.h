@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "blocsim/input/scenario.h"
+#include "blocsim/io/csv.h"
 
 namespace YAML {
 class Node;
@@ -48,7 +49,7 @@ using Keys = std::vector<std::string>;
 inline const Keys kTopKeys = {"name", "description", "extends", "seed", "ticks", "calendar", "dimensions",
                        "world", "network", "powers", "model", "initial", "timeline", "outputs"};
 inline const Keys kCalendarKeys = {"start", "step"};
-inline const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic"};
+inline const Keys kWorldKeys = {"countries", "groups", "borders", "trade", "edges", "synthetic", "capacity_column"};
 inline const Keys kSyntheticKeys = {"countries", "degree", "rewire"};
 inline const Keys kCountryKeys = {"iso3",     "name",     "region",   "subregion", "gdp",      "pop",
                            "capacity", "identity", "trade",    "security",  "estimated"};
@@ -59,19 +60,39 @@ inline const Keys kGroupListKeys = {"id",     "members", "title",      "as_of", 
 inline const Keys kPowerKeys = {"id",           "name",        "home",                "identity",
                          "frontier",     "frontier_growth", "narrative_radius", "export_controls",
                          "open_models",  "capacity_building", "standards_diplomacy", "narrative",
-                         "alliance_pressure", "ties"};
+                         "alliance_pressure", "ties", "rivalries", "standards_groups", "reactions"};
+inline const Keys kReactionKeys = {"name", "when", "then", "cooldown", "max_firings"};
+inline const Keys kReactionWhenKeys = {"signal", "below", "above"};
+inline const Keys kReactionThenKeys = {"set", "to", "by", "limit", "aid", "budget"};
 inline const Keys kExportKeys = {"strictness", "tiers"};
 inline const Keys kTierKeys = {"rule", "default", "groups", "countries"};
 inline const Keys kCapacityKeys = {"budget", "targeting"};
 inline const Keys kTiesKeys = {"trade_column", "security_column", "default_trade", "default_security",
-                        "security_groups"};
+                        "security_groups", "rivalry_column"};
 inline const Keys kNetworkExtraKeys = {"groups"};
-inline const Keys kModelStringKeys = {"grievance_dimension", "multilateral_dimension"};
+inline const Keys kModelStringKeys = {"grievance_dimension", "multilateral_dimension", "sovereignty_dimension",
+                                      "hedge_groups"};
 inline const Keys kInitialKeys = {"alignment", "standards", "pin", "equilibrium_iterations"};
-inline const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships", "security"};
+inline const Keys kEventKeys = {"tick", "date", "label", "set", "tiers", "memberships", "security", "rivalry"};
 inline const Keys kMembershipKeys = {"add", "remove"};
 inline const Keys kOutputKeys = {"countries", "countries_every"};
 inline const Keys kCountryColumns = {"iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "estimated"};
+// Data-only columns of the countries CSV: read by tools, accepted (checked to be empty or a
+// number) but not used by this engine: `gdp_ppp`, `chinese_finance`, the `capacity_<source>`
+// alternatives (one can be chosen with world.capacity_column) and `rivalry_<power>` for powers
+// the scenario does not define. The rivalry column of a power the scenario defines
+// (`rivalry_<id>`, or powers[].ties.rivalry_column) is model v2's rivalry R_ik (docs/ODD.md §7.9).
+inline bool data_only_column(const std::string& c) {
+  return c == "gdp_ppp" || c == "chinese_finance" || c.starts_with("rivalry_") || c.starts_with("capacity_");
+}
+// SHA-256 of a world file just read ("" if it cannot be read again).
+inline std::string file_sha256(const fs::path& p) {
+  try {
+    return sha256_file(p);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
 
 inline const Keys kTargeting = {"need", "swing", "allies", "population"};
 inline const Keys kTierRules = {"list", "by_alignment"};
@@ -96,6 +117,8 @@ inline const std::array kStringKeys = {
               "identity dimension pushed by grievance (default sovereignty; \"\" = none)"},
     StringKey{"model.multilateral_dimension", nullptr,
               "identity dimension that values the international standard (default multilateralism; \"\" = none)"},
+    StringKey{"model.sovereignty_dimension", nullptr,
+              "identity dimension that values hedging and open weights (default sovereignty; \"\" = none)"},
     StringKey{"initial.alignment", &kInitialModes, "initial bloc alignment (default equilibrium)"},
     StringKey{"initial.standards", &kInitialModes, "initial standards in use (default equilibrium)"},
     StringKey{"powers.*.capacity_building.targeting", &kTargeting, "who receives the power's aid (default need)"},
@@ -311,17 +334,8 @@ std::optional<Val> load_chain(const fs::path& path, const std::string& display, 
 // CSV — scenario_csv.cpp
 // ===========================================================================
 
-struct CsvRow {
-  int line = 0;
-  std::vector<std::string> fields;
-  std::vector<int> cols;  // 1-based character column of each field
-};
-struct CsvTable {
-  std::string file;  // display path
-  CsvRow header;
-  std::vector<CsvRow> rows;
-};
 
+//! The one CSV reader (blocsim/io/csv.h), problems recorded in `ctx`.
 std::optional<CsvTable> read_csv(const fs::path& path, Ctx& ctx, const SourceLoc& from, const std::string& key);
 
 // ===========================================================================

@@ -6,27 +6,21 @@
 #include <cstdio>
 #include <limits>
 
+#include "blocsim/output/format.h"
 #include "input/scenario_detail.h"
 
 namespace blocsim::scenario_detail {
 
+// The one number format (format_number: shortest round-trip) with YAML's
+// spelling of non-finite values. Integer-valued doubles print without a
+// decimal point ("3"); the loader reads them back as the same double.
 std::string fmt_num(double v) {
   if (std::isnan(v)) return ".nan";
   if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
-  std::string s(buf, r.ptr);
-  // make sure YAML reads it back as a float-looking number, not an int-looking one
-  return s;
+  return format_number(v);
 }
 
-std::string short_num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+inf" : "-inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
+std::string short_num(double v) { return format_short(v); }
 
 std::string join(const Keys& keys, const char* sep) {
   std::string out;

@@ -194,11 +194,86 @@ class Parser {
           if (const Val* x = ties->get("default_security"))
             if (auto d = ctx_.number(*x, k + ".default_security")) p.default_security = *d;
           if (const Val* x = ties->get("security_groups")) p.security_groups = ctx_.strings(*x, k + ".security_groups");
+          if (const Val* x = ties->get("rivalry_column"))
+            if (auto s = ctx_.string(*x, k + ".rivalry_column")) p.rivalry_column = *s;
         }
       }
+      if (const Val* x = pv.get("rivalries")) p.rivalries = iso_values(*x, key + ".rivalries");
+      if (const Val* x = pv.get("standards_groups")) p.standards_groups = ctx_.strings(*x, key + ".standards_groups");
+      if (const Val* x = pv.get("reactions")) parse_reactions(*x, key + ".reactions", p);
       if (p.trade_column.empty()) p.trade_column = "trade_" + p.id;
       if (p.security_column.empty()) p.security_column = "security_" + p.id;
+      if (p.rivalry_column.empty()) p.rivalry_column = "rivalry_" + p.id;
       cfg_.powers.push_back(std::move(p));
+    }
+  }
+
+  //! A map ISO3 → number (rivalry lists), each value located.
+  std::vector<std::pair<std::string, double>> iso_values(const Val& m, const std::string& key) {
+    std::vector<std::pair<std::string, double>> out;
+    ctx_.at(key, m.loc);
+    if (!ctx_.expect_map(m, key)) return out;
+    for (std::size_t q = 0; q < m.entries.size(); ++q) {
+      const std::string ck = key + "." + m.entries[q].first;
+      if (auto d = ctx_.number(m.entries[q].second, ck)) out.emplace_back(m.entries[q].first, *d);
+      ctx_.at(ck, m.entries[q].second.loc);
+    }
+    return out;
+  }
+
+  //! powers[].reactions: reactive strategy rules (docs/ODD.md §7.10).
+  void parse_reactions(const Val& v, const std::string& key, PowerConfig& p) {
+    ctx_.at(key, v.loc);
+    if (!ctx_.expect_seq(v, key)) return;
+    for (std::size_t j = 0; j < v.items.size(); ++j) {
+      const std::string rk = key + "[" + std::to_string(j) + "]";
+      const Val& rv = v.items[j];
+      ctx_.at(rk, rv.loc);
+      ReactiveRule r;
+      r.loc = rv.loc;
+      r.name = "rule" + std::to_string(j);
+      if (!ctx_.expect_map(rv, rk)) continue;
+      ctx_.check_keys(rv, rk, kReactionKeys);
+      if (const Val* x = rv.get("name"))
+        if (auto s = ctx_.string(*x, rk + ".name")) r.name = *s;
+      if (const Val* x = rv.get("cooldown"))
+        if (auto n = ctx_.integer(*x, rk + ".cooldown")) r.cooldown = static_cast<int>(std::clamp<long long>(*n, -1, 1000000000));
+      if (const Val* x = rv.get("max_firings"))
+        if (auto n = ctx_.integer(*x, rk + ".max_firings")) r.max_firings = static_cast<int>(std::clamp<long long>(*n, -2, 1000000000));
+      if (const Val* w = rv.get("when")) {
+        const std::string wk = rk + ".when";
+        ctx_.at(wk, w->loc);
+        if (ctx_.expect_map(*w, wk)) {
+          ctx_.check_keys(*w, wk, kReactionWhenKeys);
+          if (const Val* x = w->get("signal"))
+            if (auto s = ctx_.string(*x, wk + ".signal")) r.signal = *s;
+          if (const Val* x = w->get("below")) r.below = ctx_.number(*x, wk + ".below");
+          if (const Val* x = w->get("above")) r.above = ctx_.number(*x, wk + ".above");
+        }
+      } else {
+        ctx_.bad(rv.loc, rk + ".when", "missing required key 'when' (signal and threshold)");
+        ctx_.info.reported.insert(rk + ".when");
+      }
+      if (const Val* t = rv.get("then")) {
+        const std::string tk = rk + ".then";
+        ctx_.at(tk, t->loc);
+        if (ctx_.expect_map(*t, tk)) {
+          ctx_.check_keys(*t, tk, kReactionThenKeys);
+          if (const Val* x = t->get("set"))
+            if (auto s = ctx_.string(*x, tk + ".set")) r.set = *s;
+          if (const Val* x = t->get("to")) r.to = ctx_.number(*x, tk + ".to");
+          if (const Val* x = t->get("by")) r.by = ctx_.number(*x, tk + ".by");
+          if (const Val* x = t->get("limit")) r.limit = ctx_.number(*x, tk + ".limit");
+          if (const Val* x = t->get("aid"))
+            if (auto d = ctx_.number(*x, tk + ".aid")) r.aid = *d;
+          if (const Val* x = t->get("budget"))
+            if (auto d = ctx_.number(*x, tk + ".budget")) r.budget = *d;
+        }
+      } else {
+        ctx_.bad(rv.loc, rk + ".then", "missing required key 'then' (the action)");
+        ctx_.info.reported.insert(rk + ".then");
+      }
+      p.reactions.push_back(std::move(r));
     }
   }
 
@@ -217,6 +292,9 @@ class Parser {
       if (auto s = ctx_.string(*x, "model.grievance_dimension")) cfg_.model.grievance_dimension = *s;
     if (const Val* x = v.get("multilateral_dimension"))
       if (auto s = ctx_.string(*x, "model.multilateral_dimension")) cfg_.model.multilateral_dimension = *s;
+    if (const Val* x = v.get("sovereignty_dimension"))
+      if (auto s = ctx_.string(*x, "model.sovereignty_dimension")) cfg_.model.sovereignty_dimension = *s;
+    if (const Val* x = v.get("hedge_groups")) cfg_.model.hedge_groups = ctx_.strings(*x, "model.hedge_groups");
   }
 
   void parse_network(const Val& v) {
@@ -261,6 +339,14 @@ class Parser {
       w.synthetic = sw;
       return;
     }
+    if (const Val* cc = v.get("capacity_column")) {
+      ctx_.at("world.capacity_column", cc->loc);
+      if (!cc->is_scalar() || !(cc->text == "capacity" || (cc->text.starts_with("capacity_") && cc->text.size() > 9)))
+        ctx_.bad(cc->loc, "world.capacity_column",
+                 "expected 'capacity' or a column name 'capacity_<source>', got " + describe(*cc));
+      else
+        w.capacity_column = cc->text;
+    }
     if (const Val* c = v.get("countries")) {
       ctx_.at("world.countries", c->loc);
       if (c->is_scalar()) {
@@ -268,6 +354,7 @@ class Parser {
         if (auto t = read_csv(p, ctx_, c->loc, "world.countries")) {
           w.countries_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.countries_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_country_csv(*t);
         }
       } else if (c->is_seq()) {
@@ -286,6 +373,7 @@ class Parser {
         if (auto root = read_yaml(p, p.string(), ctx_, g->loc, "world.groups")) {
           w.groups_file = fs::absolute(p).lexically_normal().string();
           w.source_files.push_back(w.groups_file);
+          w.source_sha256.push_back(file_sha256(p));
           parse_group_file(*root);
         }
       } else if (g->is_map()) {
@@ -367,6 +455,7 @@ class Parser {
       if (!t) return;
       file = fs::absolute(p).lexically_normal().string();
       cfg_.world.source_files.push_back(file);
+      cfg_.world.source_sha256.push_back(file_sha256(p));
       const auto& h = t->header.fields;
       const bool has_weight = h.size() == 3 && h[2] == "weight";
       if (h.size() < 2 || h[0] != "iso3_a" || h[1] != "iso3_b" || (h.size() == 3 && !has_weight) || h.size() > 3 ||
@@ -498,6 +587,7 @@ class Parser {
     Keys allowed = kCountryColumns;
     for (const auto& d : cfg_.dimensions) allowed.push_back(d);
     std::map<std::string, std::pair<std::string, bool>> power_col;  // column → (power id, is_trade)
+    std::map<std::string, std::string> rivalry_col;                 // column → power id (optional columns)
     for (const auto& p : cfg_.powers) {
       if (p.id.empty()) continue;
       const std::string tc = p.trade_column.empty() ? "trade_" + p.id : p.trade_column;
@@ -506,11 +596,15 @@ class Parser {
       power_col[sc] = {p.id, false};
       allowed.push_back(tc);
       allowed.push_back(sc);
+      const std::string rc = p.rivalry_column.empty() ? "rivalry_" + p.id : p.rivalry_column;
+      rivalry_col[rc] = p.id;
+      allowed.push_back(rc);
     }
     for (std::size_t j = 0; j < h.size(); ++j) {
       if (std::find(allowed.begin(), allowed.end(), h[j]) != allowed.end()) continue;
       // ties with powers this scenario does not define are ignored
-      if (h[j].starts_with("trade_") || h[j].starts_with("security_")) continue;
+      if (h[j].starts_with("trade_") || h[j].starts_with("security_") || h[j].starts_with("rivalry_")) continue;
+      if (data_only_column(h[j])) continue;
       ctx_.error(SourceLoc{t.file, t.header.line, t.header.cols[j]}, "world.countries",
                  "unknown column '" + h[j] + "'" + hint(h[j], allowed));
     }
@@ -518,6 +612,9 @@ class Parser {
       ctx_.bad(hloc, "world.countries", "missing column 'iso3'");
       return;
     }
+    const std::string& cap_col = cfg_.world.capacity_column;
+    if (cap_col != "capacity" && !col.count(cap_col))
+      ctx_.error(hloc, "world.countries", "missing column '" + cap_col + "' (chosen by world.capacity_column)");
     bool dims_ok = true;
     for (const auto& d : cfg_.dimensions) {
       if (!col.count(d)) {
@@ -577,6 +674,19 @@ class Parser {
       num("gdp", r.gdp);
       num("pop", r.pop);
       num("capacity", r.capacity);
+      // data-only columns: empty or a number (a rivalry column of a power this scenario
+      // defines is read into r.rivalry below and reported there)
+      for (std::size_t j = 0; j < h.size() && j < row.fields.size(); ++j) {
+        if (!data_only_column(h[j]) || rivalry_col.count(h[j]) || row.fields[j].empty() ||
+            parse_number(row.fields[j]))
+          continue;
+        ctx_.bad(loc_of(j), key + "." + h[j], "expected a number or an empty cell, got '" + row.fields[j] + "'");
+      }
+      if (cap_col != "capacity") {
+        // the chosen alternative; an empty cell there falls back to `capacity`
+        auto it = col.find(cap_col);
+        if (it != col.end() && !row.fields[it->second].empty()) num(cap_col, r.capacity);
+      }
       if (dims_ok) {
         r.identity.assign(cfg_.dimensions.size(), 0.0);
         for (std::size_t d = 0; d < cfg_.dimensions.size(); ++d) {
@@ -598,6 +708,14 @@ class Parser {
         if (num(c, x)) target[pid] = x;
         else ctx_.info.reported.insert(key + (is_trade ? ".trade." : ".security.") + pid);
         ctx_.at(key + (is_trade ? ".trade." : ".security.") + pid, loc_of(it->second));
+      }
+      for (const auto& [c, pid] : rivalry_col) {  // optional: an empty cell means no rivalry
+        auto it = col.find(c);
+        if (it == col.end() || row.fields[it->second].empty()) continue;
+        double x = 0;
+        if (num(c, x)) r.rivalry[pid] = x;
+        else ctx_.info.reported.insert(key + ".rivalry." + pid);
+        ctx_.at(key + ".rivalry." + pid, loc_of(it->second));
       }
       cfg_.world.countries.push_back(std::move(r));
     }
@@ -761,6 +879,21 @@ class Parser {
             }
             ctx_.at(pk, x->key_locs[j]);
             e.security.push_back(std::move(sc));
+          }
+        }
+      }
+      if (const Val* x = ev.get("rivalry")) {
+        const std::string k = key + ".rivalry";
+        ctx_.at(k, x->loc);
+        if (ctx_.expect_map(*x, k)) {
+          for (std::size_t j = 0; j < x->entries.size(); ++j) {
+            const std::string pk = k + "." + x->entries[j].first;
+            ctx_.at(pk, x->key_locs[j]);
+            RivalryChange rc;
+            rc.power = x->entries[j].first;
+            rc.values = iso_values(x->entries[j].second, pk);
+            ctx_.at(pk, x->key_locs[j]);
+            e.rivalry.push_back(std::move(rc));
           }
         }
       }

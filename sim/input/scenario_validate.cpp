@@ -141,7 +141,8 @@ class Validator {
     // The built-in defaults mean "none" in a world without such a dimension,
     // unless the scenario names them explicitly.
     const ModelParams defaults;
-    const bool is_default = name == defaults.grievance_dimension || name == defaults.multilateral_dimension;
+    const bool is_default = name == defaults.grievance_dimension || name == defaults.multilateral_dimension ||
+                            name == defaults.sovereignty_dimension;
     const bool explicit_key = info_ && info_->locs.count(path);
     if (is_default && !explicit_key) return;
     add(path, "unknown dimension '" + name + "'" + hint(name, cfg_.dimensions) + "; set " + path +
@@ -153,6 +154,9 @@ class Validator {
       value("model." + std::string(s.key), cfg_.model.*(s.field), s.min, s.max, s.allow_inf);
     check_dimension_name("model.grievance_dimension", cfg_.model.grievance_dimension);
     check_dimension_name("model.multilateral_dimension", cfg_.model.multilateral_dimension);
+    check_dimension_name("model.sovereignty_dimension", cfg_.model.sovereignty_dimension);
+    for (std::size_t g = 0; g < cfg_.model.hedge_groups.size(); ++g)
+      group_ref("model.hedge_groups[" + std::to_string(g) + "]", cfg_.model.hedge_groups[g]);
   }
 
   void check_network() {
@@ -219,7 +223,69 @@ class Validator {
       if (p.default_security) value(key + ".ties.default_security", *p.default_security, 0, 1, false);
       for (std::size_t g = 0; g < p.security_groups.size(); ++g)
         group_ref(key + ".ties.security_groups[" + std::to_string(g) + "]", p.security_groups[g]);
+      for (std::size_t g = 0; g < p.standards_groups.size(); ++g)
+        group_ref(key + ".standards_groups[" + std::to_string(g) + "]", p.standards_groups[g]);
+      for (const auto& [iso, v] : p.rivalries) {
+        country_ref(key + ".rivalries." + iso, iso);
+        value(key + ".rivalries." + iso, v, 0, 1, false);
+      }
+      std::set<std::string> names;
+      for (std::size_t j = 0; j < p.reactions.size(); ++j) check_reaction(p.reactions[j], key + ".reactions[" + std::to_string(j) + "]", names);
     }
+  }
+
+  void check_reaction(const ReactiveRule& r, const std::string& key, std::set<std::string>& names) {
+    static const Keys kGlobal = {"frontier_gap",        "own_bloc_count",      "own_bloc_gdp",     "own_bloc_pop",
+                                 "rival_bloc_count",    "rival_bloc_gdp",      "rival_bloc_pop",   "own_standard_count",
+                                 "own_standard_gdp",    "rival_standard_count", "rival_standard_gdp"};
+    const SourceLoc fb = r.loc;
+    if (r.name.empty()) add(key + ".name", "empty rule name", fb);
+    else if (!names.insert(r.name).second) add(key + ".name", "duplicate rule name '" + r.name + "'", fb);
+    const bool per_country = r.signal == "margin";
+    if (!reported(key + ".when")) {
+      Keys all = kGlobal;
+      all.push_back("margin");
+      if (r.signal.empty()) add(key + ".when.signal", "missing signal (one of " + join(all) + ")", fb);
+      else if (!per_country && std::find(kGlobal.begin(), kGlobal.end(), r.signal) == kGlobal.end())
+        add(key + ".when.signal", "unknown signal '" + r.signal + "'" + hint(r.signal, all) + "; expected one of " + join(all), fb);
+      if (!r.below && !r.above) add(key + ".when", "give a threshold: 'below', 'above' or both", fb);
+      if (r.below) value(key + ".when.below", *r.below, -1e6, 1e6, false, fb);
+      if (r.above) value(key + ".when.above", *r.above, -1e6, 1e6, false, fb);
+      if (r.below && r.above && *r.above >= *r.below)
+        add(key + ".when", "'above' (" + short_num(*r.above) + ") must be less than 'below' (" + short_num(*r.below) + ")", fb);
+    }
+    if (r.cooldown < 0) add(key + ".cooldown", "out of range: " + std::to_string(r.cooldown) + " is not in [0, 1000000000]", fb);
+    if (r.max_firings < -1) add(key + ".max_firings", "out of range: must be -1 (unlimited) or >= 0", fb);
+    if (reported(key + ".then")) return;
+    const std::string tk = key + ".then";
+    if (per_country) {
+      if (!r.set.empty() || r.to || r.by || r.limit)
+        add(tk, "the per-country signal 'margin' takes a country action: 'aid' and 'budget' (not set/to/by/limit)", fb);
+      if (!(r.aid > 0.0)) add(tk + ".aid", "expected aid > 0 per matched country per tick", fb);
+      else value(tk + ".aid", r.aid, 0, 100, false, fb);
+      if (!(r.budget > 0.0)) add(tk + ".budget", "expected budget > 0 (aid per tick available to the rule)", fb);
+      else value(tk + ".budget", r.budget, 0, 1e6, false, fb);
+      return;
+    }
+    if (r.aid != 0.0 || r.budget != 0.0)
+      add(tk, "'aid' and 'budget' need the per-country signal 'margin'; a global signal takes 'set' with 'to' or 'by'", fb);
+    const ParamSpec<PowerConfig>* spec = nullptr;
+    for (const auto& s : power_params())
+      if (s.key == r.set) spec = &s;
+    Keys levers;
+    for (const auto& s : power_params()) levers.emplace_back(s.key);
+    if (r.set.empty()) {
+      add(tk + ".set", "missing 'set' (the lever to change, one of " + join(levers) + ")", fb);
+      return;
+    }
+    if (!spec) {
+      add(tk + ".set", "unknown lever '" + r.set + "'" + hint(r.set, levers) + "; expected one of " + join(levers), fb);
+      return;
+    }
+    if (r.to.has_value() == r.by.has_value()) add(tk, "give exactly one of 'to' (new value) or 'by' (increment)", fb);
+    if (r.to) value(tk + ".to", *r.to, spec->min, spec->max, false, fb);
+    if (r.by) value(tk + ".by", *r.by, -(spec->max - spec->min), spec->max - spec->min, false, fb);
+    if (r.limit) value(tk + ".limit", *r.limit, spec->min, spec->max, false, fb);
   }
 
   void check_edges(const std::vector<Edge>& edges, const char* name, const std::vector<std::string>* paths) {
@@ -303,6 +369,7 @@ class Validator {
       };
       ties(r.trade, "trade", true);
       ties(r.security, "security", false);
+      for (const auto& [pid, x] : r.rivalry) value(key + ".rivalry." + pid, x, 0, 1, false, fb);
     }
     std::map<std::string, std::size_t> gseen;
     for (std::size_t g = 0; g < w.groups.size(); ++g) {
@@ -389,6 +456,14 @@ class Validator {
       }
       for (const SecurityChange& s : e.security) {
         const std::string sk = key + ".security." + s.power;
+        power_ref(sk, s.power, fb);
+        for (const auto& [iso, x] : s.values) {
+          country_ref(sk + "." + iso, iso, fb);
+          value(sk + "." + iso, x, 0, 1, false, fb);
+        }
+      }
+      for (const RivalryChange& s : e.rivalry) {
+        const std::string sk = key + ".rivalry." + s.power;
         power_ref(sk, s.power, fb);
         for (const auto& [iso, x] : s.values) {
           country_ref(sk + "." + iso, iso, fb);

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "blocsim/io/csv.h"
 #include "blocsim/io/error.h"
 #include "io/yaml_guard.h"
 #include "blocsim/output/out_folder.h"
@@ -146,10 +147,30 @@ void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, Sweep
   c.check_keys(val, kp, kParamKeys);
   if (const auto v = val["values"]) {
     if (!v.IsSequence() || v.size() == 0) {
-      c.err(v, kp + ".values", "expected a non-empty list of numbers");
+      c.err(v, kp + ".values", "expected a non-empty list of numbers or names");
     } else {
-      for (std::size_t i = 0; i < v.size(); ++i)
-        if (auto x = c.num(v[i], kp + ".values[" + std::to_string(i) + "]")) p.values.push_back(*x);
+      // Names (any item that is not a number) make the parameter categorical:
+      // each level is applied by name, as `--set path=name` (string keys).
+      bool names = false;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].IsScalar()) continue;
+        const std::string& s = v[i].Scalar();
+        char* end = nullptr;
+        std::strtod(s.c_str(), &end);
+        if (s.empty() || end != s.c_str() + s.size()) names = true;
+      }
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const std::string ik = kp + ".values[" + std::to_string(i) + "]";
+        if (names) {
+          if (auto x = c.str(v[i], ik)) {
+            if (!seen.insert(*x).second) c.err(v[i], ik, "duplicate level '" + *x + "'");
+            p.labels.push_back(*x);
+          }
+        } else if (auto x = c.num(v[i], ik)) {
+          p.values.push_back(*x);
+        }
+      }
     }
   }
   if (const auto v = val["min"]) p.min = c.num(v, kp + ".min");
@@ -276,7 +297,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
         c.err(p.loc, "parameters." + p.path, "design grid needs steps: n (or values: [...]) for a range");
   } else if (spec.design == Design::lhs || spec.design == Design::saltelli) {
     for (const auto& p : spec.parameters)
-      if (!p.values.empty() || p.steps != 0)
+      if (!p.values.empty() || !p.labels.empty() || p.steps != 0)
         c.err(p.loc, "parameters." + p.path,
               "design " + std::string(design_name(spec.design)) + " samples a range: give min and max only");
   }
@@ -367,66 +388,70 @@ Diagnostic table_diag(const fs::path& file, int line, int col, std::string key, 
   return d;
 }
 
-//! Read a design table: header of key paths, one numeric row per point.
-DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header) {
-  std::istringstream in(read_input_file(path, SourceLoc{path.string(), 0, 0}, "table"));
+//! Read a design table: header of key paths, one row per point (the one CSV
+//! reader, blocsim/io/csv.h). A column with any non-numeric value is
+//! categorical: its values become level indices into `labels[column]` (levels
+//! in order of first appearance); a column whose key is numeric (`numeric`)
+//! must hold finite numbers.
+DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
+                        std::vector<std::vector<std::string>>& labels, const std::vector<std::string>& numeric) {
   std::vector<Diagnostic> diags;
   DesignMatrix rows;
-  std::string line;
-  int lineno = 0;
-  bool have_header = false;
-  auto fields = [](const std::string& l) {
-    std::vector<std::pair<std::string, int>> out;  // text, 1-based column
-    std::size_t i = 0;
-    while (true) {
-      const std::size_t j = l.find(',', i);
-      std::string f = l.substr(i, j == std::string::npos ? std::string::npos : j - i);
-      int col = static_cast<int>(i) + 1;
-      const std::size_t a = f.find_first_not_of(" \t\r");
-      const std::size_t b = f.find_last_not_of(" \t\r");
-      if (a == std::string::npos) f.clear();
-      else { col += static_cast<int>(a); f = f.substr(a, b - a + 1); }
-      out.emplace_back(f, col);
-      if (j == std::string::npos) break;
-      i = j + 1;
+  std::vector<std::vector<std::string>> texts;
+  const std::optional<CsvTable> t = read_csv_file(path, "table", diags, SourceLoc{path.string(), 0, 0});
+  if (t) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < t->header.fields.size(); ++i) {
+      const std::string& name = t->header.fields[i];
+      const int col = t->header.cols[i];
+      if (name.empty()) diags.push_back(table_diag(path, t->header.line, col, "header", "empty column name"));
+      else if (!seen.insert(name).second)
+        diags.push_back(table_diag(path, t->header.line, col, name, "duplicate column"));
+      header.push_back(name);
     }
-    return out;
-  };
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (line.find_first_not_of(" \t\r") == std::string::npos || line[0] == '#') continue;
-    const auto f = fields(line);
-    if (!have_header) {
-      have_header = true;
-      std::set<std::string> seen;
-      for (const auto& [name, col] : f) {
-        if (name.empty()) diags.push_back(table_diag(path, lineno, col, "header", "empty column name"));
-        else if (!seen.insert(name).second)
-          diags.push_back(table_diag(path, lineno, col, name, "duplicate column"));
-        header.push_back(name);
+    for (const CsvRow& r : t->rows) {
+      std::vector<double> row;
+      std::vector<std::string> text_row;
+      for (std::size_t i = 0; i < r.fields.size(); ++i) {
+        const std::string& text = r.fields[i];
+        if (text.empty()) {
+          diags.push_back(table_diag(path, r.line, r.cols[i], header[i], "empty value"));
+          row.push_back(0.0);
+          text_row.push_back(text);
+          continue;
+        }
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool is_number = end == text.c_str() + text.size();
+        const bool must_be_number = std::find(numeric.begin(), numeric.end(), header[i]) != numeric.end();
+        if ((is_number && !std::isfinite(v)) || (!is_number && must_be_number))
+          diags.push_back(table_diag(path, r.line, r.cols[i], header[i], "expected a finite number, got '" + text + "'"));
+        row.push_back(v);
+        text_row.push_back(text);
       }
-      continue;
+      rows.push_back(std::move(row));
+      texts.push_back(std::move(text_row));
+      if (diags.size() > 50) break;
     }
-    if (f.size() != header.size()) {
-      diags.push_back(table_diag(path, lineno, 1, "row", "expected " + std::to_string(header.size()) +
-                                                             " values, got " + std::to_string(f.size())));
-      continue;
-    }
-    std::vector<double> row;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const auto& [text, col] = f[i];
-      char* end = nullptr;
-      const double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
-        diags.push_back(table_diag(path, lineno, col, header[i], "expected a finite number, got '" + text + "'"));
-      row.push_back(v);
-    }
-    rows.push_back(std::move(row));
-    if (diags.size() > 50) break;
+    if (rows.empty() && diags.empty()) diags.push_back(table_diag(path, 1, 1, "table", "no design points"));
   }
-  if (!have_header) diags.push_back(table_diag(path, 1, 1, "header", "empty table: expected a header of key paths"));
-  else if (rows.empty() && diags.empty()) diags.push_back(table_diag(path, lineno, 1, "row", "no design points"));
   if (!diags.empty()) throw ConfigError(std::move(diags));
+  labels.assign(header.size(), {});
+  for (std::size_t j = 0; j < header.size(); ++j) {
+    bool names = false;
+    for (const auto& tr : texts) {
+      char* end = nullptr;
+      std::strtod(tr[j].c_str(), &end);
+      if (end != tr[j].c_str() + tr[j].size()) names = true;
+    }
+    if (!names) continue;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto& l = labels[j];
+      auto it = std::find(l.begin(), l.end(), texts[i][j]);
+      if (it == l.end()) it = l.insert(l.end(), texts[i][j]);
+      rows[i][j] = static_cast<double>(it - l.begin());
+    }
+  }
   return rows;
 }
 
@@ -478,7 +503,10 @@ SweepPlan expand(const SweepSpec& spec) {
   plan.seed_policy = spec.seed_policy;
   DesignMatrix m;
   const auto k = static_cast<int>(spec.parameters.size());
-  for (const auto& p : spec.parameters) plan.params.push_back(p.path);
+  for (const auto& p : spec.parameters) {
+    plan.params.push_back(p.path);
+    plan.labels.push_back(p.labels);
+  }
   auto scale = [&](DesignMatrix unit) {
     for (auto& row : unit)
       for (int i = 0; i < k; ++i) {
@@ -493,6 +521,12 @@ SweepPlan expand(const SweepSpec& spec) {
       std::vector<std::vector<double>> levels;
       for (const auto& p : spec.parameters) {
         if (!p.values.empty()) { levels.push_back(p.values); continue; }
+        if (!p.labels.empty()) {  // categorical: level indices
+          std::vector<double> l;
+          for (std::size_t i = 0; i < p.labels.size(); ++i) l.push_back(static_cast<double>(i));
+          levels.push_back(std::move(l));
+          continue;
+        }
         std::vector<double> l;
         for (int i = 0; i < p.steps; ++i)
           l.push_back(i == p.steps - 1 && p.steps > 1
@@ -505,7 +539,7 @@ SweepPlan expand(const SweepSpec& spec) {
     }
     case Design::lhs: m = scale(lhs_design(spec.samples, k, spec.seed)); break;
     case Design::saltelli: m = scale(saltelli_design(spec.samples, k)); break;
-    case Design::table: m = read_table(spec.table, plan.params); break;
+    case Design::table: m = read_table(spec.table, plan.params, plan.labels, spec.numeric_paths); break;
   }
   plan.points = static_cast<std::int64_t>(m.size());
   plan.values.reserve(m.size() * plan.params.size());
@@ -554,6 +588,7 @@ SweepSetup load_sweep(const fs::path& path) {
                          " (the columns of timeseries.csv, results/README.md)"});
   }
   const std::vector<std::string> paths = param_paths(base);
+  spec.numeric_paths = paths;
   ScenarioConfig probe = base;
   auto check_path = [&](const std::string& p, const SourceLoc& at, const std::string& key) {
     if (std::find(paths.begin(), paths.end(), p) != paths.end()) return true;
@@ -569,8 +604,21 @@ SweepSetup load_sweep(const fs::path& path) {
       absorb(e, at, key);
     }
   };
+  // A categorical level is checked exactly as it will be applied: by name.
+  auto check_label = [&](const std::string& p, const std::string& label, const SourceLoc& at, const std::string& key) {
+    ScenarioConfig c = base;
+    try {
+      apply_overrides(c, {p + "=" + label}, at);
+    } catch (const ConfigError& e) {
+      absorb(e, at, key);
+    }
+  };
   for (const auto& p : spec.parameters) {
     const std::string key = "parameters." + p.path;
+    if (!p.labels.empty()) {
+      for (const auto& l : p.labels) check_label(p.path, l, p.loc, key);
+      continue;
+    }
     if (!check_path(p.path, p.loc, key)) continue;
     for (double v : p.values) check_value(p.path, v, p.loc, key);
     if (p.min) check_value(p.path, *p.min, p.loc, key);
@@ -583,7 +631,15 @@ SweepSetup load_sweep(const fs::path& path) {
   if (spec.design == Design::table) {
     const SourceLoc at{spec.table.string(), 1, 1};
     std::vector<bool> ok;
-    for (const auto& p : setup.plan.params) ok.push_back(check_path(p, at, p));
+    for (std::size_t j = 0; j < setup.plan.params.size(); ++j) {
+      const std::string& p = setup.plan.params[j];
+      if (setup.plan.categorical(j)) {
+        for (const auto& l : setup.plan.labels[j]) check_label(p, l, at, p);
+        ok.push_back(false);  // levels checked by name above
+      } else {
+        ok.push_back(check_path(p, at, p));
+      }
+    }
     for (std::int64_t i = 0; i < setup.plan.points && diags.size() < 50; ++i)
       for (std::size_t j = 0; j < setup.plan.params.size(); ++j)
         if (ok[j])

@@ -1,4 +1,4 @@
-// Diagnostics and "did you mean" hints (see include/blocsim/error.h).
+// Diagnostics and "did you mean" hints (see include/blocsim/io/error.h).
 #include "blocsim/io/error.h"
 
 #include <algorithm>

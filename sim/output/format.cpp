@@ -1,7 +1,10 @@
+// The one number format of every output file (format_number: shortest
+// round-trip), the short format of messages, and CSV field quoting.
 #include "blocsim/output/format.h"
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace blocsim {
 
@@ -23,6 +26,14 @@ std::string format_number(double v) {
   std::string s;
   append_number(s, v);
   return s;
+}
+
+std::string format_short(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 std::string csv_field(const std::string& s) {

@@ -17,7 +17,7 @@ std::string parameter_reference_markdown() {
     return "[" + short_num(lo) + ", " + h;
   };
   md << "# Parameter reference\n\n"
-     << "Generated from the parameter registries in `sim/config.cpp` by `blocsim params`;\n"
+     << "Generated from the parameter registries in `sim/engine/config.cpp` by `blocsim params`;\n"
      << "do not edit by hand (regenerate with `./build/blocsim params > docs/parameters.md`).\n"
      << "The scenario format itself is described in [scenarios/README.md](../scenarios/README.md).\n\n"
      << "Every scalar below can be set in a scenario file, overridden with\n"
@@ -56,7 +56,9 @@ std::string parameter_reference_markdown() {
      << "| `powers.<id>.ties.default_trade` | unset | [0, 1] | T_ik for countries without a trade column value |\n"
      << "| `powers.<id>.ties.default_security` | unset | [0, 1] | S_ik for countries without a security column value |\n\n";
   md << "## String keys\n\n"
-     << "Accepted by `--set` and sweeps as names (not by timeline `set:`).\n\n"
+     << "Accepted by `--set` and by sweeps as names (not by timeline `set:`): in a grid design as\n"
+     << "`values: [need, swing]`, in a table design as a column of names; Latin-hypercube and Saltelli\n"
+     << "designs take numeric ranges only.\n\n"
      << "| key path | values | meaning |\n|---|---|---|\n";
   for (const auto& s : kStringKeys) {
     std::string path(s.path);

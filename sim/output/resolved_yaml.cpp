@@ -57,6 +57,11 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   out << YAML::Newline;
   if (!cfg.path.empty()) out << YAML::Comment("source: " + cfg.path) << YAML::Newline;
   for (const auto& o : cfg.overrides) out << YAML::Comment("override: " + o) << YAML::Newline;
+  // every world data file read, with its SHA-256 at read time (also in metadata.yaml: world_files)
+  for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
+    out << YAML::Comment("world file: " + cfg.world.source_files[i] + " sha256 " +
+                         (i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string()))
+        << YAML::Newline;
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << cfg.name;
   out << YAML::Key << "description" << YAML::Value << cfg.description;
@@ -78,6 +83,8 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   } else {
     if (!w.countries_file.empty()) {
       out << YAML::Key << "countries" << YAML::Value << w.countries_file;
+      if (w.capacity_column != "capacity")
+        out << YAML::Key << "capacity_column" << YAML::Value << w.capacity_column;
     } else {
       out << YAML::Key << "countries" << YAML::Value << YAML::BeginSeq;
       for (const auto& r : w.countries) {
@@ -149,7 +156,32 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
     if (p.default_trade) out << YAML::Key << "default_trade" << YAML::Value << fmt_num(*p.default_trade);
     if (p.default_security) out << YAML::Key << "default_security" << YAML::Value << fmt_num(*p.default_security);
     out << YAML::Key << "security_groups" << YAML::Value << YAML::Flow << p.security_groups;
+    out << YAML::Key << "rivalry_column" << YAML::Value << p.rivalry_column;
     out << YAML::EndMap;
+    out << YAML::Key << "rivalries" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (const auto& [iso, v] : p.rivalries) out << YAML::Key << iso << YAML::Value << fmt_num(v);
+    out << YAML::EndMap;
+    out << YAML::Key << "standards_groups" << YAML::Value << YAML::Flow << p.standards_groups;
+    out << YAML::Key << "reactions" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : p.reactions) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << r.name;
+      out << YAML::Key << "when" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "signal" << YAML::Value << r.signal;
+      if (r.below) out << YAML::Key << "below" << YAML::Value << fmt_num(*r.below);
+      if (r.above) out << YAML::Key << "above" << YAML::Value << fmt_num(*r.above);
+      out << YAML::EndMap;
+      out << YAML::Key << "then" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      if (!r.set.empty()) out << YAML::Key << "set" << YAML::Value << r.set;
+      if (r.to) out << YAML::Key << "to" << YAML::Value << fmt_num(*r.to);
+      if (r.by) out << YAML::Key << "by" << YAML::Value << fmt_num(*r.by);
+      if (r.limit) out << YAML::Key << "limit" << YAML::Value << fmt_num(*r.limit);
+      if (r.aid != 0.0) out << YAML::Key << "aid" << YAML::Value << fmt_num(r.aid);
+      if (r.budget != 0.0) out << YAML::Key << "budget" << YAML::Value << fmt_num(r.budget);
+      out << YAML::EndMap;
+      out << YAML::Key << "cooldown" << YAML::Value << r.cooldown;
+      out << YAML::Key << "max_firings" << YAML::Value << r.max_firings;
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
@@ -162,6 +194,8 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   auto in_effect = [&](const std::string& d) { return find_dimension(cfg, d) >= 0 ? d : std::string(); };
   out << YAML::Key << "grievance_dimension" << YAML::Value << in_effect(cfg.model.grievance_dimension);
   out << YAML::Key << "multilateral_dimension" << YAML::Value << in_effect(cfg.model.multilateral_dimension);
+  out << YAML::Key << "sovereignty_dimension" << YAML::Value << in_effect(cfg.model.sovereignty_dimension);
+  out << YAML::Key << "hedge_groups" << YAML::Value << YAML::Flow << cfg.model.hedge_groups;
   out << YAML::EndMap;
 
   out << YAML::Key << "initial" << YAML::Value << YAML::BeginMap;
@@ -203,6 +237,15 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
     if (!e.security.empty()) {
       out << YAML::Key << "security" << YAML::Value << YAML::BeginMap;
       for (const auto& s : e.security) {
+        out << YAML::Key << s.power << YAML::Value << YAML::Flow << YAML::BeginMap;
+        for (const auto& [iso, v] : s.values) out << YAML::Key << iso << YAML::Value << fmt_num(v);
+        out << YAML::EndMap;
+      }
+      out << YAML::EndMap;
+    }
+    if (!e.rivalry.empty()) {
+      out << YAML::Key << "rivalry" << YAML::Value << YAML::BeginMap;
+      for (const auto& s : e.rivalry) {
         out << YAML::Key << s.power << YAML::Value << YAML::Flow << YAML::BeginMap;
         for (const auto& [iso, v] : s.values) out << YAML::Key << iso << YAML::Value << fmt_num(v);
         out << YAML::EndMap;

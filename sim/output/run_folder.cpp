@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <yaml-cpp/yaml.h>
 #include <cerrno>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
+#include "blocsim/output/metadata.h"
 #include "blocsim/version.h"
 
 namespace fs = std::filesystem;
@@ -34,38 +36,6 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-// YAML double-quoted scalar (JSON escaping is valid YAML). Control
-// characters are escaped and bytes that are not UTF-8 become U+FFFD, so
-// metadata.yaml is valid YAML and UTF-8 whatever a name or path holds.
-std::string yq(const std::string& raw) {
-  const std::string s = valid_utf8(raw) ? raw : [&] {
-    std::string t;
-    for (char c : raw) {
-      if (static_cast<unsigned char>(c) < 0x80) t += c;
-      else t += "\xEF\xBF\xBD";  // U+FFFD
-    }
-    return t;
-  }();
-  std::string o = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-          o += buf;
-        } else {
-          o += c;
-        }
-    }
-  }
-  return o + '"';
 }
 
 void write_file(const fs::path& p, const std::string& text) {
@@ -138,12 +108,6 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
 
   try {
     write_file(tmp / "scenario.resolved.yaml", resolved_yaml(cfg));
-    {
-      std::string ev = "tick,date,label\n";
-      for (const Event& e : cfg.timeline)
-        ev += std::to_string(e.tick) + "," + tick_date(cfg.calendar, e.tick) + "," + csv_field(e.label) + "\n";
-      write_file(tmp / "events.csv", ev);
-    }
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
     const std::int64_t n_countries =
@@ -158,12 +122,14 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           if (!cfg.outputs.countries) return;
           if (w.tick % every != 0 && w.tick != cfg.ticks) return;
           append_countries(buf, w, r, tick_date(cfg.calendar, w.tick));
+          if (opt.on_countries) opt.on_countries(r, w);
           if (buf.size() > (1u << 22)) {
             part << buf;
             buf.clear();
           }
         };
         results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer);
+        if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
         part << buf;
         part.close();
         if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
@@ -175,20 +141,27 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // runs serially inside a parallel region). Large worlds: one replicate
     // at a time, parallel over countries.
     const bool over_replicates = R > 1 && n_countries < 4 * kParallelGrain;
-#ifdef _OPENMP
     if (over_replicates) {
-#pragma omp parallel for schedule(dynamic, 1)
-      for (int r = 0; r < R; ++r) run_one(r);
+      parallel_for_runs(R, 0, [&](std::int64_t r, int) { run_one(static_cast<int>(r)); });
     } else {
       for (int r = 0; r < R; ++r) run_one(r);
     }
-#else
-    (void)over_replicates;
-    for (int r = 0; r < R; ++r) run_one(r);
-#endif
     for (int r = 0; r < R; ++r)
       if (!errors[static_cast<std::size_t>(r)].empty())
         throw RunError("replicate " + std::to_string(r) + ": " + errors[static_cast<std::size_t>(r)]);
+
+    // events.csv: the timeline (source "timeline", every replicate), then each
+    // reactive-rule firing (source "rule", with its replicate)
+    {
+      std::string ev = "tick,date,label,source,replicate\n";
+      for (const Event& e : cfg.timeline)
+        ev += std::to_string(e.tick) + "," + tick_date(cfg.calendar, e.tick) + "," + csv_field(e.label) + ",timeline,\n";
+      for (int r = 0; r < R; ++r)
+        for (const RuleFiring& f : results[static_cast<std::size_t>(r)].firings)
+          ev += std::to_string(f.tick) + "," + tick_date(cfg.calendar, f.tick) + "," + csv_field(f.label) + ",rule," +
+                std::to_string(r) + "\n";
+      write_file(tmp / "events.csv", ev);
+    }
 
     // timeseries.csv
     {
@@ -234,12 +207,20 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (std::size_t c = 0; c < summary.columns.size(); ++c) summary.final_mean[c] += res.metrics.rows.back()[c] / R;
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
-    // metadata.yaml
+    // metadata.yaml (YAML::Emitter; texts double-quoted, numbers in the one format)
     {
-      std::ostringstream m;
-      m << "format: blocsim-run\nformat_version: 1\n";
-      m << "blocsim_version: " << yq(kVersion) << "\ngit_sha: " << yq(kGitSha) << "\ncompiler: " << yq(kCompiler)
-        << "\nbuild_type: " << yq(kBuildType) << "\nopenmp: " << (openmp_enabled() ? "true" : "false") << "\n";
+      using YAML::Key;
+      using YAML::Value;
+      YAML::Emitter m;
+      auto text = [&](const std::string& k, const std::string& v) {
+        m << Key << k << Value;
+        emit_text(m, v);
+      };
+      auto text_list = [&](const std::string& k, const std::vector<std::string>& v) {
+        m << Key << k << Value << YAML::Flow << YAML::BeginSeq;
+        for (const auto& x : v) emit_text(m, x);
+        m << YAML::EndSeq;
+      };
       // The bytes the loader read (a pipe such as /dev/stdin cannot be read twice).
       std::string sha = cfg.source_sha256;
       if (sha.empty() && !cfg.path.empty()) {
@@ -249,48 +230,80 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           sha = "";
         }
       }
-      m << "scenario:\n  name: " << yq(cfg.name) << "\n  path: " << yq(cfg.path) << "\n  sha256: " << yq(sha)
-        << "\n  resolved_sha256: " << yq(sha256_hex(resolved_yaml(cfg))) << "\n";
-      m << "overrides: [";
-      for (std::size_t i = 0; i < cfg.overrides.size(); ++i) m << (i ? ", " : "") << yq(cfg.overrides[i]);
-      m << "]\nseed: " << cfg.seed << "\nreplicates: " << R << "\nseeds: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << summary.seeds[static_cast<std::size_t>(r)];
-      m << "]\nseed_rule: \"replicate 0 uses the root seed; replicate r > 0 uses derive_seed(root, 0, r)\"\n";
-      m << "threads: " << max_threads() << "\nparallel_over: " << (over_replicates ? "replicates" : "countries") << "\n";
-      m << "ticks: " << cfg.ticks << "\ncalendar: {start: " << yq(tick_date(cfg.calendar, 0)) << ", step: "
-        << step_name(cfg.calendar.step) << "}\n";
-      m << "countries: " << n_countries << "\n";
-      m << "dimensions: [";
-      for (std::size_t i = 0; i < cfg.dimensions.size(); ++i) m << (i ? ", " : "") << yq(cfg.dimensions[i]);
-      m << "]\nblocs: [\"nonaligned\"";
-      for (const auto& id : ids) m << ", " << yq(id);
-      m << "]\nstandards: [\"intl\"";
-      for (const auto& id : ids) m << ", " << yq(id);
-      m << "]\npowers:\n";
-      for (const auto& p : cfg.powers)
-        m << "  - {id: " << yq(p.id) << ", name: " << yq(p.name) << ", home: " << yq(p.home) << "}\n";
-      m << "outputs: {countries: " << (cfg.outputs.countries ? "true" : "false")
-        << ", countries_every: " << cfg.outputs.countries_every << "}\n";
-      m << "data_files: [";
-      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i)
-        m << (i ? ", " : "") << yq(cfg.world.source_files[i]);
-      m << "]\n";
-      m << "initial_equilibrium:\n  iterations: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << results[static_cast<std::size_t>(r)].init_iterations;
-      m << "]\n  converged: [";
-      for (int r = 0; r < R; ++r) m << (r ? ", " : "") << (results[static_cast<std::size_t>(r)].init_converged ? "true" : "false");
-      m << "]\n";
-      m << "phases: [";
-      for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << (i ? ", " : "") << phase_name(kTickPhases[i]);
-      m << "]\nphase_seconds:\n";
+      std::vector<std::string> blocs{"nonaligned"}, standards{"intl"};
+      blocs.insert(blocs.end(), ids.begin(), ids.end());
+      standards.insert(standards.end(), ids.begin(), ids.end());
+      m << YAML::BeginMap;
+      m << Key << "format" << Value << "blocsim-run" << Key << "format_version" << Value << 1;
+      text("blocsim_version", kVersion);
+      text("git_sha", kGitSha);
+      text("compiler", kCompiler);
+      text("build_type", kBuildType);
+      m << Key << "openmp" << Value << openmp_enabled();
+      m << Key << "scenario" << Value << YAML::BeginMap;
+      text("name", cfg.name);
+      text("path", cfg.path);
+      text("sha256", sha);
+      text("resolved_sha256", sha256_hex(resolved_yaml(cfg)));
+      m << YAML::EndMap;
+      text_list("overrides", cfg.overrides);
+      m << Key << "seed" << Value << cfg.seed << Key << "replicates" << Value << R;
+      m << Key << "seeds" << Value << YAML::Flow << summary.seeds;
+      text("seed_rule", "replicate 0 uses the root seed; replicate r > 0 uses derive_seed(root, 0, r)");
+      m << Key << "threads" << Value << max_threads();
+      m << Key << "parallel_over" << Value << (over_replicates ? "replicates" : "countries");
+      m << Key << "ticks" << Value << cfg.ticks;
+      m << Key << "calendar" << Value << YAML::Flow << YAML::BeginMap;
+      text("start", tick_date(cfg.calendar, 0));
+      m << Key << "step" << Value << step_name(cfg.calendar.step) << YAML::EndMap;
+      m << Key << "countries" << Value << n_countries;
+      text_list("dimensions", cfg.dimensions);
+      text_list("blocs", blocs);
+      text_list("standards", standards);
+      m << Key << "powers" << Value << YAML::BeginSeq;
+      for (const auto& p : cfg.powers) {
+        m << YAML::Flow << YAML::BeginMap;
+        text("id", p.id);
+        text("name", p.name);
+        text("home", p.home);
+        m << YAML::EndMap;
+      }
+      m << YAML::EndSeq;
+      m << Key << "outputs" << Value << YAML::Flow << YAML::BeginMap << Key << "countries" << Value
+        << cfg.outputs.countries << Key << "countries_every" << Value << cfg.outputs.countries_every << YAML::EndMap;
+      text_list("data_files", cfg.world.source_files);
+      // SHA-256 of every world file the run read (taken when it was read), so a changed input is visible
+      m << Key << "world_files" << Value << YAML::BeginSeq;
+      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i) {
+        m << YAML::Flow << YAML::BeginMap;
+        text("path", cfg.world.source_files[i]);
+        text("sha256", i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string());
+        m << YAML::EndMap;
+      }
+      m << YAML::EndSeq;
+      m << Key << "initial_equilibrium" << Value << YAML::BeginMap;
+      m << Key << "iterations" << Value << YAML::Flow << YAML::BeginSeq;
+      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_iterations;
+      m << YAML::EndSeq << Key << "converged" << Value << YAML::Flow << YAML::BeginSeq;
+      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_converged;
+      m << YAML::EndSeq << YAML::EndMap;
+      m << Key << "phases" << Value << YAML::Flow << YAML::BeginSeq;
+      for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << std::string(phase_name(kTickPhases[i]));
+      m << YAML::EndSeq;
+      m << Key << "phase_seconds" << Value << YAML::BeginMap;
       for (std::size_t i = 0; i < kTickPhases.size(); ++i) {
         double s = 0.0;
         for (const auto& res : results) s += res.phase_seconds[i];
-        m << "  " << phase_name(kTickPhases[i]) << ": " << format_number(s) << "\n";
+        m << Key << std::string(phase_name(kTickPhases[i])) << Value;
+        emit_number(m, s);
       }
-      m << "started_utc: " << yq(started) << "\nfinished_utc: " << yq(utc_now())
-        << "\nwall_seconds: " << format_number(summary.seconds) << "\nstatus: ok\n";
-      write_file(tmp / "metadata.yaml", m.str());
+      m << YAML::EndMap;
+      text("started_utc", started);
+      text("finished_utc", utc_now());
+      m << Key << "wall_seconds" << Value;
+      emit_number(m, summary.seconds);
+      m << Key << "status" << Value << "ok" << YAML::EndMap;
+      write_file(tmp / "metadata.yaml", std::string(m.c_str()) + "\n");
     }
     // publish: under the lock; an existing run folder is swapped with the
     // new one in one step (RENAME_EXCHANGE) where the kernel allows it.

@@ -25,14 +25,13 @@
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
 #include "blocsim/output/format.h"
+#include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim::sweep_detail {
 
 bool metadata_complete(const fs::path& dir) {
-  const fs::path p = dir / "metadata.yaml";
-  if (!fs::exists(p)) return false;
-  return read_text(p).find("\nstatus: complete\n") != std::string::npos;
+  return metadata_status(dir) == "complete";
 }
 
 std::vector<fs::path> manifest_files(const fs::path& dir) {
@@ -64,6 +63,7 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
     std::int32_t src = -1;
     std::uint32_t row_len = 0;
     std::uint64_t row_off = 0, ts_off = 0, ts_len = 0;
+    bool failed = false;
   };
   std::vector<Slot> index(static_cast<std::size_t>(layout.runs));
   std::int64_t found = 0;
@@ -79,16 +79,20 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
       scan_manifest(text, layout.hash, mf, [&](const ManifestEntry& e) {
         if (e.run >= layout.runs) return;
         Slot& slot = index[static_cast<std::size_t>(e.run)];
-        if (slot.src >= 0) return;  // duplicate (identical by construction)
+        const bool failed = row_failed(e.row);
+        // Duplicates: ok rows are identical by construction and the first is
+        // kept; an ok record (a rerun with --retry-failed) supersedes a failed one.
+        if (slot.src >= 0 && (failed || !slot.failed)) return;
         // data missing or damaged (checksum): the run counts as missing, so the
         // sweep stays incomplete and a rerun redoes it
-        if (layout.timeseries && e.ts_len > 0 && (!s.ts || !ts_matches(e, s.ts->view()))) return;
+        if (layout.timeseries && !failed && e.ts_len > 0 && (!s.ts || !ts_matches(e, s.ts->view()))) return;
+        if (slot.src < 0) ++found;
+        slot.failed = failed;
         slot.src = src;
         slot.row_off = static_cast<std::uint64_t>(e.row.data() - text.data());
         slot.row_len = static_cast<std::uint32_t>(e.row.size());
         slot.ts_off = e.ts_off;
         slot.ts_len = e.ts_len;
-        ++found;
       });
       sources.push_back(std::move(s));
     }
@@ -193,13 +197,11 @@ std::int64_t finalize_folders(const std::vector<fs::path>& dirs, const fs::path&
     fs::create_directories(out / "manifest");
     write_atomic(out / "manifest" / "layout.txt", layout.str());
   }
-  std::string meta = read_text(src / "metadata.yaml");
-  const std::size_t st = meta.find("\nstatus: ");
-  if (st != std::string::npos) meta.resize(st + 1);
-  meta += "status: complete\nfailed: " + std::to_string(failed) + "\n";
-  write_atomic(out / "metadata.yaml", meta);
+  write_atomic(out / "metadata.yaml", metadata_completed(src, failed));
   sources.clear();
-  if (remove_parts)
+  // The time-series parts go only when no run failed: a failed run can be
+  // rerun (--retry-failed) and merged again, which needs the parts.
+  if (remove_parts && failed == 0)
     for (const auto& d : dirs)
       for (const auto& mf : manifest_files(d)) {
         fs::path tsp = mf;

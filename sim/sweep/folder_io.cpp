@@ -93,16 +93,6 @@ double parse_double(std::string_view s) {
   return v;
 }
 
-std::string yaml_str(std::string_view s) {
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    if (c == '\n') { q += "\\n"; continue; }
-    q += c;
-  }
-  return q + '"';
-}
-
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
   std::string s;
   for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += sep; s += v[i]; }

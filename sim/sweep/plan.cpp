@@ -38,6 +38,12 @@ std::uint64_t SweepPlan::seed_of(std::int64_t run) const noexcept {
   return derive_seed(root_seed, point, rep);
 }
 
+std::string SweepPlan::value_text(std::int64_t point, std::size_t param) const {
+  const double v = value(point, param);
+  if (categorical(param)) return labels[param][static_cast<std::size_t>(v)];
+  return format_number(v);
+}
+
 void write_plan_csv(const SweepPlan& plan, std::ostream& os) {
   os << "run,point,replicate,seed";
   for (const auto& p : plan.params) os << ',' << p;
@@ -47,7 +53,7 @@ void write_plan_csv(const SweepPlan& plan, std::ostream& os) {
     const std::int64_t p = plan.point_of(r);
     line = std::to_string(r) + ',' + std::to_string(p) + ',' + std::to_string(plan.replicate_of(r)) + ',' +
            std::to_string(plan.seed_of(r));
-    for (std::size_t i = 0; i < plan.params.size(); ++i) line += ',' + format_number(plan.value(p, i));
+    for (std::size_t i = 0; i < plan.params.size(); ++i) line += ',' + csv_field(plan.value_text(p, i));
     line += '\n';
     os << line;
   }

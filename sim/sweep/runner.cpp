@@ -25,6 +25,9 @@
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
 #include "blocsim/output/format.h"
+#include <yaml-cpp/yaml.h>
+
+#include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
 
 namespace blocsim {
@@ -60,28 +63,57 @@ struct SweepRunner::Impl {
 
   std::string metadata_text() const {
     const SweepSpec& sp = setup.spec;
-    std::ostringstream o;
-    o << "format: blocsim-sweep\nformat_version: 1.1\n"
-      << "blocsim_version: " << kVersion << "\ngit_sha: " << kGitSha << "\n"
-      << "name: " << yaml_str(sp.name) << "\n";
-    if (!sp.description.empty()) o << "description: " << yaml_str(sp.description) << "\n";
-    o << "sweep_file: " << yaml_str(sp.file.string()) << "\n"
-      << "scenario: {name: " << yaml_str(setup.base.name) << ", path: " << yaml_str(sp.scenario.string())
-      << "}\n"
-      << "parameters: [";
-    for (std::size_t i = 0; i < layout.params.size(); ++i) o << (i ? ", " : "") << yaml_str(layout.params[i]);
-    o << "]\ndesign: " << design_name(sp.design) << "\n";
-    if (sp.design == Design::lhs || sp.design == Design::saltelli) o << "samples: " << sp.samples << "\n";
-    if (sp.design == Design::table) o << "table: " << yaml_str(sp.table.string()) << "\n";
-    o << "replicates: " << sp.replicates << "\nseed_policy: " << seed_policy_name(sp.seed_policy)
-      << "\nroot_seed: " << sp.seed << "\nticks: " << setup.base.ticks << "\n"
-      << "timeseries_metrics: [";
-    for (std::size_t i = 0; i < sp.metrics.size(); ++i) o << (i ? ", " : "") << yaml_str(sp.metrics[i]);
-    o << "]\nmetrics: [";
-    for (std::size_t i = 0; i < layout.summaries.size(); ++i) o << (i ? ", " : "") << yaml_str(layout.summaries[i]);
-    o << "]\ntimeseries: " << (sp.timeseries ? "true" : "false") << "\npoints: " << setup.plan.points
-      << "\nruns: " << setup.plan.runs() << "\nplan_hash: " << layout.hash << "\nstatus: running\n";
-    return o.str();
+    auto text_list = [](YAML::Emitter& o, const std::vector<std::string>& v) {
+      o << YAML::Flow << YAML::BeginSeq;
+      for (const auto& x : v) emit_text(o, x);
+      o << YAML::EndSeq;
+    };
+    YAML::Emitter o;
+    o << YAML::BeginMap;
+    o << YAML::Key << "format" << YAML::Value << "blocsim-sweep";
+    o << YAML::Key << "format_version" << YAML::Value << "1.1";
+    o << YAML::Key << "blocsim_version" << YAML::Value;
+    emit_text(o, kVersion);
+    o << YAML::Key << "git_sha" << YAML::Value;
+    emit_text(o, kGitSha);
+    o << YAML::Key << "name" << YAML::Value;
+    emit_text(o, sp.name);
+    if (!sp.description.empty()) {
+      o << YAML::Key << "description" << YAML::Value;
+      emit_text(o, sp.description);
+    }
+    o << YAML::Key << "sweep_file" << YAML::Value;
+    emit_text(o, sp.file.string());
+    o << YAML::Key << "scenario" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
+      << YAML::Value;
+    emit_text(o, setup.base.name);
+    o << YAML::Key << "path" << YAML::Value;
+    emit_text(o, sp.scenario.string());
+    o << YAML::EndMap;
+    o << YAML::Key << "parameters" << YAML::Value;
+    text_list(o, layout.params);
+    o << YAML::Key << "design" << YAML::Value << std::string(design_name(sp.design));
+    if (sp.design == Design::lhs || sp.design == Design::saltelli) o << YAML::Key << "samples" << YAML::Value << sp.samples;
+    if (sp.design == Design::table) {
+      o << YAML::Key << "table" << YAML::Value;
+      emit_text(o, sp.table.string());
+    }
+    o << YAML::Key << "replicates" << YAML::Value << sp.replicates;
+    o << YAML::Key << "seed_policy" << YAML::Value << std::string(seed_policy_name(sp.seed_policy));
+    o << YAML::Key << "root_seed" << YAML::Value << sp.seed;
+    o << YAML::Key << "ticks" << YAML::Value << setup.base.ticks;
+    o << YAML::Key << "timeseries_metrics" << YAML::Value;
+    text_list(o, sp.metrics);
+    o << YAML::Key << "metrics" << YAML::Value;
+    text_list(o, layout.summaries);
+    o << YAML::Key << "timeseries" << YAML::Value << sp.timeseries;
+    o << YAML::Key << "points" << YAML::Value << setup.plan.points;
+    o << YAML::Key << "runs" << YAML::Value << setup.plan.runs();
+    o << YAML::Key << "plan_hash" << YAML::Value;
+    emit_text(o, layout.hash);  // quoted: hex digits can look like a number
+    o << YAML::Key << "status" << YAML::Value << "running";
+    o << YAML::EndMap;
+    return std::string(o.c_str()) + "\n";
   }
 
   std::string plan_csv() const {
@@ -112,6 +144,13 @@ struct SweepRunner::Impl {
     if (is_sweep) {
       const Layout old = Layout::read(out);
       bool complete = metadata_complete(out);
+      if (complete && old.hash == layout.hash && opt.retry_failed && !opt.overwrite &&
+          metadata_failed(out) > 0) {
+        // Reopen a folder finalised with failed runs: it is running again
+        // until the merge rewrites the final outputs.
+        write_atomic(out / "metadata.yaml", metadata_text());
+        complete = false;
+      }
       if (complete && old.hash == layout.hash && !opt.overwrite) {
         // A complete sweep whose final files were deleted is repaired: the
         // manifests are resumed (runs whose data are gone run again) and the
@@ -213,12 +252,15 @@ struct SweepRunner::Impl {
     }
   }
 
+  //! Per run: 0 = no record, 1 = recorded only as failed, 2 = recorded ok.
   std::vector<std::uint8_t> done_runs() const {
     std::vector<std::uint8_t> done(static_cast<std::size_t>(layout.runs), 0);
     for (const auto& mf : manifest_files(out)) {
       MappedFile m(mf);
       scan_manifest(m.view(), layout.hash, mf, [&](const ManifestEntry& e) {
-        if (e.run < layout.runs) done[static_cast<std::size_t>(e.run)] = 1;
+        if (e.run >= layout.runs) return;
+        auto& d = done[static_cast<std::size_t>(e.run)];
+        d = std::max<std::uint8_t>(d, row_failed(e.row) ? 1 : 2);
       });
     }
     return done;
@@ -260,7 +302,8 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   const std::vector<std::uint8_t> done = m.done_runs();
   for (std::int64_t r = 0; r < m.layout.runs; ++r) {
     if (!opt.shard.contains(r)) continue;
-    if (done[static_cast<std::size_t>(r)]) ++m.skipped;
+    const std::uint8_t d = done[static_cast<std::size_t>(r)];
+    if (d == 2 || (d == 1 && !opt.retry_failed)) ++m.skipped;
     else m.todo.push_back(r);
   }
 }
@@ -282,7 +325,11 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::vector<double> sums;
   std::string error;
   try {
-    for (std::size_t i = 0; i < plan.params.size(); ++i) set_param(cfg, plan.params[i], plan.value(point, i));
+    if (injected_failure(run)) throw RunError("injected failure (BLOCSIM_FAIL_RUNS)");
+    for (std::size_t i = 0; i < plan.params.size(); ++i) {
+      if (plan.categorical(i)) apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
+      else set_param(cfg, plan.params[i], plan.value(point, i));
+    }
     const SimulateResult res = simulate(cfg, seed);
     sums = summarise(res.metrics, s.spec);
     if (s.spec.timeseries) {
@@ -310,7 +357,7 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::string& row = rec.row;
   row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
         std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(error) : ",ok,");
-  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + format_number(plan.value(point, i));
+  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + csv_field(plan.value_text(point, i));
   for (double v : sums) row += "," + format_number(v);
   return rec;
 }
@@ -326,19 +373,11 @@ std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> 
     }
     return out;
   }
-#ifdef _OPENMP
   const int slots = static_cast<int>(impl_->cfgs.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(slots)
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], omp_get_thread_num());
+  parallel_for_runs(n, slots, [&](std::int64_t i, int slot) {
+    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], slot);
     if (tick) tick(i);
-  }
-#else
-  for (std::int64_t i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], 0);
-    if (tick) tick(i);
-  }
-#endif
+  });
   return out;
 }
 
@@ -378,9 +417,7 @@ bool SweepRunner::finalize_if_complete(bool remove_parts, std::int64_t* failed) 
   Impl& m = *impl_;
   if (m.already_complete) {
     if (failed) {
-      const std::string meta = read_text(m.out / "metadata.yaml");
-      const auto p = meta.find("\nfailed: ");
-      *failed = p == std::string::npos ? 0 : std::stoll(meta.substr(p + 9));
+      *failed = metadata_failed(m.out);
     }
     return true;
   }

@@ -2,7 +2,7 @@
 // checksums, the manifest line format, the folder layout record and the
 // finalize step. Not part of the public API (that is blocsim/sweep/sweep.h).
 //
-// Parameter sweeps (DESIGN §7): designs, seeds, shards, the run executor, the
+// Parameter sweeps (docs/design.md §7): designs, seeds, shards, the run executor, the
 // checksummed append-only manifest and the final `blocsim-sweep` outputs
 // (results/README.md, "Sweep folders").
 //
@@ -82,7 +82,6 @@ std::string one_line_csv_field(std::string s);
 //! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.
 std::vector<std::string_view> split_csv(std::string_view line, std::deque<std::string>& store);
 double parse_double(std::string_view s);
-std::string yaml_str(std::string_view s);
 std::string join(const std::vector<std::string>& v, std::string_view sep);
 std::vector<std::string> split(std::string_view s, char sep);
 std::string read_text(const fs::path& p);
@@ -131,6 +130,16 @@ struct ManifestEntry {
   std::uint32_t ts_crc = 0;  //!< CRC-32 of the ts_len bytes at ts_off of <tag>.ts
 };
 
+//! Whether a runs.csv row (`run,point,replicate,seed,status,...`) is a failed run.
+inline bool row_failed(std::string_view row) noexcept {
+  std::size_t pos = 0;
+  for (int i = 0; i < 4; ++i) {
+    pos = row.find(',', pos);
+    if (pos == std::string_view::npos) return false;
+    ++pos;
+  }
+  return row.substr(pos, 7) == "failed,";
+}
 //! Whether the time-series bytes `e` points to are present in `ts` and match
 //! their checksum (true when the entry has none).
 bool ts_matches(const ManifestEntry& e, std::string_view ts) noexcept;

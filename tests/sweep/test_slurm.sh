@@ -20,7 +20,7 @@ export BLOCSIM
 mkdir -p logs
 jid=$(sbatch --parsable --array=0-2 --cpus-per-task=1 --output="$WORK/logs/shard-%a.out" \
   "$ROOT/tools/slurm/sweep_array.sbatch" "$SWEEP" "$WORK/slurm_out" --quiet) || fail "sbatch (array) failed"
-mid=$(sbatch --parsable --dependency=afterok:$jid --output="$WORK/logs/merge.out" \
+mid=$(sbatch --parsable --dependency=afterany:$jid --output="$WORK/logs/merge.out" \
   "$ROOT/tools/slurm/sweep_array.sbatch" --merge "$WORK/slurm_out") || fail "sbatch (merge) failed"
 echo "submitted array $jid and merge $mid"
 for _ in $(seq 1 600); do

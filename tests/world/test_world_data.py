@@ -30,8 +30,12 @@ BASE = REPO / "scenarios" / "base.yaml"
 
 COLUMNS = ["iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "democracy", "sovereignty",
            "multilateralism", "market", "trade_us", "trade_cn", "trade_eu", "trade_in",
-           "security_us", "security_cn", "security_eu", "security_in", "estimated"]
-UNIT = COLUMNS[6:-1]
+           "security_us", "security_cn", "security_eu", "security_in",
+           # data-only columns (may be empty where the source has no value; see the data statement)
+           "gdp_ppp", "capacity_imf", "capacity_msft", "rivalry_us", "rivalry_cn", "rivalry_eu", "rivalry_in",
+           "chinese_finance", "estimated"]
+OPTIONAL = {"gdp_ppp", "capacity_imf", "capacity_msft", "chinese_finance"}
+UNIT = [c for c in COLUMNS[6:-1] if c != "gdp_ppp"]
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
 errors: list[str] = []
@@ -74,13 +78,15 @@ def check_countries():
         elif c not in known:
             err(f"{where}: {c} is not an ISO 3166-1 alpha-3 code")
         for k in COLUMNS[:-1]:
-            if (r.get(k) or "").strip() == "":
+            if (r.get(k) or "").strip() == "" and k not in OPTIONAL:
                 err(f"{where}: {k} is empty")
         for k in ("gdp", "pop"):
             x = num(r.get(k) or "")
             if x is None or x <= 0:
                 err(f"{where}: {k}={r.get(k)!r} must be a finite number > 0")
         for k in UNIT:
+            if k in OPTIONAL and (r.get(k) or "") == "":
+                continue
             x = num(r.get(k) or "")
             if x is None or not 0.0 <= x <= 1.0:
                 err(f"{where}: {k}={r.get(k)!r} must be in [0,1]")

@@ -60,7 +60,7 @@ struct Row {
 };
 
 // ---------------------------------------------------------------------------
-// Statistics (sim/dock/stats.cpp)
+// Statistics (sim/analysis/dock/stats.cpp)
 // ---------------------------------------------------------------------------
 
 //! Mean with a 95% t-interval (n ≥ 2; n = 1 gives lo = hi = mean).
@@ -90,7 +90,7 @@ double ks_pvalue(double d, double ne);
 double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b, double* u = nullptr);
 
 // ---------------------------------------------------------------------------
-// Separate models (sim/dock/deffuant.cpp, axelrod_culture.cpp, landscape.cpp)
+// Separate models (sim/analysis/dock/deffuant.cpp, axelrod_culture.cpp, landscape.cpp)
 // ---------------------------------------------------------------------------
 
 //! Deffuant et al. 2000: N agents, opinions uniform on [0,1]; each meeting

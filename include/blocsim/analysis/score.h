@@ -1,5 +1,5 @@
 //! \file score.h
-//! \brief Scoring a run against observed alignment (DESIGN §9, issue 6).
+//! \brief Scoring a run against observed alignment (docs/design.md §9, issue 6).
 //!
 //! `blocsim score RUN_DIR OBSERVED.yaml` compares the blocs (or standards) of
 //! every replicate of a run at one tick with observed country lists, and

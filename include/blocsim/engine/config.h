@@ -43,16 +43,16 @@ struct SourceLoc {
 //! the member initialisers below repeat them only so that a default-constructed
 //! struct is usable in tests (a unit test checks the two agree).
 struct ModelParams {
-  // identity phase (DESIGN §3.3)
+  // identity phase (docs/design.md §3.3)
   double mu = 0.05;              //!< peer influence rate, 1/tick
   double epsilon = 0.5;          //!< bounded-confidence radius (Euclidean, identity units)
   double kappa = 0.05;           //!< grievance push on the sovereignty dimension
   double identity_noise = 0.0;   //!< s.d. of Gaussian identity noise per tick
-  // courtship phase (DESIGN §3.2)
+  // courtship phase (docs/design.md §3.2)
   double theta = 1.0;            //!< absorptive-capacity exponent for open models
   double gamma_grievance = 0.1;  //!< grievance per tick from full denial at strictness 1
   double swing_scale = 0.25;     //!< utility margin scale of `swing` aid targeting
-  // choice phase (DESIGN §3.4)
+  // choice phase (docs/design.md §3.4)
   double beta_identity = 2.0;
   double beta_ties = 1.0;
   double beta_access = 1.0;
@@ -62,10 +62,10 @@ struct ModelParams {
   double beta_grievance = 0.5;
   double beta_security = 1.0;
   double beta_inertia = 0.3;
-  double beta_hedge = 2.4;
+  double beta_hedge = 1.6;
   double lambda = 5.0;           //!< logit intensity of choice; +inf = best response
   double revision_rate = 0.25;   //!< probability per tick that a country reconsiders
-  // standards phase (DESIGN §3.5)
+  // standards phase (docs/design.md §3.5)
   double alpha_bloc = 1.0;
   double alpha_network = 1.5;
   double alpha_lock = 0.5;
@@ -73,7 +73,7 @@ struct ModelParams {
   double alpha_inertia = 0.5;
   double lambda_standards = 5.0;
   double revision_rate_standards = 0.15;
-  // material phase (DESIGN §3.6)
+  // material phase (docs/design.md §3.6)
   double capacity_growth = 0.05;
   double aid_capacity = 0.05;
   double lock_decay = 0.05;
@@ -83,14 +83,42 @@ struct ModelParams {
   double tie_drift = 0.02;
   double tie_bonus = 0.2;
   double frontier_control_drag = 0.5;
-  double frontier_open_spillover = 0.05;
-  // record phase (DESIGN §4)
+  double frontier_open_spillover = 0.02;
+  // model v2 (issue 11; docs/ODD.md §7.9): rivalry, hedging, inducements, open
+  // weights, identity anchoring, standards reach. Each is 0 in the docking
+  // reductions, where the v1 equations hold unchanged.
+  double beta_rivalry = 2.0;       //!< utility cost of aligning with a power one is in rivalry with
+  double beta_threat = 0.5;        //!< balance of threat: pull toward the rivals of a threatening power
+  double hedge_sovereignty = 1.0;  //!< hedge utility per unit of sovereignty identity
+  double hedge_evenness = 0.8;     //!< hedge utility for evenly split economic ties
+  double hedge_group = 0.6;        //!< hedge utility of membership in a hedge group (NAM)
+  double multi_alignment = 0.5;    //!< share of the best offer (vs the mean) a hedger keeps
+  double aid_half = 0.5;           //!< aid at which its utility reaches half of beta_aid
+  double aid_cap = 4.0;            //!< max aid per country, multiple of the mean (B_k)
+  double beta_open = 1.0;          //!< utility weight of open-weight value O_ik
+  double open_denial = 1.0;        //!< extra open-weight value where closed access is denied
+  double open_sovereignty = 1.0;   //!< extra open-weight value per unit of sovereignty
+  double open_capacity = 0.02;     //!< capacity growth per tick from usable open weights
+  double alpha_open = 0.5;         //!< pull of a power's open ecosystem on its standard
+  double alpha_rivalry = 1.0;      //!< cost of adopting a rival power's standard
+  double alpha_threshold = 1.0;    //!< scale of heterogeneous adoption thresholds
+  double effort_flat = 0.0;        //!< share of standards effort that reaches every country (v1 = 1)
+  double effort_ties = 0.5;        //!< share of standards effort that acts through ties
+  double effort_bodies = 0.3;      //!< share that acts through standards-body membership
+  double effort_capacity = 0.2;    //!< share that acts through capacity
+  double identity_anchor = 0.05;   //!< restoring force toward the observed identity, 1/tick
+  double alignment_feedback = 0.01;//!< pull of the chosen bloc's power identity, 1/tick
+  // record phase (docs/design.md §4)
   double polarization_alpha = 1.6;  //!< Esteban–Ray sensitivity α
 
   //! Identity dimension pushed by grievance ("" = none).
   std::string grievance_dimension = "sovereignty";
   //! Identity dimension that values the neutral/international standard ("" = none).
   std::string multilateral_dimension = "multilateralism";
+  //! Dimension that values hedging and open weights (sovereignty; "" = none).
+  std::string sovereignty_dimension = "sovereignty";
+  //! Groups whose members value hedging (e.g. the Non-Aligned Movement).
+  std::vector<std::string> hedge_groups;
 };
 
 //! One entry of a parameter registry.
@@ -105,6 +133,11 @@ struct ParamSpec {
   std::string_view unit;
   std::string_view group;    //!< phase or section, for the reference
   std::string_view meaning;  //!< one line
+  //! Plausible range for sampling and the no-dead-levers test (NaN = derive
+  //! from default and bounds: default/2 … 2·default within [min, max]).
+  double lo = std::numeric_limits<double>::quiet_NaN();
+  double hi = std::numeric_limits<double>::quiet_NaN();
+  std::string_view reason = {};  //!< why this range (model v2 parameters)
 };
 
 //! Registry of `model:` parameters, in reference order.
@@ -131,6 +164,26 @@ struct TierSpec {
   std::vector<std::pair<std::string, int>> countries;  //!< ISO3 → tier
 };
 
+//! A reactive rule (issue 11): evaluated in the policy phase from the
+//! previous tick's state; fires its action when its condition holds.
+struct ReactiveRule {
+  std::string name;
+  //! Signal: global (frontier_gap, own_/rival_bloc_{count,gdp,pop},
+  //! own_/rival_standard_{count,gdp}) or per country (margin).
+  std::string signal;
+  std::optional<double> below, above;  //!< condition (at least one)
+  // global action: set or add to a lever (power_params key), clamped to range
+  std::string set;                     //!< power lever key ("" = country action)
+  std::optional<double> to, by;        //!< new value or increment
+  std::optional<double> limit;         //!< never beyond this value (cap for by>0, floor for by<0)
+  // country action (signal margin): extra aid to each matching country
+  double aid = 0.0;                    //!< aid per matched country per tick
+  double budget = 0.0;                 //!< aid per tick available to the rule
+  int cooldown = 0;                    //!< ticks between firings
+  int max_firings = -1;                //!< −1 = unlimited
+  SourceLoc loc;
+};
+
 struct PowerConfig {
   std::string id;            //!< short id used in paths and CSV columns (e.g. "us")
   std::string name;          //!< display name
@@ -154,6 +207,11 @@ struct PowerConfig {
   std::optional<double> default_trade;     //!< used when the column is absent
   std::optional<double> default_security;  //!< used when the column is absent
   std::vector<std::string> security_groups;//!< members of these groups get S_ik = 1
+  // model v2
+  std::string rivalry_column;              //!< default "rivalry_<id>" (optional column)
+  std::vector<std::pair<std::string, double>> rivalries;  //!< ISO3 → R_ik, overrides the column
+  std::vector<std::string> standards_groups;  //!< members sit in this power's standards fora
+  std::vector<ReactiveRule> reactions;     //!< reactive strategy rules
 };
 
 //! Registry of scalar power parameters. `key` is the path inside a power,
@@ -173,6 +231,7 @@ struct CountryRow {
   std::vector<double> identity;            //!< length D
   std::map<std::string, double> trade;     //!< power id → T_ik
   std::map<std::string, double> security;  //!< power id → S_ik
+  std::map<std::string, double> rivalry;   //!< power id → R_ik (optional column)
   std::string estimated;                   //!< free text: which columns are estimates
   SourceLoc loc;                           //!< where the row was defined
 };
@@ -211,6 +270,10 @@ struct WorldConfig {
   std::vector<Edge> trade;
   std::vector<Edge> edges;  //!< custom edges
   std::vector<std::string> source_files;  //!< data files read (for provenance)
+  std::vector<std::string> source_sha256;  //!< SHA-256 of each source file when it was read
+  //! Column of the countries CSV that supplies c_i: "capacity" (default) or a
+  //! `capacity_*` alternative; an empty cell there falls back to `capacity`.
+  std::string capacity_column = "capacity";
   //! Absolute paths of the files the lists above were read from ("" = given
   //! inline in the scenario, or synthetic). resolved_yaml() refers to them.
   std::string countries_file, groups_file, borders_file, trade_file, edges_file;
@@ -242,6 +305,11 @@ struct SecurityChange {
   std::vector<std::pair<std::string, double>> values;  //!< ISO3 → S_ik
 };
 
+struct RivalryChange {
+  std::string power;
+  std::vector<std::pair<std::string, double>> values;  //!< ISO3 → R_ik (0 ends a rivalry)
+};
+
 struct Event {
   int tick = 0;           //!< tick at which the event applies (≥ 1)
   std::string date;       //!< "YYYY-MM" if given as a date
@@ -250,6 +318,7 @@ struct Event {
   std::vector<TierChange> tiers;
   std::vector<MembershipChange> memberships;
   std::vector<SecurityChange> security;
+  std::vector<RivalryChange> rivalry;
   SourceLoc loc;
 };
 

@@ -1,5 +1,5 @@
 //! \file metrics.h
-//! \brief The record phase: per-tick metrics of DESIGN §4.
+//! \brief The record phase: per-tick metrics of docs/design.md §4.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
 //! \file phases.h
-//! \brief The seven named tick phases (DESIGN §3), in order.
+//! \brief The seven named tick phases (docs/design.md §3), in order.
 //!
 //! Each phase is a free function over `World`. Within a phase every country
 //! reads the state as the previous phase left it and writes only its own

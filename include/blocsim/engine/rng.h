@@ -33,6 +33,7 @@ enum class Stream : std::uint32_t {
   // 4 and 6 are retired (separate draw streams before revise and draw shared a block)
   choice = 3,         //!< alignment: 1st number = revise?, 2nd = which bloc (one Philox block)
   standards = 5,      //!< standards: 1st number = revise?, 2nd = which standard
+  thresholds = 7,     //!< adoption thresholds θ_i (keyed by seed 0: a country property)
   user = 100,         //!< first stream free for docking reductions and tools
 };
 

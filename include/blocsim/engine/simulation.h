@@ -40,6 +40,7 @@ struct SimulateResult {
   std::size_t world_bytes = 0;
   int init_iterations = 0;       //!< best-response rounds of the initial equilibrium
   bool init_converged = true;    //!< whether they reached a fixed point
+  std::vector<RuleFiring> firings;  //!< reactive-rule firings, in order (events.csv)
 };
 
 //! Run one replicate of a validated scenario with `seed` (the seed is used
@@ -71,6 +72,13 @@ struct RunOptions {
   int threads = 0;                 //!< > 0: set the OpenMP thread count first; 0 = leave it
   std::filesystem::path out;       //!< run folder
   bool overwrite = false;
+  //! Optional hooks for in-memory consumers (the Python module), called on the
+  //! thread running replicate r: `on_countries(r, world)` for every tick that
+  //! countries.csv records (so nothing when outputs.countries is off), and
+  //! `on_replicate(r, result)` when the replicate has finished. They see the
+  //! same values the CSV files are written from.
+  std::function<void(int, const World&)> on_countries;
+  std::function<void(int, const SimulateResult&)> on_replicate;
 };
 
 struct RunSummary {
@@ -81,11 +89,17 @@ struct RunSummary {
   double seconds = 0.0;
 };
 
-//! Run R replicates and write the run folder atomically (temp folder, then
-//! rename). Replicates run in parallel (one thread each) when the world is
-//! small, one after another (parallel inside) when it is large.
-//! @throws RunError if `out` exists and `!overwrite` (checked before running),
-//!         or on I/O failure (the temporary folder is removed).
+//! Run R replicates and write the run folder (results/README.md) atomically:
+//! everything goes into a hidden temporary sibling folder that is renamed into
+//! place when complete; with `overwrite`, an existing folder is replaced only
+//! then. Replicates run in parallel, one thread each (parallel_for_runs), when
+//! R > 1 and the world has fewer than 4 · kParallelGrain countries; otherwise
+//! one after another with the phase loops parallel inside. `opt.threads` > 0
+//! sets the OpenMP thread count first.
+//! @throws RunError if `out` exists and `!overwrite` (checked before anything
+//!         runs), if a replicate fails (the message names it), or on I/O
+//!         failure; the temporary folder is removed and an existing `out` is
+//!         left as it was.
 RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt);
 
 }  // namespace blocsim

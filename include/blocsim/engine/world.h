@@ -1,5 +1,5 @@
 //! \file world.h
-//! \brief The simulated world as a structure of arrays (DESIGN §2).
+//! \brief The simulated world as a structure of arrays (docs/design.md §2).
 //!
 //! A country is an index i ∈ [0, N). Per-country state lives in Eigen arrays
 //! with one *column* per country (so a country's K or D values are contiguous):
@@ -34,6 +34,12 @@ struct PowerState {
   std::int32_t home = -1;      //!< country index of the home country, or -1
 };
 
+//! One firing of a reactive rule (recorded in events.csv).
+struct RuleFiring {
+  int tick = 0;
+  std::string label;  //!< "us.rule_name: what it did"
+};
+
 //! The whole simulated state. Plain struct: phases are free functions over it.
 struct World {
   std::int32_t n = 0;  //!< countries N
@@ -65,6 +71,19 @@ struct World {
 
   // courtship offers (written by the courtship phase, read by later phases)
   Eigen::MatrixXd access, aid, dgrievance;  //!< A_ik, aid_ik, ΔG_ik, K × N
+  Eigen::MatrixXd open_value;          //!< O_ik, value of k's open weights to i, K × N
+
+  // model v2 state (docs/ODD.md §2.2, §7.9)
+  Eigen::MatrixXd x0;                  //!< observed identity profile (anchor), D × N
+  Eigen::MatrixXf rivalry;             //!< R_ik ∈ [0,1], K × N (events may change it)
+  Eigen::VectorXd hedge_member;        //!< 1 if i is in a hedge group (NAM), N
+  Eigen::MatrixXf forum;               //!< M_ik: 1 if i sits in k's standards fora, K × N
+  Eigen::VectorXd threshold;           //!< θ_i ∈ [0,1): adoption threshold, N (seed-independent)
+  Eigen::MatrixXd aid_extra;           //!< aid added by reactive rules this tick, K × N
+  std::vector<int> rule_last;          //!< per (power, rule): tick of last firing (−1 never)
+  std::vector<int> rule_count;         //!< per (power, rule): firings so far
+  std::vector<RuleFiring> firings;     //!< every rule firing of this run, in order
+  int sovereignty_dim = -1;            //!< index into x, or −1
 
   // network
   Network w;                           //!< W, N × N, symmetric, row-major

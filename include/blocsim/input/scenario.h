@@ -1,6 +1,8 @@
 //! \file scenario.h
-//! \brief Loading, overriding and writing scenarios (the only yaml-cpp user is
-//! sim/scenario_yaml.cpp).
+//! \brief Loading, overriding and writing scenarios. The loader lives in
+//! sim/input/ (scenario.cpp and the files it names); resolved_yaml() and
+//! parameter_reference_markdown() in sim/output/. Config structs stay plain
+//! data: no yaml-cpp type appears in this header.
 //!
 //! @code
 //!   blocsim::ScenarioConfig cfg = blocsim::load_scenario("scenarios/baseline.yaml",

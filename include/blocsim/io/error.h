@@ -1,7 +1,7 @@
 //! \file error.h
 //! \brief Diagnostics, exceptions and process exit codes.
 //!
-//! Errors are thrown, never `exit()`ed from inside the library; `sim/main.cpp`
+//! Errors are thrown, never `exit()`ed from inside the library; `sim/cli/main.cpp`
 //! maps them to exit codes:
 //! - `ConfigError` (bad scenario, sweep or observed file, bad `--set`) → 2
 //! - `RunError` (a failure while running or writing) → 3

@@ -1,5 +1,5 @@
-//! \file csv.h
-//! \brief Number formatting for byte-reproducible CSV output.
+//! \file format.h
+//! \brief The one number format of every output file, and CSV quoting.
 #pragma once
 
 #include <string>
@@ -12,6 +12,10 @@ std::string format_number(double v);
 
 //! Append `format_number(v)` to `out`.
 void append_number(std::string& out, double v);
+
+//! Short `%g` text of a number for messages and the parameter reference
+//! (never for data: use format_number); `NaN`, `+inf`, `-inf`.
+std::string format_short(double v);
 
 //! Quote a CSV field if it contains a comma, quote or newline (RFC 4180).
 std::string csv_field(const std::string& s);

@@ -52,6 +52,9 @@ std::string_view seed_policy_name(SeedPolicy p);
 struct SweepParameter {
   std::string path;             //!< key path as for `--set`
   std::vector<double> values;   //!< explicit levels (grid only)
+  //! Categorical levels (grid `values:` holding names, e.g. [need, swing] for
+  //! `powers.us.capacity_building.targeting`): set by name like `--set`.
+  std::vector<std::string> labels;
   std::optional<double> min, max;
   int steps = 0;
   SourceLoc loc;
@@ -79,6 +82,10 @@ struct SweepSpec {
   bool timeseries = false;               //!< write consolidated per-run series
   std::optional<int> ticks;              //!< override of the scenario's ticks
   std::map<std::string, SourceLoc> locs; //!< key path → position (diagnostics)
+  //! Numeric key paths of the base scenario (filled by load_sweep): a table
+  //! column with one of these keys must hold numbers; other columns may hold
+  //! names (categorical keys).
+  std::vector<std::string> numeric_paths;
 };
 
 // ---------------------------------------------------------------------------
@@ -168,6 +175,12 @@ struct SweepPlan {
   double value(std::int64_t point, std::size_t param) const noexcept {
     return values[static_cast<std::size_t>(point) * params.size() + param];
   }
+  //! Categorical parameters: `labels[param]` holds the level names and the
+  //! value is the level index; empty (or missing) for numeric parameters.
+  std::vector<std::vector<std::string>> labels;
+  bool categorical(std::size_t param) const noexcept { return param < labels.size() && !labels[param].empty(); }
+  //! The value as written to plan.csv / runs.csv: the name, or the number.
+  std::string value_text(std::int64_t point, std::size_t param) const;
   //! common: derive_seed(root, 0, rep); independent: derive_seed(root, point, rep).
   std::uint64_t seed_of(std::int64_t run) const noexcept;
 };
@@ -233,6 +246,12 @@ struct SweepOptions {
   bool overwrite = false;     //!< replace a complete or different sweep folder
   bool quiet = false;
   std::int64_t limit = -1;    //!< run at most this many runs (benchmarks, tests)
+  //! Re-execute this shard's runs that are recorded only as failed (a later
+  //! `ok` record supersedes a `failed` one when results are merged). Works on
+  //! a folder already finalised with failed runs: it is reopened, and the
+  //! final outputs are rewritten by the merge (byte-identical to a sweep
+  //! that never failed, when the reruns succeed).
+  bool retry_failed = false;
 };
 
 struct SweepOutcome {
@@ -296,6 +315,39 @@ SweepOutcome merge_sweeps(const std::vector<std::filesystem::path>& dirs,
 //! sobol.csv of a complete Saltelli sweep folder; returns the printed table.
 //! @throws RunError / ConfigError.
 std::string sweep_sobol(const std::filesystem::path& dir, int bootstrap, std::uint64_t seed);
+
+//! Progress of one shard of a sweep folder (`blocsim sweep status`).
+struct ShardStatus {
+  Shard shard;
+  bool has_manifest = false;
+  std::int64_t runs = 0;     //!< runs in this shard
+  std::int64_t ok = 0;       //!< with an `ok` record (in any manifest of the folder)
+  std::int64_t failed = 0;   //!< recorded, but only as failed
+  std::int64_t missing = 0;  //!< no record at all
+};
+
+struct SweepStatus {
+  std::filesystem::path dir;
+  std::string name, sweep_file, plan_hash;
+  std::int64_t runs = 0, ok = 0, failed = 0, missing = 0;
+  bool finalized = false;                    //!< metadata.yaml says complete
+  std::vector<ShardStatus> shards;           //!< per shard of the split found in the manifests
+  std::vector<std::int64_t> failed_runs;     //!< ascending
+  std::vector<std::string> failed_errors;    //!< error of each failed run (same order)
+  //! Shard indices with failed or missing runs (what to resubmit).
+  std::vector<int> shards_to_rerun() const;
+  //! The report `blocsim sweep status` prints.
+  std::string report() const;
+};
+
+//! Read the manifests of a sweep folder: done / failed / missing per shard.
+//! @throws RunError if `dir` is not a sweep folder.
+SweepStatus sweep_status(const std::filesystem::path& dir);
+
+//! Test hook for fault-injection tests: if $BLOCSIM_FAIL_RUNS holds a comma-
+//! separated list of run indices, those runs fail with an "injected failure"
+//! error instead of running. Never set it outside tests.
+bool injected_failure(std::int64_t run);
 
 //! Default output folder of a sweep: results/sweeps/<name>.
 std::filesystem::path default_sweep_out(const SweepSpec& spec);

@@ -12,7 +12,7 @@
 // E[T] = L² arrivals from d = 0 (gambler's ruin, Feller 1968, §XIV.3), each
 // technology winning with probability 1/2.
 //
-// Engine reduction (phase code, sim/phases/standards.cpp): K = 2 powers A, B,
+// Engine reduction (phase code, sim/engine/phases/standards.cpp): K = 2 powers A, B,
 // standards s ∈ {0 (not yet adopted), 1 (A), 2 (B)}, W = complete graph
 // without self-loops, gdp_i = 1, best response (λ_s = ∞):
 //   - type = alignment a_i ∈ {1, 2}, drawn with probability 1/2 and fixed

@@ -7,7 +7,7 @@
 // one solution for βJ ≤ 1 (or |βh| large), three for βJ > 1 and small |βh|
 // (the outer two stable, the middle one unstable).
 //
-// Engine reduction (phase code, sim/phases/choice.cpp): K = 1 power, choices
+// Engine reduction (phase code, sim/engine/phases/choice.cpp): K = 1 power, choices
 // b ∈ {0 (non-aligned), 1 (aligned)}, W = complete graph without self-loops,
 // every utility term off except β_peer and β_hedge, λ the logit intensity:
 //     U_i1 = β_peer·p_i,  U_i0 = β_hedge,  p_i = share of the N−1 others aligned.

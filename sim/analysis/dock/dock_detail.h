@@ -1,4 +1,4 @@
-// Internal helpers of the docking reductions (sim/dock/*.cpp only).
+// Internal helpers of the docking reductions (sim/analysis/dock/*.cpp only).
 #pragma once
 
 #include <cmath>
@@ -11,9 +11,7 @@
 #include "blocsim/analysis/dock.h"
 #include "blocsim/engine/rng.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
+#include "blocsim/parallel.h"
 
 namespace blocsim::dock::detail {
 
@@ -25,29 +23,12 @@ inline constexpr std::uint32_t kStreamHkInit = static_cast<std::uint32_t>(Stream
 inline constexpr std::uint32_t kStreamCwInit = static_cast<std::uint32_t>(Stream::user) + 5;
 inline constexpr std::uint32_t kStreamArthurTypes = static_cast<std::uint32_t>(Stream::user) + 6;
 
-//! body(r) for r in [0, n), replicates in parallel (dynamic schedule; each
+//! body(r) for r in [0, n), replicates in parallel (parallel_for_runs: each
 //! replicate's result goes to its own slot, so the outcome does not depend on
-//! the schedule). Phase loops inside run serially (parallel_for sees
-//! omp_in_parallel). The first exception is rethrown after the loop.
+//! the schedule). The first exception is rethrown after the loop.
 template <class F>
 void for_replicates(int n, int threads, F&& body) {
-  std::exception_ptr error;
-  std::mutex m;
-#ifdef _OPENMP
-  const int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-#else
-  (void)threads;
-#endif
-  for (int r = 0; r < n; ++r) {
-    try {
-      body(r);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(m);
-      if (!error) error = std::current_exception();
-    }
-  }
-  if (error) std::rethrow_exception(error);
+  parallel_for_runs(n, threads, [&](std::int64_t r, int) { body(static_cast<int>(r)); });
 }
 
 //! Replicates for a reduction: explicit option, else the fast or full default.

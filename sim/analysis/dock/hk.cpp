@@ -4,7 +4,7 @@
 // Model: N opinions x_i ∈ [0,1] (uniform start); synchronously
 //     x_i(t+1) = mean{ x_j(t) : |x_j(t) − x_i(t)| ≤ ε }   (the set includes i).
 //
-// Engine reduction (phase code, sim/phases/identity.cpp): D = 1, one power
+// Engine reduction (phase code, sim/engine/phases/identity.cpp): D = 1, one power
 // with narrative ν = 0, κ = 0, no noise, μ = 1 and W = complete graph with
 // self-loops (w_ij = 1 for all i, j). The identity update is then
 //     x_i ← x_i + Σ_{j∈C_i} (x_j − x_i)/|C_i| = mean_{j∈C_i} x_j,

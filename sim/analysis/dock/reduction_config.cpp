@@ -10,7 +10,7 @@ ScenarioConfig reduction_config(int n, const std::vector<std::string>& dims, con
                                 bool self_loops) {
   ScenarioConfig cfg;
   cfg.name = "dock";
-  cfg.description = "docking reduction built in code (sim/dock)";
+  cfg.description = "docking reduction built in code (sim/analysis/dock)";
   cfg.dimensions = dims;
   cfg.ticks = 1;
   Group all;
@@ -54,6 +54,15 @@ ScenarioConfig reduction_config(int n, const std::vector<std::string>& dims, con
   m.beta_identity = m.beta_ties = m.beta_access = m.beta_aid = m.beta_peer = 0.0;
   m.beta_lock = m.beta_grievance = m.beta_security = m.beta_inertia = m.beta_hedge = 0.0;
   m.alpha_bloc = m.alpha_network = m.alpha_lock = m.alpha_multilateral = m.alpha_inertia = 0.0;
+  // model v2 terms off: the reductions are the v1 equations (docs/ODD.md §10)
+  m.beta_rivalry = m.beta_threat = m.hedge_sovereignty = m.hedge_evenness = m.hedge_group = 0.0;
+  m.multi_alignment = 0.0;
+  m.beta_open = m.open_denial = m.open_sovereignty = m.open_capacity = 0.0;
+  m.alpha_open = m.alpha_rivalry = m.alpha_threshold = 0.0;
+  m.identity_anchor = m.alignment_feedback = 0.0;
+  m.effort_flat = 1.0;  // standards effort reaches everyone alike (v1)
+  m.effort_ties = m.effort_bodies = m.effort_capacity = 0.0;
+  m.sovereignty_dimension = "";
   m.revision_rate = 0.0;
   m.revision_rate_standards = 0.0;
   m.grievance_dimension = "";

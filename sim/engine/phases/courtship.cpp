@@ -1,22 +1,32 @@
-// Phase 2 — courtship: what each power offers each country (DESIGN §3.2).
+// Phase 2 — courtship: what each power offers each country (docs/design.md §3.2;
+// model v2, docs/ODD.md §7.2).
 //
 //   A_ik   = (f_k / max_l f_l) · max( 1 − σ_k·τ_ik/2 ,  o_k · c_i^θ )
 //            closed frontier access cut by export controls; open weights reach
 //            everyone, but using them needs absorptive capacity.
-//   aid_ik = B_k · N · ω_ik / Σ_j ω_jk          (mean aid over countries = B_k)
-//            ω_ik by targeting:  need       (1 − c_i)·pop_i^½
+//   O_ik   = o_k · (f_k / max_l f_l) · c_i^θ · (1 + ρ_D·D_i + ρ_S·x_i[sov])
+//            open-weight value, its own channel: D_i = max_l σ_l·τ_il/2 is the
+//            closed access any power (own or rival) denies i, so open weights
+//            are worth most where controls bite; they run locally, so
+//            sovereigntist states value them more.
+//   aid_ik = min(κ_A·B_k, s_k·ω_ik) + extra_ik      (water-filling: s_k spends
+//            B_k·N in total; no country gets more than κ_A times the mean;
+//            extra = aid granted by reactive rules this tick)
+//            ω_ik by targeting:  need       1 − c_i
 //                                swing      exp(−margin_i / swing_scale)
 //                                allies     1{a_i = k}
 //                                population pop_i
 //            ω_ik = 0 for pinned countries (home countries cannot be courted).
 //   ΔG_ik  = γ_G · σ_k · τ_ik / 2                (being denied breeds resentment)
 //
-// Departure from DESIGN.md: aid is scaled by N so that B_k is "mean aid per
+// Departure from docs/design.md: aid is scaled by N so that B_k is "mean aid per
 // country per tick" and a budget means the same in a 12-country test world,
 // the 194-country default world and a 10⁶-agent synthetic world (docs/ODD.md).
-// Reads: frontier, σ, τ, o, c, pop, margin, alignment. Writes: access, aid, dgrievance.
+// Reads: frontier, σ, τ, o, c, x, pop, margin, alignment, aid_extra.
+// Writes: access, open_value, aid, dgrievance.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
@@ -29,22 +39,30 @@ void courtship(World& w) {
   for (const auto& pw : w.powers) fmax = std::max(fmax, pw.frontier);
   if (fmax <= 0.0) fmax = 1.0;
   const int K = w.k;
+  const int sdim = w.sovereignty_dim;
   // ω is staged in the aid buffer, then normalised per power.
   parallel_for(w.n, [&](std::int64_t i) {
     const double c = w.capacity(i);
     const double absorb = p.theta == 1.0 ? c : std::pow(c, p.theta);
     const bool pinned = w.pinned[static_cast<std::size_t>(i)] >= 0;
+    double denied = 0.0;
+    for (int k = 0; k < K; ++k)
+      denied = std::max(denied, w.powers[static_cast<std::size_t>(k)].cfg.strictness * w.tier(k, i) / 2.0);
+    const double sov = sdim >= 0 ? w.x(sdim, i) : 0.0;
+    const double open_gain = 1.0 + p.open_denial * denied + p.open_sovereignty * sov;
     for (int k = 0; k < K; ++k) {
       const PowerConfig& pc = w.powers[static_cast<std::size_t>(k)].cfg;
+      const double rel = w.powers[static_cast<std::size_t>(k)].frontier / fmax;
       const double tau = w.tier(k, i);
       const double closed = 1.0 - pc.strictness * tau / 2.0;
       const double open = pc.open_models * absorb;
-      w.access(k, i) = (w.powers[static_cast<std::size_t>(k)].frontier / fmax) * std::max(closed, open);
+      w.access(k, i) = rel * std::max(closed, open);
+      w.open_value(k, i) = rel * open * open_gain;
       w.dgrievance(k, i) = p.gamma_grievance * pc.strictness * tau / 2.0;
       double omega = 0.0;
       if (!pinned && pc.aid_budget > 0.0) {
         switch (pc.targeting) {
-          case Targeting::need: omega = (1.0 - c) * std::sqrt(w.pop(i)); break;
+          case Targeting::need: omega = 1.0 - c; break;
           case Targeting::swing: omega = std::exp(-w.margin(i) / p.swing_scale); break;
           case Targeting::allies: omega = w.alignment[static_cast<std::size_t>(i)] == k + 1 ? 1.0 : 0.0; break;
           case Targeting::population: omega = w.pop(i); break;
@@ -53,12 +71,39 @@ void courtship(World& w) {
       w.aid(k, i) = omega;
     }
   });
+  // Water-filling per power: spend B_k·N, no country above cap = κ_A·B_k.
+  // Each round caps the countries the current scale would push over the cap
+  // and re-spends the rest on the others; sums are fixed-order.
+  std::vector<char> capped(static_cast<std::size_t>(w.n));
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
-    const double total = fixed_sum(w.n, [&](std::int64_t i) { return w.aid(k, i); });
-    const double scale = total > 0.0 ? budget * static_cast<double>(w.n) / total : 0.0;
-    w.aid.row(k) *= scale;
+    if (budget <= 0.0) {
+      w.aid.row(k).setZero();
+      continue;
+    }
+    const double total_budget = budget * static_cast<double>(w.n);
+    const double cap = p.aid_cap * budget;
+    std::fill(capped.begin(), capped.end(), 0);
+    double scale = 0.0;
+    std::int64_t ncapped = 0;
+    for (int round = 0; round < 64; ++round) {
+      const double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
+      const double left = total_budget - static_cast<double>(ncapped) * cap;
+      scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
+      std::int64_t more = 0;
+      for (std::int64_t i = 0; i < w.n; ++i)
+        if (!capped[static_cast<std::size_t>(i)] && scale * w.aid(k, i) > cap) {
+          capped[static_cast<std::size_t>(i)] = 1;
+          ++more;
+        }
+      if (more == 0) break;
+      ncapped += more;
+    }
+    parallel_for(w.n, [&](std::int64_t i) {
+      w.aid(k, i) = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
+    });
   }
+  if (w.aid_extra.size() == w.aid.size()) w.aid += w.aid_extra;
 }
 
 }  // namespace blocsim::phase

@@ -1,5 +1,5 @@
 // Revision and logit draw, shared by the choice and standards phases
-// (DESIGN §3.4–3.5): with probability r a country reconsiders and draws an
+// (docs/design.md §3.4–3.5): with probability r a country reconsiders and draws an
 // option b ∈ {0..K} with P(b) ∝ exp(λ·V_b); λ = ∞ is best response.
 // Numbers: the first uniform of the country's Philox stream decides whether it
 // revises, the second which option it draws.

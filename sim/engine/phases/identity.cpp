@@ -1,13 +1,15 @@
-// Phase 3 — identity: constructivist influence with bounded confidence (DESIGN §3.3).
+// Phase 3 — identity: constructivist influence with bounded confidence (docs/design.md §3.3).
 //
 //   x_i ← clamp_[0,1]( x_i
 //          + μ · Σ_{j ∈ C_i} w_ij (x_j − x_i) / Σ_{j ∈ C_i} w_ij      C_i = {j : w_ij > 0, ‖x_j − x_i‖ < ε}
 //          + Σ_k ν_k · A_ik · (y_k − x_i) · 1{‖y_k − x_i‖ < ε_k}       narratives
 //          + κ · Σ_k ΔG_ik · e_g                                        denial pushes self-reliance
-//          + η · ξ_i ),  ξ_i ~ N(0, I_D)                                noise, stream identity_noise
+//          + η · ξ_i                                                     noise, stream identity_noise
+//          + ρ_x · (x⁰_i − x_i)                                           anchor to the observed profile
+//          + φ_x · (y_{a_i} − x_i) · 1{a_i ≠ 0} ),  ξ_i ~ N(0, I_D)       socialisation into the chosen bloc
 //
 // e_g is the unit vector of `model.grievance_dimension` (default sovereignty).
-// With μ = 1, a complete graph with self-loops and ν = κ = η = 0 this is the
+// With μ = 1, a complete graph with self-loops and ν = κ = η = ρ_x = φ_x = 0 this is the
 // Hegselmann–Krause (2002) update (used by `blocsim dock hk`).
 // Reads x (state t), access, dgrievance. Writes x_next, then swaps.
 #include <bit>
@@ -140,6 +142,17 @@ void identity_impl(World& w) {
       double dg = 0.0;
       for (int k = 0; k < w.k; ++k) dg += w.dgrievance(k, i);
       dx[w.grievance_dim] += p.kappa * dg;
+    }
+    if (p.identity_anchor != 0.0) {
+      const double* x0 = w.x0.data() + i * D;
+      for (int d = 0; d < D; ++d) dx[d] += p.identity_anchor * (x0[d] - xi[d]);
+    }
+    if (p.alignment_feedback != 0.0) {
+      const Bloc a = w.alignment[static_cast<std::size_t>(i)];
+      if (a > 0) {
+        const PowerState& pw = w.powers[static_cast<std::size_t>(a - 1)];
+        for (int d = 0; d < D; ++d) dx[d] += p.alignment_feedback * (pw.identity(d) - xi[d]);
+      }
     }
     if (p.identity_noise > 0.0) {
       Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::identity_noise);

@@ -1,6 +1,7 @@
-// Phase 6 — material: capacity, lock-in, grievance, ties, frontiers (DESIGN §3.6).
+// Phase 6 — material: capacity, lock-in, grievance, ties, frontiers (docs/design.md §3.6).
 //
-//   c_i  ← clamp( c_i + g_c·max(0, max_k A_ik − c_i) + g_aid·(Σ_k aid_ik)/(1 + Σ_k aid_ik)·(1 − c_i) )
+//   c_i  ← clamp( c_i + g_c·max(0, max_k A_ik − c_i) + g_aid·(Σ_k aid_ik)/(1 + Σ_k aid_ik)·(1 − c_i)
+//                + g_o·max_k(o_k·f_k/max_l f_l)·(1 − c_i) )          open weights raise capacity
 //   L_ik ← (1 − δ_L)·L_ik + φ_aid·aid_ik + φ_adopt·1{s_i = k}
 //   G_ik ← (1 − δ_G)·G_ik + ΔG_ik
 //   T_ik ← T_ik + χ·(T*_ik − T_ik),   T*_ik = min(1, T⁰_ik + b_T·1{a_i = k})
@@ -20,6 +21,11 @@ namespace blocsim::phase {
 void material(World& w) {
   const ModelParams& p = w.params;
   const int K = w.k;
+  double fmax = 0.0, open_best = 0.0;
+  for (const auto& pw : w.powers) fmax = std::max(fmax, pw.frontier);
+  if (fmax <= 0.0) fmax = 1.0;
+  for (const auto& pw : w.powers) open_best = std::max(open_best, pw.cfg.open_models * pw.frontier / fmax);
+  const double open_growth = p.open_capacity * open_best;
   parallel_for(w.n, [&](std::int64_t i) {
     double best_access = 0.0, aid_total = 0.0;
     for (int k = 0; k < K; ++k) {
@@ -27,7 +33,8 @@ void material(World& w) {
       aid_total += w.aid(k, i);
     }
     double c = w.capacity(i);
-    c += p.capacity_growth * std::max(0.0, best_access - c) + p.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c);
+    c += p.capacity_growth * std::max(0.0, best_access - c) + p.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c) +
+         open_growth * (1.0 - c);
     w.capacity(i) = std::clamp(c, 0.0, 1.0);
     const Bloc a = w.alignment[static_cast<std::size_t>(i)];
     const Bloc s = w.standard[static_cast<std::size_t>(i)];

@@ -1,19 +1,22 @@
-// Phase 1 — policy: apply the timeline events scheduled for this tick (DESIGN §3.1).
+// Phase 1 — policy: apply the timeline events scheduled for this tick (docs/design.md §3.1).
 //
 // An event can
 //   set:          any scalar parameter by key path (model.*, powers.<id>.*, network.*),
 //   tiers:        replace a power's export-control tier spec (list or by_alignment),
 //   memberships:  add / remove countries from groups (W is rebuilt: shared
 //                 memberships are network ties, and tier lists may name groups),
-//   security:     set security ties S_ik.
+//   security:     set security ties S_ik,
+//   rivalry:      start, change or end rivalries R_ik (0 ends one).
 // Afterwards every power whose tier rule is `by_alignment` re-derives τ from
-// the current alignment. Events were validated at load time (paths, ranges,
+// the current alignment, and the powers' reactive rules are evaluated on the
+// state the previous tick left (sim/phases/reactions.cpp). Events were validated at load time (paths, ranges,
 // ISO3 codes), so nothing here can fail on user input.
 #include <algorithm>
 #include <string_view>
 
 #include "blocsim/io/error.h"
 #include "blocsim/engine/phases.h"
+#include "reactions.h"
 
 namespace blocsim::phase {
 namespace {
@@ -82,6 +85,11 @@ void policy(World& w, const ScenarioConfig& cfg) {
       for (const auto& [iso, v] : sc.values)
         if (auto it = w.index_of.find(iso); it != w.index_of.end()) w.security(k, it->second) = static_cast<float>(v);
     }
+    for (const RivalryChange& rc : ev.rivalry) {
+      const int k = find_power(cfg, rc.power);
+      for (const auto& [iso, v] : rc.values)
+        if (auto it = w.index_of.find(iso); it != w.index_of.end()) w.rivalry(k, it->second) = static_cast<float>(v);
+    }
   }
   if (rebuild) build_network(w, cfg);
   std::sort(retier.begin(), retier.end());
@@ -89,6 +97,7 @@ void policy(World& w, const ScenarioConfig& cfg) {
   for (int k : retier) assign_tiers(w, k);
   for (int k = 0; k < w.k; ++k)
     if (w.powers[static_cast<std::size_t>(k)].cfg.tiers.rule == TierRule::by_alignment) assign_tiers(w, k);
+  detail::react(w);
 }
 
 }  // namespace blocsim::phase

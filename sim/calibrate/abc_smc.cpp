@@ -1,0 +1,1048 @@
+// ABC-SMC (adaptive population Monte Carlo ABC, Lenormand et al. 2013; PMC-ABC
+// of Beaumont et al. 2009 with quantile-adapted tolerances): algorithm,
+// parallel particle evaluation, per-generation resume and the result folder.
+// See include/blocsim/calibrate.h for the algorithm and docs/ODD.md
+// "Calibration" for the choices.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "blocsim/calibrate/calibrate.h"
+#include "blocsim/output/format.h"
+#include "blocsim/io/error.h"
+#include "blocsim/parallel.h"
+#include "blocsim/output/progress.h"
+#include "blocsim/engine/rng.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/sweep/sweep.h"
+
+namespace fs = std::filesystem;
+
+namespace blocsim::calib {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr auto kStream = static_cast<Stream>(static_cast<std::uint32_t>(Stream::user) + 12);  // calibration draws
+// Counter "ticks" of the calibration's random draws (distinct from generation numbers).
+constexpr std::uint64_t kPredictiveTick = 1u << 20;
+constexpr std::uint64_t kBootstrapTick = (1u << 20) + 1;
+
+std::string num(double v) { return format_number(v); }
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw RunError("cannot read " + p.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_atomic(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw RunError("cannot write " + tmp.string());
+    out << content;
+    out.flush();
+    if (!out) throw RunError("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : s) {
+    if (ch == sep) {
+      out.push_back(cur);
+      cur.clear();
+    } else if (ch != '\r') {
+      cur += ch;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Priors in internal coordinates (u = log θ for log-uniform priors, else θ)
+// ---------------------------------------------------------------------------
+
+double norm_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+double to_u(const Prior& p, double theta) { return p.kind == PriorKind::log_uniform ? std::log(theta) : theta; }
+double to_theta(const Prior& p, double u) {
+  if (p.kind != PriorKind::log_uniform) return u;
+  return std::clamp(std::exp(u), p.min, p.max);
+}
+double u_lo(const Prior& p) { return p.kind == PriorKind::log_uniform ? std::log(p.min) : p.min; }
+double u_hi(const Prior& p) { return p.kind == PriorKind::log_uniform ? std::log(p.max) : p.max; }
+
+//! Normalised prior density of one component in internal coordinates.
+double prior_density(const Prior& p, double u) {
+  const double a = u_lo(p), b = u_hi(p);
+  if (u < a || u > b) return 0.0;
+  if (p.kind != PriorKind::normal) return 1.0 / (b - a);
+  const double z = (u - p.mean) / p.sd;
+  const double mass = norm_cdf((b - p.mean) / p.sd) - norm_cdf((a - p.mean) / p.sd);
+  return kInvSqrt2Pi * std::exp(-0.5 * z * z) / p.sd / mass;
+}
+
+double draw_prior(const Prior& p, Rng& rng) {
+  const double a = u_lo(p), b = u_hi(p);
+  if (p.kind != PriorKind::normal) return a + (b - a) * rng.uniform();
+  for (int attempt = 0; attempt < 100000; ++attempt) {
+    const double u = p.mean + p.sd * rng.normal();
+    if (u >= a && u <= b) return u;
+  }
+  return a + (b - a) * rng.uniform();  // prior mass inside [a, b] is negligible: fall back to uniform
+}
+
+// ---------------------------------------------------------------------------
+// Particles
+// ---------------------------------------------------------------------------
+
+struct Particle {
+  std::vector<double> theta;  //!< parameter values (the master copy; u is derived)
+  double distance = kInf;
+  double weight = 1.0;        //!< importance weight π/q (unnormalised)
+  int born = 0;               //!< generation that proposed it
+  int index = 0;              //!< index within that generation's proposals
+  std::array<double, 5> parts{};  //!< brier, log_score, spearman, shares, change
+  bool failed = false;
+};
+
+struct Setup {
+  const CalibSpec* spec = nullptr;
+  ScenarioConfig cfg;
+  std::vector<ObservedYear> fit, held;  //!< calibration and held-out years
+  int low_bloc = 1, high_bloc = 2;      //!< Bloc values of the low / high power
+  int ticks = 0;
+};
+
+int bloc_class(const Setup& s, int bloc) {
+  if (bloc == s.low_bloc) return 1;
+  if (bloc == s.high_bloc) return 2;
+  return 0;
+}
+
+//! Simulate one parameter vector `replicates` times; counts per year (years =
+//! fit then held) and country.
+std::vector<Counts> simulate_counts(const Setup& s, const std::vector<double>& theta, std::uint64_t root,
+                                    std::uint64_t point, int replicates, const std::vector<const ObservedYear*>& years) {
+  ScenarioConfig cfg = s.cfg;
+  const auto& pr = s.spec->priors;
+  for (std::size_t d = 0; d < pr.size(); ++d) set_param(cfg, pr[d].path, theta[d]);
+  std::vector<Counts> out(1);
+  Counts& counts = out[0];
+  counts.resize(years.size());
+  for (std::size_t y = 0; y < years.size(); ++y) counts[y].assign(years[y]->country.size(), {0, 0, 0});
+  for (int r = 0; r < replicates; ++r) {
+    const std::uint64_t seed = derive_seed(root, point, static_cast<std::uint64_t>(r));
+    simulate(cfg, seed, [&](const World& w) {
+      for (std::size_t y = 0; y < years.size(); ++y) {
+        if (years[y]->tick != w.tick) continue;
+        const auto& o = *years[y];
+        for (std::size_t i = 0; i < o.country.size(); ++i)
+          ++counts[y][i][static_cast<std::size_t>(bloc_class(s, w.alignment[static_cast<std::size_t>(o.country[i])]))];
+      }
+    });
+  }
+  return out;
+}
+
+std::array<double, 5> components(const Setup& s, const Counts& counts, int replicates) {
+  std::array<double, 5> c{};
+  const auto& fit = s.fit;
+  for (std::size_t y = 0; y < fit.size(); ++y) {
+    const YearScores ys = year_scores(fit[y], counts[y], replicates);
+    c[0] += ys.brier;
+    c[1] += ys.log_score;
+    c[2] += ys.spearman;
+    c[3] += ys.shares;
+  }
+  for (int k = 0; k < 4; ++k) c[static_cast<std::size_t>(k)] /= static_cast<double>(fit.size());
+  const auto& t = s.spec->targets;
+  if (t.change > 0) {
+    std::size_t a = 0, b = 0;
+    for (std::size_t y = 0; y < fit.size(); ++y) {
+      if (fit[y].year == t.change_from) a = y;
+      if (fit[y].year == t.change_to) b = y;
+    }
+    c[4] = change_score(fit[a], counts[a], fit[b], counts[b], replicates);
+  }
+  return c;
+}
+
+double distance_of(const TargetWeights& t, const std::array<double, 5>& c) {
+  return t.brier * c[0] + t.log_score * c[1] + t.spearman * c[2] + t.shares * c[3] + t.change * c[4];
+}
+
+void evaluate(const Setup& s, Particle& p, int replicates) {
+  std::vector<const ObservedYear*> years;
+  for (const auto& y : s.fit) years.push_back(&y);
+  try {
+    const auto counts = simulate_counts(s, p.theta, s.spec->seed,
+                                        (static_cast<std::uint64_t>(p.born) << 32) | static_cast<std::uint32_t>(p.index),
+                                        replicates, years);
+    p.parts = components(s, counts[0], replicates);
+    p.distance = distance_of(s.spec->targets, p.parts);
+    if (std::isnan(p.distance)) p.distance = kInf;
+  } catch (const std::exception&) {
+    p.failed = true;
+    p.distance = kInf;
+  }
+}
+
+void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress) {
+  // one particle per thread (its simulations run serially inside); index-owned slots
+  parallel_for_runs(static_cast<std::int64_t>(ps.size()), 0, [&](std::int64_t i, int slot) {
+    evaluate(s, ps[static_cast<std::size_t>(i)], replicates);
+    progress.add(replicates);
+    if (slot == 0) progress.maybe_print();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Observations
+// ---------------------------------------------------------------------------
+
+std::string date_of(int year, int month) {
+  return std::to_string(year) + "-" + (month < 10 ? "0" : "") + std::to_string(month);
+}
+
+int classify(const CalibSpec& spec, double axis) {
+  if (axis <= spec.cut_low) return 1;
+  if (axis >= spec.cut_high) return 2;
+  return 0;
+}
+
+//! Rows (iso3 → axis) per year from the observed CSV.
+std::map<int, std::map<std::string, double>> read_observed_csv(const CalibSpec& spec) {
+  const std::string text = read_text(spec.observed);
+  const std::string f = spec.observed.string();
+  std::vector<std::string> lines = split(text, '\n');
+  if (lines.empty() || lines[0].empty()) throw ConfigError(SourceLoc{f, 1, 1}, "", "empty file");
+  const auto head = split(lines[0], ',');
+  int ci = -1, cy = -1, cv = -1;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    if (head[i] == "iso3") ci = static_cast<int>(i);
+    if (head[i] == "year") cy = static_cast<int>(i);
+    if (head[i] == spec.column) cv = static_cast<int>(i);
+  }
+  std::vector<Diagnostic> diags;
+  if (ci < 0 || cy < 0 || cv < 0) {
+    diags.push_back({SourceLoc{f, 1, 1}, "", "header needs columns iso3, year and " + spec.column});
+    throw ConfigError(diags);
+  }
+  std::map<int, std::map<std::string, double>> out;
+  for (std::size_t l = 1; l < lines.size(); ++l) {
+    if (lines[l].empty()) continue;
+    const auto cells = split(lines[l], ',');
+    const SourceLoc loc{f, static_cast<int>(l + 1), 1};
+    if (cells.size() != head.size()) {
+      diags.push_back({loc, "", "expected " + std::to_string(head.size()) + " fields, got " + std::to_string(cells.size())});
+      continue;
+    }
+    char* end = nullptr;
+    const long year = std::strtol(cells[static_cast<std::size_t>(cy)].c_str(), &end, 10);
+    const std::string& vs = cells[static_cast<std::size_t>(cv)];
+    if (vs.empty() || vs == "NA" || vs == "nan") continue;  // no estimate that year
+    const double v = std::strtod(vs.c_str(), &end);
+    if (end != vs.c_str() + vs.size() || !std::isfinite(v)) {
+      diags.push_back({loc, spec.column, "not a finite number: '" + vs + "'"});
+      continue;
+    }
+    if (!out[static_cast<int>(year)].emplace(cells[static_cast<std::size_t>(ci)], v).second)
+      diags.push_back({loc, "", "duplicate row for " + cells[static_cast<std::size_t>(ci)] + " " + std::to_string(year)});
+  }
+  if (!diags.empty()) throw ConfigError(diags);
+  return out;
+}
+
+ObservedYear make_year(const Setup& s, int year, const std::map<std::string, double>& rows) {
+  const CalibSpec& spec = *s.spec;
+  ObservedYear o;
+  o.year = year;
+  o.tick = *date_tick(s.cfg.calendar, date_of(year, spec.month));
+  for (std::size_t i = 0; i < s.cfg.world.countries.size(); ++i) {
+    const std::string& iso = s.cfg.world.countries[i].iso3;
+    if (std::find(spec.exclude.begin(), spec.exclude.end(), iso) != spec.exclude.end()) continue;
+    auto it = rows.find(iso);
+    if (it == rows.end()) continue;
+    o.country.push_back(static_cast<std::int32_t>(i));
+    o.axis.push_back(it->second);
+    o.cls.push_back(classify(spec, it->second));
+  }
+  return o;
+}
+
+//! Synthetic observations: axis_i = (1 + freq(high) − freq(low)) / 2 over the
+//! synthetic replicates at the true parameter values.
+std::map<int, std::map<std::string, double>> synthetic_observed(const Setup& s) {
+  const CalibSpec& spec = *s.spec;
+  const SyntheticSpec& syn = *spec.synthetic;
+  ScenarioConfig cfg = s.cfg;
+  for (const auto& [p, v] : syn.set) set_param(cfg, p, v);
+  std::vector<int> years = spec.years;
+  years.insert(years.end(), spec.validate_years.begin(), spec.validate_years.end());
+  std::map<int, std::map<std::string, double>> out;
+  std::map<int, std::vector<int>> diff;  // year → Σ (high − low) per country
+  for (int y : years) diff[y].assign(cfg.world.countries.size(), 0);
+  for (int r = 0; r < syn.replicates; ++r) {
+    simulate(cfg, derive_seed(syn.seed, 0, static_cast<std::uint64_t>(r)), [&](const World& w) {
+      for (int y : years) {
+        if (*date_tick(cfg.calendar, date_of(y, spec.month)) != w.tick) continue;
+        for (std::int32_t i = 0; i < w.n; ++i) {
+          const int c = bloc_class(s, w.alignment[static_cast<std::size_t>(i)]);
+          diff[y][static_cast<std::size_t>(i)] += c == 2 ? 1 : c == 1 ? -1 : 0;
+        }
+      }
+    });
+  }
+  for (int y : years)
+    for (std::size_t i = 0; i < cfg.world.countries.size(); ++i)
+      out[y][cfg.world.countries[i].iso3] = 0.5 * (1.0 + diff[y][i] / static_cast<double>(syn.replicates));
+  return out;
+}
+
+Setup make_setup(const CalibSpec& spec) {
+  Setup s;
+  s.spec = &spec;
+  s.cfg = load_scenario(spec.scenario, spec.scenario_set);
+  s.low_bloc = find_power(s.cfg, spec.low) + 1;
+  s.high_bloc = find_power(s.cfg, spec.high) + 1;
+  int last = 0;
+  for (const auto& list : {spec.years, spec.validate_years})
+    for (int y : list) last = std::max(last, *date_tick(s.cfg.calendar, date_of(y, spec.month)));
+  s.cfg.ticks = last;  // nothing after the last compared tick matters
+  s.cfg.outputs.countries = false;
+  const auto rows = spec.synthetic ? synthetic_observed(s) : read_observed_csv(spec);
+  std::vector<Diagnostic> diags;
+  for (const auto& [list, dst] : {std::pair{&spec.years, &s.fit}, std::pair{&spec.validate_years, &s.held}})
+    for (int y : *list) {
+      auto it = rows.find(y);
+      if (it == rows.end()) {
+        diags.push_back({SourceLoc{spec.file.string(), 0, 0}, "compare",
+                         "the observations have no rows for year " + std::to_string(y)});
+        continue;
+      }
+      dst->push_back(make_year(s, y, it->second));
+      if (dst->back().country.size() < 3)
+        diags.push_back({SourceLoc{spec.file.string(), 0, 0}, "compare",
+                         "fewer than 3 countries of the scenario are observed in " + std::to_string(y)});
+    }
+  if (!diags.empty()) throw ConfigError(diags);
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// Folder: files and resume
+// ---------------------------------------------------------------------------
+
+std::string particles_header(const CalibSpec& spec) {
+  std::string h = "generation,index,kept";
+  for (const auto& p : spec.priors) {
+    h += ',';
+    h += csv_field(p.path);
+  }
+  h += ",distance,weight,weight_raw,brier,log_score,spearman,shares,change,failed\n";
+  return h;
+}
+
+std::string particle_row(const Particle& p, bool kept, double wnorm) {
+  std::string r = std::to_string(p.born) + "," + std::to_string(p.index) + "," + (kept ? "1" : "0");
+  auto add = [&r](double v) {
+    r += ',';
+    r += num(v);
+  };
+  for (double v : p.theta) add(v);
+  add(p.distance);
+  add(kept ? wnorm : 0.0);
+  add(p.weight);
+  for (double v : p.parts) add(v);
+  r += p.failed ? ",1\n" : ",0\n";
+  return r;
+}
+
+double parse_num(const std::string& s) {
+  if (s == "inf") return kInf;
+  if (s == "-inf") return -kInf;
+  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+  return std::strtod(s.c_str(), nullptr);
+}
+
+std::vector<Particle> read_kept(const fs::path& file, std::size_t nparams) {
+  std::vector<Particle> out;
+  const auto lines = split(read_text(file), '\n');
+  for (std::size_t l = 1; l < lines.size(); ++l) {
+    if (lines[l].empty()) continue;
+    const auto c = split(lines[l], ',');
+    if (c.size() != 3 + nparams + 9) throw RunError(file.string() + ": malformed row " + std::to_string(l + 1));
+    if (c[2] != "1") continue;
+    Particle p;
+    p.born = std::stoi(c[0]);
+    p.index = std::stoi(c[1]);
+    for (std::size_t d = 0; d < nparams; ++d) p.theta.push_back(parse_num(c[3 + d]));
+    p.distance = parse_num(c[3 + nparams]);
+    p.weight = parse_num(c[5 + nparams]);
+    for (std::size_t k = 0; k < 5; ++k) p.parts[k] = parse_num(c[6 + nparams + k]);
+    p.failed = c[11 + nparams] == "1";
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string gen_file(int g) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "gen_%03d.csv", g);
+  return buf;
+}
+
+std::string history_header() { return "generation,epsilon,acceptance,ess,simulations,proposed,kept,failed\n"; }
+std::string history_row(const GenerationInfo& g, int proposed, int kept, int failed) {
+  return std::to_string(g.generation) + "," + num(g.epsilon) + "," + num(g.acceptance) + "," + num(g.ess) + "," +
+         std::to_string(g.simulations) + "," + std::to_string(proposed) + "," + std::to_string(kept) + "," +
+         std::to_string(failed) + "\n";
+}
+
+//! YAML of the calibrated scenario: extends the calibrated scenario, sets the
+//! fixed overrides and the posterior medians.
+std::string calibrated_yaml(const CalibSpec& spec, const ScenarioConfig& cfg, const fs::path& out,
+                            const std::vector<std::pair<std::string, double>>& values) {
+  // section → nested key path → value
+  std::map<std::string, std::map<std::string, double>> model_like;          // model / network / top
+  std::map<std::string, std::map<std::string, double>> powers;              // id → key → value
+  for (const auto& [path, v] : values) {
+    const auto dot = path.find('.');
+    const std::string head = dot == std::string::npos ? "" : path.substr(0, dot);
+    if (head == "powers") {
+      const std::string rest = path.substr(dot + 1);
+      const auto d2 = rest.find('.');
+      powers[rest.substr(0, d2)][rest.substr(d2 + 1)] = v;
+    } else {
+      model_like[head][dot == std::string::npos ? path : path.substr(dot + 1)] = v;
+    }
+  }
+  auto emit_nested = [](std::ostringstream& os, const std::map<std::string, double>& kv, int indent) {
+    // keys like "export_controls.strictness": group by the first component
+    std::map<std::string, std::map<std::string, double>> sub;
+    for (const auto& [k, v] : kv) {
+      const auto d = k.find('.');
+      if (d == std::string::npos)
+        os << std::string(static_cast<std::size_t>(indent), ' ') << k << ": " << num(v) << "\n";
+      else
+        sub[k.substr(0, d)][k.substr(d + 1)] = v;
+    }
+    for (const auto& [k, m] : sub) {
+      os << std::string(static_cast<std::size_t>(indent), ' ') << k << ":\n";
+      for (const auto& [k2, v] : m) os << std::string(static_cast<std::size_t>(indent + 2), ' ') << k2 << ": " << num(v) << "\n";
+    }
+  };
+  std::ostringstream os;
+  os << "# Written by `blocsim calibrate " << spec.file.filename().string() << "`: the scenario with the\n"
+     << "# calibration's fixed settings and the posterior medians of the estimated parameters\n"
+     << "# (posterior_summary.csv has the 90% intervals). Run it with `blocsim run`.\n";
+  os << "name: " << cfg.name << "_calibrated\n";
+  os << "extends: " << fs::relative(fs::absolute(spec.scenario), fs::absolute(out)).generic_string() << "\n";
+  if (auto it = model_like.find(""); it != model_like.end())
+    for (const auto& [k, v] : it->second) os << k << ": " << num(v) << "\n";
+  for (const auto& [sec, kv] : model_like) {
+    if (sec.empty()) continue;
+    os << sec << ":\n";
+    emit_nested(os, kv, 2);
+  }
+  if (!powers.empty()) {
+    os << "powers:\n";
+    for (const auto& [id, kv] : powers) {
+      os << "  - id: " << id << "\n";
+      emit_nested(os, kv, 4);
+    }
+  }
+  return os.str();
+}
+
+double weighted_quantile(std::vector<std::pair<double, double>> vw, double q) {
+  // vw: (value, weight); type-7-like interpolation on the weighted CDF midpoints
+  std::sort(vw.begin(), vw.end());
+  double total = 0;
+  for (const auto& [v, w] : vw) total += w;
+  if (vw.empty() || total <= 0) return std::numeric_limits<double>::quiet_NaN();
+  double cum = 0;
+  std::vector<double> mid(vw.size());
+  for (std::size_t i = 0; i < vw.size(); ++i) {
+    mid[i] = (cum + 0.5 * vw[i].second) / total;
+    cum += vw[i].second;
+  }
+  if (q <= mid.front()) return vw.front().first;
+  if (q >= mid.back()) return vw.back().first;
+  for (std::size_t i = 1; i < vw.size(); ++i)
+    if (q <= mid[i]) {
+      const double t = (q - mid[i - 1]) / (mid[i] - mid[i - 1]);
+      return vw[i - 1].first + t * (vw[i].first - vw[i - 1].first);
+    }
+  return vw.back().first;
+}
+
+// ---------------------------------------------------------------------------
+// Posterior predictive and held-out scores
+// ---------------------------------------------------------------------------
+
+struct Forecast {
+  std::string name;
+  std::vector<std::vector<std::array<double, 3>>> p;  //!< per year, country: class probabilities
+};
+
+struct ScoreSet {
+  double brier = 0, log_score = 0, accuracy = 0;
+};
+
+//! Per-country scores of a forecast on one year (log score floor 0.01).
+void country_scores(const ObservedYear& o, const std::vector<std::array<double, 3>>& p, std::vector<double>& brier,
+                    std::vector<double>& logs, std::vector<double>& acc) {
+  for (std::size_t i = 0; i < o.country.size(); ++i) {
+    double b = 0;
+    int arg = 0;
+    for (int c = 0; c < 3; ++c) {
+      const double d = p[i][static_cast<std::size_t>(c)] - (c == o.cls[i] ? 1.0 : 0.0);
+      b += d * d;
+      if (p[i][static_cast<std::size_t>(c)] > p[i][static_cast<std::size_t>(arg)]) arg = c;
+    }
+    brier.push_back(b);
+    logs.push_back(-std::log(std::max(0.01, p[i][static_cast<std::size_t>(o.cls[i])])));
+    acc.push_back(arg == o.cls[i] ? 1.0 : 0.0);
+  }
+}
+
+std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post, const std::vector<double>& wnorm,
+                               int draws, int replicates, Progress& progress, std::string& countries_csv,
+                               std::string& ppc_csv) {
+  const CalibSpec& spec = *s.spec;
+  std::vector<const ObservedYear*> years;
+  for (const auto& y : s.fit) years.push_back(&y);
+  for (const auto& y : s.held) years.push_back(&y);
+  // draws by weight (multinomial, deterministic keys)
+  std::vector<double> cdf(wnorm.size());
+  std::partial_sum(wnorm.begin(), wnorm.end(), cdf.begin());
+  std::vector<std::size_t> pick(static_cast<std::size_t>(draws));
+  for (int m = 0; m < draws; ++m) {
+    Rng rng(spec.seed, kPredictiveTick, static_cast<std::uint64_t>(m), static_cast<std::uint32_t>(kStream));
+    const double u = rng.uniform() * cdf.back();
+    pick[static_cast<std::size_t>(m)] =
+        std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()),
+                              cdf.size() - 1);
+  }
+  std::vector<Counts> per(static_cast<std::size_t>(draws));
+  std::vector<char> failed(static_cast<std::size_t>(draws), 0);
+  parallel_for_runs(draws, 0, [&](std::int64_t mm, int slot) {
+    const int m = static_cast<int>(mm);
+    try {
+      per[static_cast<std::size_t>(m)] = simulate_counts(s, post[pick[static_cast<std::size_t>(m)]].theta, spec.seed,
+                                                         kPredictiveTick + static_cast<std::uint64_t>(m), replicates,
+                                                         years)[0];
+    } catch (const std::exception&) {
+      failed[static_cast<std::size_t>(m)] = 1;
+    }
+    progress.add(replicates);
+    if (slot == 0) progress.maybe_print();
+  });
+  // ppc.csv: per draw and year, the four target discrepancies and the model's class shares
+  std::ostringstream ppc;
+  ppc << "draw,year,set,brier,log_score,spearman,shares,share_nonaligned,share_" << spec.low << ",share_" << spec.high
+      << ",obs_share_nonaligned,obs_share_" << spec.low << ",obs_share_" << spec.high << "\n";
+  Counts total;
+  total.resize(years.size());
+  for (std::size_t y = 0; y < years.size(); ++y) total[y].assign(years[y]->country.size(), {0, 0, 0});
+  int ok_draws = 0;
+  for (int m = 0; m < draws; ++m) {
+    if (failed[static_cast<std::size_t>(m)]) continue;
+    ++ok_draws;
+    for (std::size_t y = 0; y < years.size(); ++y) {
+      const auto& o = *years[y];
+      const auto& cnt = per[static_cast<std::size_t>(m)][y];
+      const YearScores ys = year_scores(o, cnt, replicates);
+      std::array<double, 3> ms{}, os{};
+      for (std::size_t i = 0; i < o.country.size(); ++i) {
+        for (std::size_t c = 0; c < 3; ++c) {
+          ms[c] += cnt[i][c] / static_cast<double>(replicates) / static_cast<double>(o.country.size());
+          total[y][i][c] += cnt[i][c];
+        }
+        os[static_cast<std::size_t>(o.cls[i])] += 1.0 / static_cast<double>(o.country.size());
+      }
+      ppc << m << "," << o.year << "," << (y < s.fit.size() ? "fit" : "held_out") << "," << num(ys.brier) << ","
+          << num(ys.log_score) << "," << num(ys.spearman) << "," << num(ys.shares) << "," << num(ms[0]) << ","
+          << num(ms[1]) << "," << num(ms[2]) << "," << num(os[0]) << "," << num(os[1]) << "," << num(os[2]) << "\n";
+    }
+  }
+  ppc_csv = ppc.str();
+  // predictive_countries.csv and the forecast of the model
+  const double nsim = static_cast<double>(std::max(1, ok_draws * replicates));
+  std::ostringstream pc;
+  pc << "year,set,iso3,axis,observed,p_nonaligned,p_" << spec.low << ",p_" << spec.high << "\n";
+  const char* names[3] = {"nonaligned", nullptr, nullptr};
+  Forecast model{"model", {}};
+  for (std::size_t y = 0; y < years.size(); ++y) {
+    const auto& o = *years[y];
+    model.p.emplace_back();
+    for (std::size_t i = 0; i < o.country.size(); ++i) {
+      std::array<double, 3> p{};
+      for (std::size_t c = 0; c < 3; ++c) p[c] = total[y][i][c] / nsim;
+      model.p.back().push_back(p);
+      const int cls = o.cls[i];
+      pc << o.year << "," << (y < s.fit.size() ? "fit" : "held_out") << ","
+         << s.cfg.world.countries[static_cast<std::size_t>(o.country[i])].iso3 << "," << num(o.axis[i]) << ","
+         << (cls == 0 ? names[0] : cls == 1 ? spec.low : spec.high) << "," << num(p[0]) << "," << num(p[1]) << ","
+         << num(p[2]) << "\n";
+    }
+  }
+  countries_csv = pc.str();
+
+  // Baselines on every year (fit and held-out): the information a forecaster
+  // had at the end of the calibration period.
+  const ObservedYear& last_fit = s.fit.back();
+  std::array<double, 3> base{};
+  std::size_t nb = 0;
+  for (const auto& o : s.fit)
+    for (int c : o.cls) {
+      base[static_cast<std::size_t>(c)] += 1.0;
+      ++nb;
+    }
+  for (double& b : base) b /= static_cast<double>(nb);
+  std::map<std::int32_t, int> last_class;
+  for (std::size_t i = 0; i < last_fit.country.size(); ++i) last_class[last_fit.country[i]] = last_fit.cls[i];
+  Forecast nonaligned{"all_nonaligned", {}}, base_rate{"base_rate", {}}, persist{"unga_last_fit_year", {}};
+  for (const auto* o : years) {
+    nonaligned.p.emplace_back();
+    base_rate.p.emplace_back();
+    persist.p.emplace_back();
+    for (std::size_t i = 0; i < o->country.size(); ++i) {
+      nonaligned.p.back().push_back({1.0, 0.0, 0.0});
+      base_rate.p.back().push_back(base);
+      auto it = last_class.find(o->country[i]);
+      std::array<double, 3> q = base;  // not observed in the last fit year: base rate
+      if (it != last_class.end()) {
+        q = {0, 0, 0};
+        q[static_cast<std::size_t>(it->second)] = 1.0;
+      }
+      persist.p.back().push_back(q);
+    }
+  }
+  // validation.csv: per set (fit / held_out), predictor and metric: value,
+  // model − predictor difference and its 90% bootstrap interval over countries.
+  std::ostringstream val;
+  val << "set,predictor,metric,value,model_minus_predictor,diff_q05,diff_q95\n";
+  // Democracy alone: quintiles of the democracy identity value (cut on the fitted
+  // countries), each forecasting its fit-years class frequencies (+½ smoothing).
+  Forecast democracy{"democracy_alone", {}}, alliances{"alliances", {}};
+  const int ddim = find_dimension(s.cfg, "democracy");
+  auto demo = [&](std::int32_t i) {
+    const auto& id = s.cfg.world.countries[static_cast<std::size_t>(i)].identity;
+    return ddim >= 0 && static_cast<std::size_t>(ddim) < id.size() ? id[static_cast<std::size_t>(ddim)] : 0.0;
+  };
+  std::vector<double> dv;
+  for (std::int32_t i : last_fit.country) dv.push_back(demo(i));
+  std::sort(dv.begin(), dv.end());
+  std::array<double, 4> cuts{};
+  for (int q = 0; q < 4; ++q) cuts[static_cast<std::size_t>(q)] = quantile_sorted(dv, 0.2 * (q + 1));
+  auto bin_of = [&](std::int32_t i) {
+    const double v = demo(i);
+    int b = 0;
+    while (b < 4 && v > cuts[static_cast<std::size_t>(b)]) ++b;
+    return b;
+  };
+  std::array<std::array<double, 3>, 5> freq{};
+  for (auto& f : freq) f = {0.5, 0.5, 0.5};
+  for (const auto& o : s.fit)
+    for (std::size_t i = 0; i < o.country.size(); ++i)
+      freq[static_cast<std::size_t>(bin_of(o.country[i]))][static_cast<std::size_t>(o.cls[i])] += 1.0;
+  for (auto& f : freq) {
+    const double t = f[0] + f[1] + f[2];
+    for (double& x : f) x /= t;
+  }
+  // Alliances → blocs: a security tie ≥ 0.5 with the high (low) power → that bloc, else non-aligned.
+  const std::string hi_id = spec.high, lo_id = spec.low;
+  auto tie = [&](std::int32_t i, const std::string& id) {
+    const auto& sec = s.cfg.world.countries[static_cast<std::size_t>(i)].security;
+    auto it = sec.find(id);
+    return it == sec.end() ? 0.0 : it->second;
+  };
+  for (const auto* o : years) {
+    democracy.p.emplace_back();
+    alliances.p.emplace_back();
+    for (std::int32_t i : o->country) {
+      democracy.p.back().push_back(freq[static_cast<std::size_t>(bin_of(i))]);
+      const double th = tie(i, hi_id), tl = tie(i, lo_id);
+      std::array<double, 3> a{1.0, 0.0, 0.0};
+      if (th >= 0.5 && th >= tl) a = {0.0, 0.0, 1.0};
+      else if (tl >= 0.5) a = {0.0, 1.0, 0.0};
+      alliances.p.back().push_back(a);
+    }
+  }
+  std::vector<const Forecast*> preds{&model, &nonaligned, &base_rate, &persist, &democracy};
+  if (ddim < 0) preds.pop_back();
+  preds.push_back(&alliances);
+  for (int set = 0; set < 2; ++set) {
+    const std::size_t y0 = set == 0 ? 0 : s.fit.size(), y1 = set == 0 ? s.fit.size() : years.size();
+    if (y0 == y1) continue;
+    std::vector<std::array<std::vector<double>, 3>> sc(preds.size());
+    for (std::size_t k = 0; k < preds.size(); ++k)
+      for (std::size_t y = y0; y < y1; ++y) country_scores(*years[y], preds[k]->p[y], sc[k][0], sc[k][1], sc[k][2]);
+    const std::size_t n = sc[0][0].size();
+    constexpr int kBoot = 1000;
+    std::vector<std::vector<std::size_t>> boot(kBoot, std::vector<std::size_t>(n));
+    for (int b = 0; b < kBoot; ++b) {
+      Rng rng(spec.seed, kBootstrapTick + static_cast<std::uint64_t>(set), static_cast<std::uint64_t>(b),
+              static_cast<std::uint32_t>(kStream));
+      for (std::size_t i = 0; i < n; ++i) boot[static_cast<std::size_t>(b)][i] = rng.below(n);
+    }
+    const char* metric[3] = {"brier", "log_score", "accuracy"};
+    // baselines only on the held-out years: on the fit years they would be scored on their own data
+    for (std::size_t k = 0; k < (set == 0 ? 1 : preds.size()); ++k)
+      for (int m = 0; m < 3; ++m) {
+        const auto& a = sc[0][static_cast<std::size_t>(m)];
+        const auto& b = sc[k][static_cast<std::size_t>(m)];
+        auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); };
+        std::vector<double> diffs;
+        if (k > 0)
+          for (const auto& idx : boot) {
+            double d = 0;
+            for (std::size_t i : idx) d += a[i] - b[i];
+            diffs.push_back(d / static_cast<double>(n));
+          }
+        std::sort(diffs.begin(), diffs.end());
+        val << (set == 0 ? "fit" : "held_out") << "," << preds[k]->name << "," << metric[m] << "," << num(mean(b)) << ",";
+        if (k == 0)
+          val << ",,\n";
+        else
+          val << num(mean(a) - mean(b)) << "," << num(quantile_sorted(diffs, 0.05)) << ","
+              << num(quantile_sorted(diffs, 0.95)) << "\n";
+      }
+  }
+  return val.str();
+}
+
+}  // namespace
+
+void apply_fast(CalibSpec& spec) {
+  spec.particles = std::min(spec.particles, 40);
+  spec.max_generations = std::min(spec.max_generations, 3);
+  spec.replicates = std::min(spec.replicates, 2);
+  spec.predictive = std::min(spec.predictive, 10);
+  if (static_cast<int>(std::floor(spec.alpha * spec.particles)) < 2) spec.alpha = 0.5;
+}
+
+CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
+  const auto t_start = std::chrono::steady_clock::now();
+  if (opt.threads > 0) set_threads(opt.threads);
+  const Setup s = make_setup(spec);
+  const std::size_t D = spec.priors.size();
+  const int N = spec.particles;
+  const int Nk = static_cast<int>(std::floor(spec.alpha * N));
+  CalibOutcome res;
+  res.out = opt.out.empty() ? fs::path("results") / "calibrations" / spec.name : opt.out;
+  for (const auto& p : spec.priors) res.params.push_back(p.path);
+
+  // The folder's identity: the calibration file, the resolved scenario and the
+  // effective algorithm settings. A folder with another identity is refused.
+  std::ostringstream ident;
+  ident << "calibration: " << spec.file.filename().string() << "\nsha256: " << sha256_hex(spec.source_text)
+        << "\nscenario_sha256: " << sha256_hex(resolved_yaml(s.cfg)) << "\nparticles: " << N
+        << "\nkept: " << Nk << "\nalpha: " << num(spec.alpha) << "\nmin_acceptance: " << num(spec.min_acceptance)
+        << "\nmax_generations: " << spec.max_generations << "\nreplicates: " << spec.replicates
+        << "\npredictive: " << spec.predictive << "\nseed: " << spec.seed << "\n";
+  const fs::path gdir = res.out / "generations";
+  const fs::path idfile = res.out / "calibration.id";
+  if (fs::exists(res.out) && !opt.fresh) {
+    if (!fs::exists(idfile) || read_text(idfile) != ident.str())
+      throw RunError(res.out.string() +
+                     " holds a different calibration (or another settings/--fast); use --fresh to replace it or -o elsewhere");
+  }
+  if (opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
+  fs::create_directories(gdir);
+  write_atomic(idfile, ident.str());
+  write_atomic(res.out / "calibration.yaml", spec.source_text);
+  write_atomic(res.out / "scenario.resolved.yaml", resolved_yaml(s.cfg));
+  {
+    std::ostringstream obs;
+    obs << "year,set,iso3,axis,class\n";
+    for (int set = 0; set < 2; ++set)
+      for (const auto& o : set == 0 ? s.fit : s.held)
+        for (std::size_t i = 0; i < o.country.size(); ++i)
+          obs << o.year << "," << (set == 0 ? "fit" : "held_out") << ","
+              << s.cfg.world.countries[static_cast<std::size_t>(o.country[i])].iso3 << "," << num(o.axis[i]) << ","
+              << (o.cls[i] == 0 ? std::string("nonaligned") : o.cls[i] == 1 ? spec.low : spec.high) << "\n";
+    write_atomic(res.out / "observed.csv", obs.str());
+  }
+
+  // Resume: generations listed in generations.csv are complete.
+  std::vector<Particle> kept;
+  std::string history = history_header();
+  double eps = kInf;
+  bool done = false;
+  int next_gen = 0;
+  const fs::path hfile = res.out / "generations.csv";
+  if (fs::exists(hfile)) {
+    const auto lines = split(read_text(hfile), '\n');
+    for (std::size_t l = 1; l < lines.size(); ++l) {
+      if (lines[l].empty()) continue;
+      const auto c = split(lines[l], ',');
+      GenerationInfo g;
+      g.generation = std::stoi(c[0]);
+      g.epsilon = parse_num(c[1]);
+      g.acceptance = parse_num(c[2]);
+      g.ess = parse_num(c[3]);
+      g.simulations = std::stoll(c[4]);
+      res.generations.push_back(g);
+      history += lines[l] + "\n";
+    }
+    if (!res.generations.empty()) {
+      const GenerationInfo& g = res.generations.back();
+      kept = read_kept(gdir / gen_file(g.generation), D);
+      eps = g.epsilon;
+      next_gen = g.generation + 1;
+      res.resumed_from = g.generation;
+      done = (g.generation > 0 && g.acceptance < spec.min_acceptance) || next_gen >= spec.max_generations;
+      if (!opt.quiet)
+        std::fprintf(stderr, "calibrate: resuming after generation %d (epsilon %.4g)\n", g.generation, g.epsilon);
+    }
+  }
+
+  while (!done) {
+    const int g = next_gen;
+    const auto t0 = std::chrono::steady_clock::now();
+    const int nnew = g == 0 ? N : N - Nk;
+    std::vector<Particle> props(static_cast<std::size_t>(nnew));
+    // kernel: component-wise Gaussian, variance 2 × weighted variance of the kept population
+    std::vector<double> sigma(D, 0.0), wn;
+    std::vector<std::vector<double>> ku;  // kept particles in internal coordinates
+    if (g > 0) {
+      double wsum = 0;
+      for (const auto& p : kept) wsum += p.weight;
+      for (const auto& p : kept) wn.push_back(p.weight / wsum);
+      for (const auto& p : kept) {
+        std::vector<double> u(D);
+        for (std::size_t d = 0; d < D; ++d) u[d] = to_u(spec.priors[d], p.theta[d]);
+        ku.push_back(std::move(u));
+      }
+      for (std::size_t d = 0; d < D; ++d) {
+        double m = 0, v = 0;
+        for (std::size_t j = 0; j < kept.size(); ++j) m += wn[j] * ku[j][d];
+        for (std::size_t j = 0; j < kept.size(); ++j) v += wn[j] * (ku[j][d] - m) * (ku[j][d] - m);
+        const double range = u_hi(spec.priors[d]) - u_lo(spec.priors[d]);
+        sigma[d] = std::max(std::sqrt(2.0 * v), 1e-6 * range);
+      }
+    }
+    std::vector<double> cdf(wn.size());
+    std::partial_sum(wn.begin(), wn.end(), cdf.begin());
+    // kernel mass of parent j inside the prior support
+    std::vector<double> zmass(kept.size(), 1.0);
+    for (std::size_t j = 0; j < kept.size(); ++j)
+      for (std::size_t d = 0; d < D; ++d)
+        zmass[j] *= norm_cdf((u_hi(spec.priors[d]) - ku[j][d]) / sigma[d]) -
+                    norm_cdf((u_lo(spec.priors[d]) - ku[j][d]) / sigma[d]);
+    for (int i = 0; i < nnew; ++i) {
+      Particle& p = props[static_cast<std::size_t>(i)];
+      p.born = g;
+      p.index = i;
+      Rng rng(spec.seed, static_cast<std::uint64_t>(g), static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(kStream));
+      std::vector<double> u(D);
+      if (g == 0) {
+        for (std::size_t d = 0; d < D; ++d) u[d] = draw_prior(spec.priors[d], rng);
+        p.weight = 1.0;
+      } else {
+        const double r = rng.uniform() * cdf.back();
+        const std::size_t j = std::min<std::size_t>(
+            static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), r) - cdf.begin()), kept.size() - 1);
+        for (std::size_t d = 0; d < D; ++d) {
+          const double a = u_lo(spec.priors[d]), b = u_hi(spec.priors[d]);
+          double x = ku[j][d];
+          for (int attempt = 0; attempt < 100000; ++attempt) {
+            x = ku[j][d] + sigma[d] * rng.normal();
+            if (x >= a && x <= b) break;
+            x = std::clamp(x, a, b);  // used only if every attempt fell outside (never in practice)
+          }
+          u[d] = x;
+        }
+      }
+      for (std::size_t d = 0; d < D; ++d) p.theta.push_back(to_theta(spec.priors[d], u[d]));
+      if (g > 0) {
+        // importance weight π(θ*) / Σ_j ŵ_j K(θ* | θ_j) / Z_j, in internal coordinates of θ* as stored
+        double prior = 1.0;
+        std::vector<double> us(D);
+        for (std::size_t d = 0; d < D; ++d) {
+          us[d] = to_u(spec.priors[d], p.theta[d]);
+          prior *= prior_density(spec.priors[d], us[d]);
+        }
+        double q = 0;
+        for (std::size_t j = 0; j < kept.size(); ++j) {
+          double k = 1.0;
+          for (std::size_t d = 0; d < D; ++d) {
+            const double z = (us[d] - ku[j][d]) / sigma[d];
+            k *= kInvSqrt2Pi * std::exp(-0.5 * z * z) / sigma[d];
+          }
+          q += wn[j] * k / zmass[j];
+        }
+        p.weight = q > 0 ? prior / q : 0.0;
+      }
+    }
+    // The prior densities are normalised, so gen-0 weights (1) and later weights π/q share a scale:
+    // π/π = 1 ⇔ q = π. Kept old particles keep their weights.
+    Progress progress(static_cast<std::int64_t>(nnew) * spec.replicates, opt.quiet,
+                      "calibrate gen " + std::to_string(g), "runs");
+    evaluate_all(s, props, spec.replicates, progress);
+    progress.finish();
+
+    int accepted = 0, failed = 0;
+    for (const auto& p : props) {
+      if (p.distance < eps) ++accepted;
+      if (p.failed) ++failed;
+    }
+    GenerationInfo info;
+    info.generation = g;
+    info.acceptance = g == 0 ? 1.0 : static_cast<double>(accepted) / nnew;
+    info.simulations = static_cast<std::int64_t>(nnew) * spec.replicates;
+    // pool: kept (in their order) then new proposals; keep the Nk closest (stable)
+    std::vector<Particle> pool = kept;
+    pool.insert(pool.end(), props.begin(), props.end());
+    std::vector<std::size_t> order(pool.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return pool[a].distance < pool[b].distance; });
+    std::vector<char> keep(pool.size(), 0);
+    for (int i = 0; i < Nk; ++i) keep[order[static_cast<std::size_t>(i)]] = 1;
+    std::vector<Particle> next;
+    for (std::size_t i = 0; i < pool.size(); ++i)
+      if (keep[i]) next.push_back(pool[i]);
+    // drop zero-weight particles only if something else remains (cannot happen with a proper kernel)
+    double sw = 0, sw2 = 0;
+    for (const auto& p : next) {
+      sw += p.weight;
+      sw2 += p.weight * p.weight;
+    }
+    if (!(sw > 0)) throw RunError("calibration: every kept particle has zero weight (generation " + std::to_string(g) + ")");
+    info.epsilon = pool[order[static_cast<std::size_t>(Nk - 1)]].distance;
+    info.ess = sw * sw / sw2;
+    if (!std::isfinite(info.epsilon))
+      throw RunError("calibration: fewer than " + std::to_string(Nk) +
+                     " particles gave a finite distance (simulations failed); see the particle files");
+    // gen file: the whole pool, kept flag, normalised weight
+    std::string gcsv = particles_header(spec);
+    for (std::size_t i = 0; i < pool.size(); ++i) gcsv += particle_row(pool[i], keep[i], pool[i].weight / sw);
+    write_atomic(gdir / gen_file(g), gcsv);
+    history += history_row(info, nnew, Nk, failed);
+    write_atomic(hfile, history);
+    info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res.generations.push_back(info);
+    if (!opt.quiet)
+      std::fprintf(stderr, "calibrate: generation %d: epsilon %.4g, acceptance %.3f, ESS %.1f, %d failed, %.1f s\n", g,
+                   info.epsilon, info.acceptance, info.ess, failed, info.seconds);
+    kept = std::move(next);
+    eps = info.epsilon;
+    next_gen = g + 1;
+    done = (g > 0 && info.acceptance < spec.min_acceptance) || next_gen >= spec.max_generations;
+  }
+
+  // Posterior: the last kept population.
+  double sw = 0;
+  for (const auto& p : kept) sw += p.weight;
+  std::vector<double> wn;
+  for (const auto& p : kept) wn.push_back(p.weight / sw);
+  {
+    std::string post = "particle";
+    for (const auto& p : spec.priors) {
+      post += ',';
+      post += csv_field(p.path);
+    }
+    post += ",weight,distance\n";
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      post += std::to_string(i);
+      for (double v : kept[i].theta) {
+        post += ',';
+        post += num(v);
+      }
+      post += ',';
+      post += num(wn[i]);
+      post += ',';
+      post += num(kept[i].distance);
+      post += '\n';
+    }
+    write_atomic(res.out / "posterior.csv", post);
+  }
+  std::vector<std::pair<std::string, double>> values;
+  for (const auto& o : spec.scenario_set) {
+    const auto eq = o.find('=');
+    values.emplace_back(o.substr(0, eq), std::strtod(o.c_str() + eq + 1, nullptr));
+  }
+  {
+    std::ostringstream sum;
+    sum << "parameter,prior,min,max,mean,sd,median,q05,q95,prior_q05,prior_q95\n";
+    for (std::size_t d = 0; d < D; ++d) {
+      const Prior& pr = spec.priors[d];
+      std::vector<std::pair<double, double>> vw;
+      double m = 0, v = 0;
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        vw.emplace_back(kept[i].theta[d], wn[i]);
+        m += wn[i] * kept[i].theta[d];
+      }
+      for (std::size_t i = 0; i < kept.size(); ++i) v += wn[i] * (kept[i].theta[d] - m) * (kept[i].theta[d] - m);
+      const double med = weighted_quantile(vw, 0.5), lo = weighted_quantile(vw, 0.05), hi = weighted_quantile(vw, 0.95);
+      // prior 90% interval (for the narrowing comparison)
+      double plo, phi;
+      if (pr.kind == PriorKind::uniform) {
+        plo = pr.min + 0.05 * (pr.max - pr.min);
+        phi = pr.min + 0.95 * (pr.max - pr.min);
+      } else if (pr.kind == PriorKind::log_uniform) {
+        plo = std::exp(std::log(pr.min) + 0.05 * (std::log(pr.max) - std::log(pr.min)));
+        phi = std::exp(std::log(pr.min) + 0.95 * (std::log(pr.max) - std::log(pr.min)));
+      } else {
+        std::vector<double> g;  // deterministic quadrature of the truncated normal's CDF
+        const double a = pr.min, b = pr.max;
+        const double ca = norm_cdf((a - pr.mean) / pr.sd), cb = norm_cdf((b - pr.mean) / pr.sd);
+        auto inv = [&](double q) {
+          double lo2 = a, hi2 = b;
+          for (int it = 0; it < 200; ++it) {
+            const double mid = 0.5 * (lo2 + hi2);
+            if ((norm_cdf((mid - pr.mean) / pr.sd) - ca) / (cb - ca) < q) lo2 = mid; else hi2 = mid;
+          }
+          return 0.5 * (lo2 + hi2);
+        };
+        plo = inv(0.05);
+        phi = inv(0.95);
+      }
+      const char* kind = pr.kind == PriorKind::uniform ? "uniform" : pr.kind == PriorKind::log_uniform ? "log_uniform" : "normal";
+      sum << csv_field(pr.path) << "," << kind << "," << num(pr.min) << "," << num(pr.max) << "," << num(m) << ","
+          << num(std::sqrt(v)) << "," << num(med) << "," << num(lo) << "," << num(hi) << "," << num(plo) << ","
+          << num(phi) << "\n";
+      res.median.push_back(med);
+      res.q05.push_back(lo);
+      res.q95.push_back(hi);
+      values.emplace_back(pr.path, med);
+    }
+    write_atomic(res.out / "posterior_summary.csv", sum.str());
+  }
+  write_atomic(res.out / "scenario.calibrated.yaml", calibrated_yaml(spec, s.cfg, res.out, values));
+
+  if (spec.predictive > 0) {
+    Progress progress(static_cast<std::int64_t>(spec.predictive) * spec.replicates, opt.quiet, "calibrate predictive",
+                      "runs");
+    std::string countries, ppc;
+    const std::string val = predictive_outputs(s, kept, wn, spec.predictive, spec.replicates, progress, countries, ppc);
+    progress.finish();
+    write_atomic(res.out / "predictive_countries.csv", countries);
+    write_atomic(res.out / "ppc.csv", ppc);
+    write_atomic(res.out / "validation.csv", val);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return res;
+}
+
+}  // namespace blocsim::calib

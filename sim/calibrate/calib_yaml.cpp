@@ -1,0 +1,455 @@
+// Calibration files (YAML): strict parsing with positions, like scenarios and
+// sweeps. Every problem is collected and reported together as
+// `file:line:col: key.path: message` (ConfigError).
+// TODO(issue 10): switch to the unified YAML checker once it lands.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "blocsim/calibrate/calibrate.h"
+#include "blocsim/io/error.h"
+#include "blocsim/input/scenario.h"
+
+namespace fs = std::filesystem;
+
+namespace blocsim::calib {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",    "description", "scenario", "set",     "observed", "classes",
+                                           "compare", "parameters",  "targets",  "abc"};
+const std::vector<std::string> kObservedKeys = {"file", "column", "synthetic"};
+const std::vector<std::string> kSyntheticKeys = {"set", "seed", "replicates"};
+const std::vector<std::string> kClassKeys = {"low", "high", "cuts"};
+const std::vector<std::string> kCompareKeys = {"years", "validate_years", "month", "exclude"};
+const std::vector<std::string> kPriorKeys = {"prior", "min", "max", "mean", "sd"};
+const std::vector<std::string> kTargetKeys = {"brier", "log_score", "spearman", "shares", "change"};
+const std::vector<std::string> kChangeKeys = {"weight", "from", "to"};
+const std::vector<std::string> kAbcKeys = {"particles", "alpha",      "min_acceptance", "max_generations",
+                                           "replicates", "predictive", "seed"};
+
+struct Ctx {
+  std::string file;
+  std::vector<Diagnostic> diags;
+
+  SourceLoc loc(const YAML::Node& n) const {
+    const YAML::Mark m = n.Mark();
+    if (m.line < 0) return {file, 0, 0};
+    return {file, m.line + 1, m.column + 1};
+  }
+  void err(const YAML::Node& n, std::string key, std::string msg) {
+    diags.push_back({loc(n), std::move(key), std::move(msg)});
+  }
+  void err(SourceLoc l, std::string key, std::string msg) { diags.push_back({std::move(l), std::move(key), std::move(msg)}); }
+
+  bool map(const YAML::Node& n, const std::string& key, const std::vector<std::string>& allowed) {
+    if (!n.IsMap()) {
+      err(n, key, "expected a map");
+      return false;
+    }
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+      const std::string path = key.empty() ? k : key + "." + k;
+      if (!seen.insert(k).second) err(it->first, path, "duplicate key");
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        const std::string s = did_you_mean(k, allowed);
+        err(it->first, path, "unknown key" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
+      }
+    }
+    return true;
+  }
+  std::optional<std::string> str(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) {
+      err(n, key, "expected a string");
+      return std::nullopt;
+    }
+    return n.Scalar();
+  }
+  std::optional<double> num(const YAML::Node& n, const std::string& key) {
+    if (!n.IsScalar()) {
+      err(n, key, "expected a number");
+      return std::nullopt;
+    }
+    const std::string& s = n.Scalar();
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size()) {
+      err(n, key, "expected a number, got '" + s + "'");
+      return std::nullopt;
+    }
+    if (!std::isfinite(v)) {
+      err(n, key, "must be finite, got '" + s + "'");
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<double> num_in(const YAML::Node& n, const std::string& key, double lo, double hi, bool open_lo = false) {
+    auto v = num(n, key);
+    if (!v) return v;
+    if (*v < lo || *v > hi || (open_lo && *v == lo)) {
+      std::ostringstream m;
+      m << "must be in " << (open_lo ? "(" : "[") << lo << ", " << hi << "], got " << n.Scalar();
+      err(n, key, m.str());
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo, long long hi) {
+    if (!n.IsScalar()) {
+      err(n, key, "expected an integer");
+      return std::nullopt;
+    }
+    const std::string& s = n.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(s.c_str(), &end, 10);
+    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
+      err(n, key, "expected an integer, got '" + s + "'");
+      return std::nullopt;
+    }
+    if (v < lo || v > hi) {
+      err(n, key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
+      return std::nullopt;
+    }
+    return v;
+  }
+  std::vector<int> years(const YAML::Node& n, const std::string& key) {
+    std::vector<int> out;
+    if (!n.IsSequence() || n.size() == 0) {
+      err(n, key, "expected a non-empty list of years, e.g. [2018, 2019]");
+      return out;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (auto y = integer(n[i], key + "[" + std::to_string(i) + "]", 1946, 2100)) {
+        if (std::find(out.begin(), out.end(), static_cast<int>(*y)) != out.end())
+          err(n[i], key + "[" + std::to_string(i) + "]", "duplicate year " + std::to_string(*y));
+        else
+          out.push_back(static_cast<int>(*y));
+      }
+    return out;
+  }
+};
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ConfigError(SourceLoc{p.string(), 0, 0}, "", "cannot read file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `set:` maps (path: value) → "path=value" overrides, or (path, value) pairs.
+std::vector<std::pair<std::string, double>> parse_set(Ctx& c, const YAML::Node& n, const std::string& key,
+                                                      std::map<std::string, SourceLoc>& locs) {
+  std::vector<std::pair<std::string, double>> out;
+  if (!c.map(n, key, {})) return out;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string path = it->first.Scalar();
+    if (auto v = c.num(it->second, key + "." + path)) {
+      out.emplace_back(path, *v);
+      locs[path] = c.loc(it->first);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+CalibSpec load_calibration(const fs::path& path) {
+  Ctx c;
+  c.file = path.string();
+  CalibSpec spec;
+  spec.file = path;
+  spec.source_text = read_text(path);
+  YAML::Node root;
+  try {
+    root = YAML::Load(spec.source_text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(SourceLoc{c.file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(SourceLoc{c.file, 1, 1}, "", "a calibration file is a YAML map");
+  c.map(root, "", kTopKeys);
+  const fs::path dir = path.parent_path();
+  const SourceLoc top{c.file, 1, 1};
+
+  spec.name = path.stem().string();
+  if (auto n = root["name"])
+    if (auto s = c.str(n, "name")) {
+      if (s->empty() || s->find_first_of("/\\\n\t,") != std::string::npos || *s == "." || *s == "..")
+        c.err(n, "name", "must be a non-empty name without '/', '\\\\', ',' or control characters");
+      else
+        spec.name = *s;
+    }
+  if (auto n = root["description"])
+    if (auto s = c.str(n, "description")) spec.description = *s;
+  SourceLoc scenario_loc = top;
+  if (auto n = root["scenario"]) {
+    scenario_loc = c.loc(n);
+    if (auto s = c.str(n, "scenario")) {
+      spec.scenario = (dir / *s).lexically_normal();
+      if (!fs::exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
+    }
+  } else {
+    c.err(top, "scenario", "missing: the scenario to calibrate (relative to this file)");
+  }
+  std::map<std::string, SourceLoc> set_locs, synth_locs;
+  if (auto n = root["set"])
+    for (const auto& [p, v] : parse_set(c, n, "set", set_locs)) {
+      std::ostringstream s;
+      s.precision(17);
+      s << p << "=" << v;
+      spec.scenario_set.push_back(s.str());
+    }
+
+  // observed
+  if (auto n = root["observed"]; n && c.map(n, "observed", kObservedKeys)) {
+    if (auto f = n["file"])
+      if (auto s = c.str(f, "observed.file")) {
+        spec.observed = (dir / *s).lexically_normal();
+        if (!fs::exists(spec.observed)) c.err(f, "observed.file", "file not found: " + spec.observed.string());
+      }
+    if (auto f = n["column"])
+      if (auto s = c.str(f, "observed.column")) spec.column = *s;
+    if (auto f = n["synthetic"]; f && c.map(f, "observed.synthetic", kSyntheticKeys)) {
+      SyntheticSpec syn;
+      if (auto g = f["set"]) syn.set = parse_set(c, g, "observed.synthetic.set", synth_locs);
+      if (auto g = f["seed"])
+        if (auto v = c.integer(g, "observed.synthetic.seed", 0, std::numeric_limits<long long>::max()))
+          syn.seed = static_cast<std::uint64_t>(*v);
+      if (auto g = f["replicates"])
+        if (auto v = c.integer(g, "observed.synthetic.replicates", 1, 10000)) syn.replicates = static_cast<int>(*v);
+      spec.synthetic = syn;
+    }
+    if (n["file"] && n["synthetic"]) c.err(n, "observed", "give either file or synthetic, not both");
+    if (!n["file"] && !n["synthetic"]) c.err(n, "observed", "missing: file (long CSV iso3,year,axis) or synthetic");
+  } else if (!n) {
+    c.err(top, "observed", "missing: {file: ../world/unga.csv} or {synthetic: {set: {...}}}");
+  }
+
+  if (auto n = root["classes"]; n && c.map(n, "classes", kClassKeys)) {
+    if (auto f = n["low"])
+      if (auto s = c.str(f, "classes.low")) spec.low = *s;
+    if (auto f = n["high"])
+      if (auto s = c.str(f, "classes.high")) spec.high = *s;
+    if (auto f = n["cuts"]) {
+      if (!f.IsSequence() || f.size() != 2) {
+        c.err(f, "classes.cuts", "expected two cut-points [low_max, high_min] on the axis");
+      } else {
+        auto a = c.num(f[0], "classes.cuts[0]");
+        auto b = c.num(f[1], "classes.cuts[1]");
+        if (a && b) {
+          if (*a >= *b) c.err(f, "classes.cuts", "the first cut-point must be below the second");
+          spec.cut_low = *a;
+          spec.cut_high = *b;
+        }
+      }
+    }
+  }
+
+  SourceLoc years_loc = top;
+  if (auto n = root["compare"]; n && c.map(n, "compare", kCompareKeys)) {
+    if (auto f = n["years"]) {
+      years_loc = c.loc(f);
+      spec.years = c.years(f, "compare.years");
+    } else {
+      c.err(n, "compare.years", "missing: the calibration years");
+    }
+    if (auto f = n["validate_years"]) {
+      spec.validate_years = c.years(f, "compare.validate_years");
+      for (int y : spec.validate_years)
+        if (std::find(spec.years.begin(), spec.years.end(), y) != spec.years.end())
+          c.err(f, "compare.validate_years", "year " + std::to_string(y) + " is also a calibration year");
+    }
+    if (auto f = n["month"])
+      if (auto v = c.integer(f, "compare.month", 1, 12)) spec.month = static_cast<int>(*v);
+    if (auto f = n["exclude"]) {
+      spec.exclude_given = true;
+      if (!f.IsSequence())
+        c.err(f, "compare.exclude", "expected a list of ISO3 codes");
+      else
+        for (std::size_t i = 0; i < f.size(); ++i)
+          if (auto s = c.str(f[i], "compare.exclude[" + std::to_string(i) + "]")) spec.exclude.push_back(*s);
+    }
+  } else if (!n) {
+    c.err(top, "compare", "missing: {years: [...], month: 10}");
+  }
+
+  std::map<std::string, SourceLoc> prior_locs;
+  if (auto n = root["parameters"]) {
+    if (!n.IsMap() || n.size() == 0) {
+      c.err(n, "parameters", "expected a map: key path → {prior: uniform, min: .., max: ..}");
+    } else {
+      c.map(n, "parameters", {});
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        Prior p;
+        p.path = it->first.Scalar();
+        p.loc = c.loc(it->first);
+        const std::string kp = "parameters." + p.path;
+        const YAML::Node& v = it->second;
+        if (!c.map(v, kp, kPriorKeys)) continue;
+        bool ok = true;
+        if (auto f = v["prior"]) {
+          const std::string s = f.IsScalar() ? f.Scalar() : "";
+          if (s == "uniform") p.kind = PriorKind::uniform;
+          else if (s == "log_uniform") p.kind = PriorKind::log_uniform;
+          else if (s == "normal") p.kind = PriorKind::normal;
+          else {
+            const std::string d = did_you_mean(s, {"uniform", "log_uniform", "normal"});
+            c.err(f, kp + ".prior", "expected uniform | log_uniform | normal" +
+                                        (d.empty() ? std::string() : "; did you mean '" + d + "'?"));
+            ok = false;
+          }
+        }
+        auto lo = v["min"] ? c.num(v["min"], kp + ".min") : std::nullopt;
+        auto hi = v["max"] ? c.num(v["max"], kp + ".max") : std::nullopt;
+        if (!v["min"] || !v["max"]) {
+          c.err(v, kp, "missing min and max (every prior needs a bounded range)");
+          ok = false;
+        }
+        if (lo && hi) {
+          p.min = *lo;
+          p.max = *hi;
+          if (p.min >= p.max) {
+            c.err(v["max"], kp + ".max", "must be greater than min");
+            ok = false;
+          }
+          if (p.kind == PriorKind::log_uniform && p.min <= 0) {
+            c.err(v["min"], kp + ".min", "log_uniform needs min > 0");
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+        if (p.kind == PriorKind::normal) {
+          if (auto f = v["mean"]) {
+            if (auto m = c.num(f, kp + ".mean")) p.mean = *m;
+          } else {
+            c.err(v, kp + ".mean", "missing (normal prior)");
+          }
+          if (auto f = v["sd"]) {
+            if (auto m = c.num_in(f, kp + ".sd", 0, 1e300, true)) p.sd = *m;
+          } else {
+            c.err(v, kp + ".sd", "missing (normal prior)");
+          }
+        } else {
+          if (v["mean"]) c.err(v["mean"], kp + ".mean", "only a normal prior has a mean");
+          if (v["sd"]) c.err(v["sd"], kp + ".sd", "only a normal prior has an sd");
+        }
+        if (ok) {
+          prior_locs[p.path] = p.loc;
+          spec.priors.push_back(p);
+        }
+      }
+    }
+  } else {
+    c.err(top, "parameters", "missing: the parameters to estimate, e.g. model.beta_hedge: {prior: uniform, min: 1, max: 4}");
+  }
+
+  if (auto n = root["targets"]; n && c.map(n, "targets", kTargetKeys)) {
+    auto w = [&](const char* k, double& dst) {
+      if (auto f = n[k])
+        if (auto v = c.num_in(f, std::string("targets.") + k, 0, 1e6)) dst = *v;
+    };
+    w("brier", spec.targets.brier);
+    w("log_score", spec.targets.log_score);
+    w("spearman", spec.targets.spearman);
+    w("shares", spec.targets.shares);
+    if (auto f = n["change"]; f && c.map(f, "targets.change", kChangeKeys)) {
+      if (auto g = f["weight"])
+        if (auto v = c.num_in(g, "targets.change.weight", 0, 1e6)) spec.targets.change = *v;
+      for (const char* k : {"from", "to"}) {
+        if (auto g = f[k]) {
+          if (auto v = c.integer(g, std::string("targets.change.") + k, 1946, 2100)) {
+            int& dst = std::string(k) == "from" ? spec.targets.change_from : spec.targets.change_to;
+            dst = static_cast<int>(*v);
+            if (std::find(spec.years.begin(), spec.years.end(), dst) == spec.years.end())
+              c.err(g, std::string("targets.change.") + k, "must be one of compare.years");
+          }
+        } else {
+          c.err(f, std::string("targets.change.") + k, "missing");
+        }
+      }
+      if (spec.targets.change_from >= spec.targets.change_to && spec.targets.change_to != 0)
+        c.err(f, "targets.change", "from must be before to");
+    }
+    const auto& t = spec.targets;
+    if (t.brier + t.log_score + t.spearman + t.shares + t.change <= 0)
+      c.err(n, "targets", "at least one target needs a positive weight");
+  } else if (!n) {
+    c.err(top, "targets", "missing: weights of the distance components, e.g. {brier: 1, spearman: 1}");
+  }
+
+  if (auto n = root["abc"]; n && c.map(n, "abc", kAbcKeys)) {
+    if (auto f = n["particles"])
+      if (auto v = c.integer(f, "abc.particles", 4, 1000000)) spec.particles = static_cast<int>(*v);
+    if (auto f = n["alpha"])
+      if (auto v = c.num_in(f, "abc.alpha", 0, 1, true)) spec.alpha = *v;
+    if (auto f = n["min_acceptance"])
+      if (auto v = c.num_in(f, "abc.min_acceptance", 0, 1)) spec.min_acceptance = *v;
+    if (auto f = n["max_generations"])
+      if (auto v = c.integer(f, "abc.max_generations", 1, 1000)) spec.max_generations = static_cast<int>(*v);
+    if (auto f = n["replicates"])
+      if (auto v = c.integer(f, "abc.replicates", 1, 10000)) spec.replicates = static_cast<int>(*v);
+    if (auto f = n["predictive"])
+      if (auto v = c.integer(f, "abc.predictive", 0, 100000)) spec.predictive = static_cast<int>(*v);
+    if (auto f = n["seed"])
+      if (auto v = c.integer(f, "abc.seed", 0, std::numeric_limits<long long>::max()))
+        spec.seed = static_cast<std::uint64_t>(*v);
+    const int kept = static_cast<int>(std::floor(spec.alpha * spec.particles));
+    if (kept < 2 || kept >= spec.particles)
+      c.err(n, "abc", "alpha × particles must keep at least 2 and fewer than all particles");
+  }
+
+  if (!c.diags.empty()) throw ConfigError(c.diags);
+
+  // Checks against the scenario: parameter paths and ranges, years on ticks.
+  ScenarioConfig cfg = load_scenario(spec.scenario, spec.scenario_set);
+  const std::vector<std::string> paths = param_paths(cfg);
+  auto check_path = [&](const std::string& p, const SourceLoc& l, const std::string& key, double lo, double hi) {
+    if (std::find(paths.begin(), paths.end(), p) == paths.end() || p == "seed" || p == "ticks") {
+      const std::string s = did_you_mean(p, paths);
+      c.err(l, key, "not a model parameter path" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
+      return;
+    }
+    for (double v : {lo, hi}) {
+      try {
+        ScenarioConfig copy = cfg;
+        set_param(copy, p, v, l);
+      } catch (const ConfigError& e) {
+        c.err(l, key, "range outside the parameter's legal range: " + e.diagnostics().front().message);
+        return;
+      }
+    }
+  };
+  for (const auto& p : spec.priors) check_path(p.path, p.loc, "parameters." + p.path, p.min, p.max);
+  if (spec.synthetic)
+    for (const auto& [p, v] : spec.synthetic->set) {
+      check_path(p, synth_locs[p], "observed.synthetic.set." + p, v, v);
+    }
+  if (cfg.world.synthetic) c.err(scenario_loc, "scenario", "calibration needs a scenario with named countries");
+  if (find_power(cfg, spec.low) < 0) c.err(top, "classes.low", "no power with id '" + spec.low + "' in the scenario");
+  if (find_power(cfg, spec.high) < 0) c.err(top, "classes.high", "no power with id '" + spec.high + "' in the scenario");
+  for (const auto& list : {spec.years, spec.validate_years})
+    for (int y : list) {
+      const std::string date = std::to_string(y) + "-" + (spec.month < 10 ? "0" : "") + std::to_string(spec.month);
+      const auto t = date_tick(cfg.calendar, date);
+      if (!t || *t > cfg.ticks)
+        c.err(years_loc, "compare", "date " + date + " is not a tick of the scenario (" + tick_date(cfg.calendar, 0) +
+                                        " to " + tick_date(cfg.calendar, cfg.ticks) + ")");
+    }
+  if (!spec.exclude_given)
+    for (const auto& p : cfg.powers)
+      if (!p.home.empty()) spec.exclude.push_back(p.home);
+  if (!c.diags.empty()) throw ConfigError(c.diags);
+  return spec;
+}
+
+}  // namespace blocsim::calib
