@@ -43,6 +43,7 @@ struct SweepRunner::Impl {
   Layout layout;
   std::vector<int> ts_cols_dummy;
   mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
+  mutable WorldCache worlds;  // tick-0 worlds shared by replicates and points (issue 14)
   bool serial_runs = false;
   std::vector<std::int64_t> todo;
   std::int64_t skipped = 0;
@@ -274,7 +275,7 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::string error;
   try {
     for (std::size_t i = 0; i < plan.params.size(); ++i) set_param(cfg, plan.params[i], plan.value(point, i));
-    const SimulateResult res = simulate(cfg, seed);
+    const SimulateResult res = simulate(cfg, seed, {}, &impl_->worlds);
     sums = summarise(res.metrics, s.spec);
     if (s.spec.timeseries) {
       std::vector<int> cols;
