@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "blocsim/engine/metrics.h"
@@ -159,5 +160,25 @@ TEST_SUITE("determinism") {
       CAPTURE(path);
       CHECK(read_folder(dir.path / "ref") == read_folder(dir.path / "now"));
     }
+  }
+}
+
+TEST_SUITE("cli") {
+  TEST_CASE("blocsim bench prints the machine's limits, distances from the floors and ratios to the reference") {
+    test::TempDir d;
+    const fs::path out = d.path / "bench.txt";
+    const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes 3000 --threads 1 --ticks 1 --runs 2" +
+                            " --replicates 2 --sweep-runs 3 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml' >'" +
+                            out.string() + "' 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string text = test::read_text(out);
+    CAPTURE(text);
+    for (const char* s : {"load average (1 min) at start", "STREAM triad bandwidth", "peak arithmetic",
+                          "| reference (today's code) | 1 |", "| current | 1 |", "arithmetic floor/tick",
+                          "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
+                          "sweep small, 3 runs | current", "| 3000 | 1 |", "load average (1 min) at end"})
+      CHECK(text.find(s) != std::string::npos);
+    CHECK(text.find("nan") == std::string::npos);
+    CHECK(text.find("inf") == std::string::npos);
   }
 }
