@@ -1,10 +1,15 @@
-// `blocsim bench`: speed and memory of the engine (issue 2 targets).
+// `blocsim bench`: speed and memory of the engine (issues 2 and 14).
 //
 // Each case runs in a child process (`blocsim bench --case ...`) so that its
-// peak resident memory (wait4 → ru_maxrss) belongs to that case alone. The
-// parent prints one Markdown table: world, agents, threads, time per tick,
-// agent-updates per second, time per 40-tick run (small worlds), and memory
-// per agent (peak RSS above an empty process, and the engine's own arrays).
+// peak resident memory (wait4 → ru_maxrss) belongs to that case alone.
+// Issue 14: absolute times are not comparable across machines or loads, so
+// the same run also measures this machine's limits (a STREAM triad for
+// memory bandwidth, an FMA loop for peak arithmetic) and prints each
+// workload's distance from its roofline floor, and times today's reference
+// code paths (`--reference`: no world reuse, record recomputes, per-field
+// countries.csv) next to the current ones, for the default-world run, a
+// replicate batch (run folder with countries.csv) and a sweep. The load
+// average is printed before and after.
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -12,6 +17,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -22,6 +30,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
+#include "blocsim/sweep/sweep.h"
 #include "cli/cli.h"
 
 extern char** environ;
@@ -35,8 +44,13 @@ struct BenchArgs {
   std::string threads = "1,2";
   int ticks = 10;
   int runs = 200;
+  int replicates = 100;
+  std::int64_t sweep_runs = 200;
+  std::string sweep;
+  bool quick = false;
   std::string one_case;  // internal: run one case in this process
   int one_threads = 1;
+  bool reference = false;  // internal: run the case on today's reference paths
 };
 
 struct CaseResult {
@@ -45,8 +59,103 @@ struct CaseResult {
   double sec_per_tick = 0.0;
   double sec_per_run = 0.0;  // small worlds: one whole run (ticks of the scenario)
   double world_bytes = 0.0;
+  double ops_per_tick = 0.0;    // essential arithmetic of one tick (estimate, see tick_ops)
+  double bytes_per_tick = 0.0;  // memory traffic floor of one tick, one walk per row (estimate)
   long maxrss_kb = 0;
 };
+
+// Essential floating-point operations of one tick, counted from the equations
+// (docs/ODD.md): per directed edge, the identity term (D differences, D
+// squares, D−1 adds, a compare, D multiply-adds into the numerator, one add
+// into the denominator), the alignment and standards histograms (1 and 2
+// operations) and the record's interoperability (1); per agent, K utilities
+// (3D for the distance, a square root, ~20 terms), K+1 standard values (~12
+// terms each), the identity update (6D), courtship and material (~25 per
+// power) and the record (~20). A lower bound for any implementation of the
+// model: no loads, no branches, no random numbers counted.
+double tick_ops(const World& w) {
+  const double E = static_cast<double>(w.w.nonZeros()), N = w.n, D = w.d, K = w.k;
+  const double per_edge = (3.0 * D + 1.0) + (2.0 * D + 1.0) + 1.0 + 2.0 + 1.0;
+  const double per_agent = K * (3.0 * D + 21.0) + (K + 1.0) * 12.0 + 6.0 * D + 25.0 * K + 20.0;
+  return E * per_edge + N * per_agent;
+}
+
+// Bytes one tick must move if each network row is walked once: every state
+// array read once, the updated ones written once (no double buffers), the CSR
+// arrays once, and one 64-byte line per neighbour that is not near its row in
+// memory (the rewired links: ring distance > 64), all of whose state (x, bloc,
+// standard, gdp) sits in that line. An estimate of the floor, not a measurement.
+double tick_bytes(const World& w) {
+  auto md = [](const auto& m) { return static_cast<double>(m.size()) * sizeof(typename std::decay_t<decltype(m)>::Scalar); };
+  const double written = md(w.x) + md(w.capacity) + md(w.ties) + md(w.lock) + md(w.grievance) + md(w.access) +
+                         md(w.aid) + md(w.dgrievance) + md(w.open_value) + md(w.utility) + md(w.margin) +
+                         2.0 * static_cast<double>(w.n);  // alignment, standard
+  const double read = static_cast<double>(world_bytes(w)) - md(w.x_next) - 2.0 * static_cast<double>(w.n);
+  std::int64_t far = 0;
+  const auto* outer = w.w.outerIndexPtr();
+  const auto* inner = w.w.innerIndexPtr();
+  for (std::int64_t i = 0; i < w.n; ++i)
+    for (auto q = outer[i]; q < outer[i + 1]; ++q) {
+      std::int64_t d = std::abs(static_cast<std::int64_t>(inner[q]) - i);
+      d = std::min<std::int64_t>(d, w.n - d);
+      if (d > 64) ++far;
+    }
+  return read + written + 64.0 * static_cast<double>(far);
+}
+
+// ---- machine limits -------------------------------------------------------
+
+// STREAM triad a = b + s·c over three arrays of `n` doubles (far beyond the
+// caches), best of `reps`; bytes counted as STREAM does (24 per element).
+double triad_bandwidth(std::int64_t n, int reps) {
+  std::vector<double> a(static_cast<std::size_t>(n)), b(static_cast<std::size_t>(n), 1.0), c(static_cast<std::size_t>(n), 2.0);
+  parallel_for(n, [&](std::int64_t i) { a[static_cast<std::size_t>(i)] = 0.0; });
+  double best = 1e30;
+  const double s = 3.0;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    parallel_for(n, [&](std::int64_t i) {
+      const auto u = static_cast<std::size_t>(i);
+      a[u] = b[u] + s * c[u];
+    });
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  volatile double sink = a[static_cast<std::size_t>(n / 2)];
+  (void)sink;
+  return 24.0 * static_cast<double>(n) / best;
+}
+
+// Peak arithmetic of one core: 12 independent 4-wide multiply-add chains
+// (vector extension; one fused FMA per lane on FMA hardware via __builtin_fma
+// semantics is not assumed — a multiply and an add are 2 flops either way).
+double peak_flops(int reps) {
+  using v4d = double __attribute__((vector_size(32)));
+  constexpr int kChains = 12;
+  v4d acc[kChains];
+  for (int j = 0; j < kChains; ++j) acc[j] = v4d{1.0 + j, 2.0, 3.0, 4.0} * 1e-3;
+  const v4d m = {0.999999, 0.999998, 0.999997, 0.999996}, add = {1e-7, 2e-7, 3e-7, 4e-7};
+  const std::int64_t iters = 2000000;
+  double best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::int64_t it = 0; it < iters; ++it)
+      for (int j = 0; j < kChains; ++j) acc[j] = acc[j] * m + add;
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    __asm__ volatile("" : : "g"(&acc) : "memory");
+  }
+  double sum = 0.0;
+  for (int j = 0; j < kChains; ++j) sum += acc[j][0];
+  volatile double sink = sum;
+  (void)sink;
+  return 2.0 * 4.0 * kChains * static_cast<double>(iters) / best;
+}
+
+double load_average() {
+  std::ifstream f("/proc/loadavg");
+  double l = -1.0;
+  f >> l;
+  return l;
+}
 
 ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks) {
   ScenarioConfig cfg = synthetic_variant(base, n, 10.0);
@@ -56,19 +165,29 @@ ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int 
   return cfg;
 }
 
-// Child side: run one case, print "RESULT agents edges sec_per_tick sec_per_run world_bytes".
+// Child side: run one case, print "RESULT agents edges sec_per_tick sec_per_run world_bytes ops bytes".
 void run_case(const BenchArgs& a) {
   set_threads(a.one_threads);
-  const ScenarioConfig base = load_scenario(a.scenario);
-  CaseResult r;
+  set_reference_paths(a.reference);
   using Clock = std::chrono::steady_clock;
+  CaseResult r;
+  if (a.one_case == "limits") {
+    // bandwidth (this thread count), then peak arithmetic of one core
+    r.sec_per_tick = triad_bandwidth(a.quick ? (1 << 22) : (1 << 24), a.quick ? 3 : 6);
+    r.sec_per_run = peak_flops(a.quick ? 2 : 5);
+    std::printf("RESULT 0 0 %.9g %.9g 0 0 0\n", r.sec_per_tick, r.sec_per_run);
+    return;
+  }
+  const ScenarioConfig base = load_scenario(a.scenario);
   if (a.one_case == "scenario") {
-    // whole runs of the scenario world, median of `runs` repetitions
+    // whole runs of the scenario world (as replicates and sweeps run them:
+    // through a WorldCache; reference: make_world every run), median of `runs`
     std::vector<double> t;
     SimulateResult last;
+    WorldCache cache;
     for (int i = 0; i < a.runs; ++i) {
       const auto t0 = Clock::now();
-      last = simulate(base, base.seed + static_cast<std::uint64_t>(i));
+      last = simulate(base, base.seed + static_cast<std::uint64_t>(i), {}, &cache);
       t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
     }
     std::sort(t.begin(), t.end());
@@ -78,6 +197,37 @@ void run_case(const BenchArgs& a) {
     r.world_bytes = static_cast<double>(last.world_bytes);
     World w = make_world(base, base.seed);
     r.edges = w.w.nonZeros() / 2;
+    r.ops_per_tick = tick_ops(w);
+    r.bytes_per_tick = tick_bytes(w);
+  } else if (a.one_case == "batch") {
+    // a run folder of `replicates` replicates with countries.csv
+    const auto dir = std::filesystem::temp_directory_path() / ("blocsim-bench-batch-" + std::to_string(::getpid()));
+    RunOptions opt;
+    opt.replicates = a.replicates;
+    opt.out = dir;
+    opt.overwrite = true;
+    ScenarioConfig cfg = base;
+    cfg.outputs.countries = true;
+    const auto t0 = Clock::now();
+    run_scenario(cfg, opt);
+    r.sec_per_run = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.agents = static_cast<std::int64_t>(cfg.world.countries.size());
+    std::filesystem::remove_all(dir);
+  } else if (a.one_case == "sweep") {
+    const auto dir = std::filesystem::temp_directory_path() / ("blocsim-bench-sweep-" + std::to_string(::getpid()));
+    const SweepSetup setup = load_sweep(a.sweep);
+    SweepOptions opt;
+    opt.out = dir;
+    opt.overwrite = true;
+    opt.fresh = true;
+    opt.quiet = true;
+    opt.limit = a.sweep_runs;
+    opt.jobs = a.one_threads;
+    const auto t0 = Clock::now();
+    const SweepOutcome o = run_sweep(setup, opt);
+    r.sec_per_run = std::chrono::duration<double>(Clock::now() - t0).count();
+    r.agents = o.executed;
+    std::filesystem::remove_all(dir);
   } else {
     const std::int64_t n = std::stoll(a.one_case);
     const ScenarioConfig cfg = synthetic_config(base, n, a.ticks);
@@ -85,21 +235,26 @@ void run_case(const BenchArgs& a) {
     r.agents = n;
     r.edges = w.w.nonZeros() / 2;
     r.world_bytes = static_cast<double>(world_bytes(w));
+    r.ops_per_tick = tick_ops(w);
+    r.bytes_per_tick = tick_bytes(w);
     const auto t0 = Clock::now();
     for (int t = 0; t < a.ticks; ++t) {
       step(w, cfg);
-      (void)compute_metrics(w);
+      (void)(a.reference ? compute_metrics(w) : compute_metrics_after_step(w));
     }
     r.sec_per_tick = std::chrono::duration<double>(Clock::now() - t0).count() / a.ticks;
   }
-  std::printf("RESULT %lld %lld %.9g %.9g %.9g\n", static_cast<long long>(r.agents), static_cast<long long>(r.edges),
-              r.sec_per_tick, r.sec_per_run, r.world_bytes);
+  std::printf("RESULT %lld %lld %.9g %.9g %.9g %.9g %.9g\n", static_cast<long long>(r.agents), static_cast<long long>(r.edges),
+              r.sec_per_tick, r.sec_per_run, r.world_bytes, r.ops_per_tick, r.bytes_per_tick);
 }
 
-CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads) {
+CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, bool reference = false) {
   std::vector<std::string> argv_s = {"/proc/self/exe", "bench", "--scenario", a.scenario, "--case", c,
                                      "--case-threads", std::to_string(threads), "--ticks", std::to_string(a.ticks),
-                                     "--runs", std::to_string(a.runs)};
+                                     "--runs", std::to_string(a.runs), "--replicates", std::to_string(a.replicates),
+                                     "--sweep-runs", std::to_string(a.sweep_runs), "--sweep", a.sweep};
+  if (reference) argv_s.push_back("--reference");
+  if (a.quick) argv_s.push_back("--quick");
   std::vector<char*> argv;
   for (auto& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -127,7 +282,7 @@ CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads) {
   const auto pos = out.find("RESULT ");
   if (pos == std::string::npos) throw RunError("bench: case " + c + " printed no result");
   std::istringstream is(out.substr(pos + 7));
-  is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes;
+  is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes >> r.ops_per_tick >> r.bytes_per_tick;
   r.maxrss_kb = ru.ru_maxrss;
   return r;
 }
@@ -145,15 +300,21 @@ std::vector<std::string> split(const std::string& s) {
 
 void add_bench_command(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<BenchArgs>();
-  CLI::App* b = app.add_subcommand("bench", "Measure time per tick, agent-updates per second and memory per agent");
+  CLI::App* b = app.add_subcommand("bench", "Measure speed against this machine's limits and today's reference code, and memory per agent");
   b->add_option("--scenario", a->scenario, "Scenario whose world is the small case and whose powers/parameters the synthetic worlds use")
       ->default_val("baseline.yaml");
   b->add_option("--sizes", a->sizes, "Synthetic world sizes (comma-separated; mean degree 10)")->capture_default_str();
   b->add_option("--threads", a->threads, "Thread counts to compare (comma-separated)")->capture_default_str();
   b->add_option("--ticks", a->ticks, "Ticks timed per synthetic case")->capture_default_str()->check(CLI::PositiveNumber);
   b->add_option("--runs", a->runs, "Repetitions of the scenario-world run (median reported)")->capture_default_str()->check(CLI::PositiveNumber);
+  b->add_option("--replicates", a->replicates, "Replicates of the timed batch (a run folder with countries.csv; 0 = skip)")->capture_default_str();
+  b->add_option("--sweep", a->sweep, "Sweep file of the timed sweep ('' = skip)")
+      ->default_val(std::string(BLOCSIM_SOURCE_DIR) + "/scenarios/sweeps/strictness_openness.yaml");
+  b->add_option("--sweep-runs", a->sweep_runs, "Runs of the timed sweep (its first runs in plan order)")->capture_default_str();
+  b->add_flag("--quick", a->quick, "Smaller limit loops (for tests)");
   b->add_option("--case", a->one_case, "(internal) run a single case in this process")->group("");
   b->add_option("--case-threads", a->one_threads, "(internal)")->group("");
+  b->add_flag("--reference", a->reference, "(internal) run the case on today's reference code paths")->group("");
   b->callback([a, exit_code] {
     if (!a->one_case.empty()) {
       run_case(*a);
@@ -162,45 +323,96 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     }
     a->scenario = existing_scenario(a->scenario).string();
     const ScenarioConfig base = load_scenario(a->scenario);
-    std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, D = %zu, K = %zu\n", base.name.c_str(),
-                base.dimensions.size(), base.powers.size());
-    // Baseline RSS of a child that loads the scenario and runs its tiny world.
     const std::vector<int> threads = [&] {
       std::vector<int> t;
       for (const auto& s : split(a->threads)) t.push_back(std::stoi(s));
       return t;
     }();
-    std::printf("\n| world | agents | threads | time/tick | agent-updates/s | time/run (%d ticks) | memory/agent (peak RSS) | memory/agent (arrays) | speed-up |\n",
-                base.ticks);
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    long base_rss = 0;
-    for (int t : threads) {
-      const CaseResult r = spawn_case(*a, "scenario", t);
-      if (base_rss == 0) base_rss = r.maxrss_kb;
-      std::printf("| %s | %lld | %d | %.2f µs | %.3g | %.3f ms | — | %.0f B | |\n", base.name.c_str(),
-                  static_cast<long long>(r.agents), t, r.sec_per_tick * 1e6,
-                  static_cast<double>(r.agents) / r.sec_per_tick, r.sec_per_run * 1e3,
-                  r.world_bytes / static_cast<double>(r.agents));
+    const double load0 = load_average();
+    std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, D = %zu, K = %zu\n", base.name.c_str(),
+                base.dimensions.size(), base.powers.size());
+    std::printf("load average (1 min) at start: %.2f on %d hardware threads%s\n", load0, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
+                load0 > 0.5 ? " — the machine is busy: compare the ratios below, not the seconds" : "");
+    // machine limits, measured now
+    std::printf("\n## This machine now\n\n| limit | threads | value |\n|---|---:|---:|\n");
+    std::vector<double> bandwidth(threads.size());
+    double peak = 0.0;
+    for (std::size_t ti = 0; ti < threads.size(); ++ti) {
+      const CaseResult r = spawn_case(*a, "limits", threads[ti]);
+      bandwidth[ti] = r.sec_per_tick;
+      if (ti == 0) peak = r.sec_per_run;
+      std::printf("| STREAM triad bandwidth | %d | %.2f GB/s |\n", threads[ti], r.sec_per_tick / 1e9);
+      if (ti == 0) std::printf("| peak arithmetic (4-wide multiply-add, one core) | 1 | %.2f Gflop/s |\n", r.sec_per_run / 1e9);
       std::fflush(stdout);
     }
-    for (const auto& size : split(a->sizes)) {
-      double t1 = 0.0;
-      for (int t : threads) {
-        const CaseResult r = spawn_case(*a, size, t);
-        if (t == threads.front()) t1 = r.sec_per_tick;
-        const double rss_per_agent = static_cast<double>(r.maxrss_kb - base_rss) * 1024.0 / static_cast<double>(r.agents);
-        const double degree = 2.0 * static_cast<double>(r.edges) / static_cast<double>(r.agents);
-        std::printf("| synthetic (mean degree %.1f) | %lld | %d | %.2f ms | %.3g | — | %.0f B | %.0f B | %.2f× |\n",
-                    degree, static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3,
-                    static_cast<double>(r.agents) / r.sec_per_tick, rss_per_agent,
-                    r.world_bytes / static_cast<double>(r.agents), t1 / r.sec_per_tick);
+    // the scenario world: a whole run, today's reference code vs now
+    std::printf("\n## %s world, whole %d-tick runs (median of %d)\n\n", base.name.c_str(), base.ticks, a->runs);
+    std::printf("| code | threads | time/run | time/tick | arithmetic floor/tick | × floor | speed-up vs reference |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    long base_rss = 0;
+    {
+      const int t = threads.front();
+      const CaseResult ref = spawn_case(*a, "scenario", t, true);
+      const CaseResult now = spawn_case(*a, "scenario", t);
+      base_rss = now.maxrss_kb;
+      const double floor = now.ops_per_tick / peak;
+      for (const auto* r : {&ref, &now})
+        std::printf("| %s | %d | %.3f ms | %.2f µs | %.3f µs | %.1f× | %.2f× |\n", r == &ref ? "reference (today's code)" : "current", t,
+                    r->sec_per_run * 1e3, r->sec_per_tick * 1e6, floor * 1e6, r->sec_per_tick / floor,
+                    ref.sec_per_run / r->sec_per_run);
+      std::printf("\n%lld agents, %lld edges; arithmetic floor = %.3g essential flops per tick / peak arithmetic.\n",
+                  static_cast<long long>(now.agents), static_cast<long long>(now.edges), now.ops_per_tick);
+      std::fflush(stdout);
+    }
+    // the whole pipeline: a replicate batch with countries.csv, and a sweep
+    if (a->replicates > 0 || !a->sweep.empty()) {
+      std::printf("\n## Pipeline (%d threads)\n\n| workload | code | wall time | runs/s | speed-up vs reference |\n|---|---|---:|---:|---:|\n",
+                  threads.back());
+      if (a->replicates > 0) {
+        const CaseResult ref = spawn_case(*a, "batch", threads.back(), true);
+        const CaseResult now = spawn_case(*a, "batch", threads.back());
+        for (const auto* r : {&ref, &now})
+          std::printf("| run folder, %d replicates, countries.csv | %s | %.3f s | %.1f | %.2f× |\n", a->replicates,
+                      r == &ref ? "reference" : "current", r->sec_per_run, a->replicates / r->sec_per_run, ref.sec_per_run / r->sec_per_run);
+        std::fflush(stdout);
+      }
+      if (!a->sweep.empty()) {
+        const CaseResult ref = spawn_case(*a, "sweep", threads.back(), true);
+        const CaseResult now = spawn_case(*a, "sweep", threads.back());
+        for (const auto* r : {&ref, &now})
+          std::printf("| sweep %s, %lld runs | %s | %.3f s | %.1f | %.2f× |\n", std::filesystem::path(a->sweep).stem().c_str(),
+                      static_cast<long long>(r->agents), r == &ref ? "reference" : "current", r->sec_per_run,
+                      static_cast<double>(r->agents) / r->sec_per_run, ref.sec_per_run / r->sec_per_run);
         std::fflush(stdout);
       }
     }
-    std::printf("\nagent-updates/s = agents × ticks / time (all seven phases, metrics included).\n"
-                "memory/agent (peak RSS) = (peak RSS of the case − peak RSS of the small-world case) / agents;\n"
-                "(arrays) = bytes held by the world's state arrays and network / agents; the network\n"
-                "takes 16 bytes per undirected edge (two CSR entries of int32 index + float weight).\n");
+    // synthetic worlds: memory-bound
+    std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | agent-updates/s | memory floor/tick | × floor | "
+                "arithmetic floor/tick | × floor | speed-up vs %d thread | memory/agent (peak RSS) | memory/agent (arrays) |\n"
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
+    for (const auto& size : split(a->sizes)) {
+      double t1 = 0.0;
+      for (std::size_t ti = 0; ti < threads.size(); ++ti) {
+        const int t = threads[ti];
+        const CaseResult r = spawn_case(*a, size, t);
+        if (ti == 0) t1 = r.sec_per_tick;
+        const double rss_per_agent = static_cast<double>(r.maxrss_kb - base_rss) * 1024.0 / static_cast<double>(r.agents);
+        const double mem_floor = r.bytes_per_tick / bandwidth[ti];
+        const double ops_floor = r.ops_per_tick / (peak * t);
+        std::printf("| %lld | %d | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.2f ms | %.1f× | %.2f× | %.0f B | %.0f B |\n",
+                    static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3, static_cast<double>(r.agents) / r.sec_per_tick,
+                    mem_floor * 1e3, r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor,
+                    ops_floor * 1e3, r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, rss_per_agent,
+                    r.world_bytes / static_cast<double>(r.agents));
+        std::fflush(stdout);
+      }
+    }
+    std::printf("\nload average (1 min) at end: %.2f\n", load_average());
+    std::printf("\nFloors (estimates): memory floor = bytes one walk per network row must move (each state array read once,\n"
+                "updated ones written once, CSR once, one 64-byte line per far neighbour) / STREAM triad bandwidth at the\n"
+                "same thread count; arithmetic floor = essential flops of the equations / peak arithmetic × threads.\n"
+                "Reference = today's code kept callable (no world reuse, record recomputes similarities, per-field countries.csv),\n"
+                "run in the same invocation. agent-updates/s = agents × ticks / time (all phases, metrics included).\n"
+                "memory/agent (peak RSS) = (peak RSS of the case − peak RSS of the scenario-world case) / agents.\n");
     *exit_code = 0;
   });
 }

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 
+#include "blocsim/engine/simulation.h"
 #include "blocsim/parallel.h"
 
 namespace blocsim {
@@ -86,7 +87,8 @@ double reynal_querol(const std::vector<double>& shares) {
   return 1.0 - s;
 }
 
-std::vector<double> compute_metrics(const World& w) {
+namespace {
+std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
   const int K = w.k, D = w.d, B = K + 1;
   constexpr int kBins = 64;
   // accumulator layout
@@ -104,6 +106,7 @@ std::vector<double> compute_metrics(const World& w) {
     for (int d = 0; d < D; ++d) d2 += (xi[d] - y(d)) * (xi[d] - y(d));
     return 1.0 - std::sqrt(d2) * inv_sqrt_d;
   };
+  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
   const std::vector<double> acc = fixed_reduce(w.n, width, [&](std::int64_t i, double* a) {
     const auto u = static_cast<std::size_t>(i);
     const int b = w.alignment[u], s = w.standard[u];
@@ -118,6 +121,9 @@ std::vector<double> compute_metrics(const World& w) {
     const double* xi = w.x.data() + i * D;
     if (b > 0)
       for (int d = 0; d < D; ++d) a[o_cen + static_cast<std::size_t>((b - 1) * D + d)] += xi[d];
+    if (prefetch && i + kPrefetchAhead < w.n)  // rewired neighbours are cache misses (see identity.cpp)
+      for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+        __builtin_prefetch(w.standard.data() + w.w.innerIndexPtr()[q]);
     {
       double ties_by_standard[kMaxPowers + 1] = {};  // zeroed: GCC cannot see that neighbour_histogram fills it (-Wmaybe-uninitialized without OpenMP)
       const float* wv = w.w.valuePtr();
@@ -129,7 +135,7 @@ std::vector<double> compute_metrics(const World& w) {
       a[o_int + 1] += all;
     }
     if (K >= 1) {
-      const double z = K >= 2 ? sim(xi, 0) - sim(xi, 1) : sim(xi, 0);
+      const double z = z_from_choice ? w.choice_z(i) : (K >= 2 ? sim(xi, 0) - sim(xi, 1) : sim(xi, 0));
       int bin = static_cast<int>((z + 1.0) / 2.0 * kBins);
       bin = bin < 0 ? 0 : (bin >= kBins ? kBins - 1 : bin);
       a[o_er + static_cast<std::size_t>(bin)] += p;
@@ -181,6 +187,14 @@ std::vector<double> compute_metrics(const World& w) {
   }
   for (int k = 0; k < K; ++k) out.push_back(w.powers[static_cast<std::size_t>(k)].frontier);
   return out;
+}
+
+}  // namespace
+
+std::vector<double> compute_metrics(const World& w) { return metrics_impl(w, false); }
+
+std::vector<double> compute_metrics_after_step(const World& w) {
+  return metrics_impl(w, w.choice_z.size() == w.n && !reference_paths());
 }
 
 }  // namespace blocsim

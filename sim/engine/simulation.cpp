@@ -86,13 +86,13 @@ void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
 #endif
 }
 
-SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const TickObserver& observer) {
+SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const TickObserver& observer, WorldCache* cache) {
   SimulateResult res;
   std::vector<std::string> ids;
   for (const auto& p : cfg.powers) ids.push_back(p.id);
   res.metrics.columns = metric_columns(ids);
   res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
-  World w = make_world(cfg, seed);
+  World w = cache && !reference_paths() ? cache->get(cfg, seed) : make_world(cfg, seed);
   res.world_bytes = world_bytes(w);
   res.init_iterations = w.init_iterations;
   res.init_converged = w.init_converged;
@@ -102,7 +102,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   for (int t = 1; t <= cfg.ticks; ++t) {
     check_interrupt();  // SIGINT/SIGTERM during `blocsim run`: unwind, remove the partial folder
     step(w, cfg, ps);
-    timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics(w)); });
+    timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics_after_step(w)); });
     if (observer) observer(w);
   }
   res.firings = std::move(w.firings);

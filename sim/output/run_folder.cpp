@@ -12,6 +12,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "blocsim/output/format.h"
@@ -73,6 +74,51 @@ void append_countries(std::string& out, const World& w, int replicate, const std
   }
 }
 
+// The compact path (issue 14): labels and country ids formatted once per
+// replicate, each row appended to one growing buffer (no temporary strings),
+// numbers through the one formatter (append_number). Same bytes as
+// append_countries, which stays as the reference (reference_paths()).
+class CountryRows {
+ public:
+  explicit CountryRows(const World& w) {
+    ids_.reserve(static_cast<std::size_t>(w.n));
+    for (std::int32_t i = 0; i < w.n; ++i) ids_.push_back(country_id(w, i) + ',');
+    for (int b = 0; b <= w.k; ++b) {
+      blocs_.push_back(bloc_label(w, b) + ',');
+      standards_.push_back(standard_label(w, b) + ',');
+    }
+  }
+  void append(std::string& out, const World& w, int replicate, const std::string& date) const {
+    const std::string prefix = std::to_string(replicate) + "," + std::to_string(w.tick) + "," + date + ",";
+    const int D = w.d, B = w.k + 1;
+    out.reserve(out.size() + static_cast<std::size_t>(w.n) * (prefix.size() + 32 + static_cast<std::size_t>(D + B + 1) * 20));
+    const double* x = w.x.data();
+    const double* util = w.utility.data();
+    for (std::int32_t i = 0; i < w.n; ++i) {
+      const auto u = static_cast<std::size_t>(i);
+      out += prefix;
+      out += ids_[u];
+      out += blocs_[static_cast<std::size_t>(w.alignment[u])];
+      out += standards_[static_cast<std::size_t>(w.standard[u])];
+      append_number(out, w.capacity(i));
+      const double* xi = x + static_cast<std::int64_t>(i) * D;
+      for (int d = 0; d < D; ++d) {
+        out += ',';
+        append_number(out, xi[d]);
+      }
+      const double* ui = util + static_cast<std::int64_t>(i) * B;
+      for (int b = 0; b < B; ++b) {
+        out += ',';
+        append_number(out, ui[b]);
+      }
+      out += '\n';
+    }
+  }
+
+ private:
+  std::vector<std::string> ids_, blocs_, standards_;
+};
+
 }  // namespace
 
 RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
@@ -113,26 +159,43 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     const std::int64_t n_countries =
         cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
     const int every = std::max(1, cfg.outputs.countries_every);
+    WorldCache worlds;  // replicates share the tick-0 world (data worlds)
+    // countries.csv rows: kept in memory per replicate (written once, in
+    // replicate order) unless they would exceed ~1 GiB, then streamed to part files.
+    const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);
+    const bool in_memory = !reference_paths() &&
+                           rows_per_rep * R * (48.0 + 20.0 * static_cast<double>(cfg.dimensions.size() + ids.size() + 2)) < 1e9;
+    std::vector<std::string> country_text(static_cast<std::size_t>(R));
     auto run_one = [&](int r) {
       try {
         std::ofstream part;
-        if (cfg.outputs.countries) part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
-        std::string buf;
+        if (cfg.outputs.countries && !in_memory) part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
+        std::string& buf = country_text[static_cast<std::size_t>(r)];
+        std::unique_ptr<CountryRows> rows;
         auto observer = [&](const World& w) {
           if (!cfg.outputs.countries) return;
           if (w.tick % every != 0 && w.tick != cfg.ticks) return;
-          append_countries(buf, w, r, tick_date(cfg.calendar, w.tick));
+          if (reference_paths()) {
+            append_countries(buf, w, r, tick_date(cfg.calendar, w.tick));
+          } else {
+            if (!rows) rows = std::make_unique<CountryRows>(w);
+            rows->append(buf, w, r, tick_date(cfg.calendar, w.tick));
+          }
           if (opt.on_countries) opt.on_countries(r, w);
-          if (buf.size() > (1u << 22)) {
+          if (!in_memory && buf.size() > (1u << 22)) {
             part << buf;
             buf.clear();
           }
         };
-        results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer);
+        results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer, &worlds);
         if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
-        part << buf;
-        part.close();
-        if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
+        if (!in_memory) {
+          part << buf;
+          buf.clear();
+          buf.shrink_to_fit();
+          part.close();
+          if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
+        }
       } catch (const std::exception& e) {
         errors[static_cast<std::size_t>(r)] = e.what();
       }
@@ -191,6 +254,12 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (const auto& id : ids) f << ",utility_" << id;
       f << '\n';
       for (int r = 0; r < R; ++r) {
+        if (in_memory) {
+          std::string& text = country_text[static_cast<std::size_t>(r)];
+          f.write(text.data(), static_cast<std::streamsize>(text.size()));
+          std::string().swap(text);
+          continue;
+        }
         const fs::path part = tmp / (".countries-" + std::to_string(r) + ".part");
         {
           std::ifstream in(part, std::ios::binary);

@@ -43,6 +43,7 @@ struct SweepRunner::Impl {
   Layout layout;
   std::vector<int> ts_cols_dummy;
   mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
+  mutable WorldCache worlds;  // tick-0 worlds shared by replicates and points (issue 14)
   bool serial_runs = false;
   std::vector<std::int64_t> todo;
   std::int64_t skipped = 0;
@@ -326,11 +327,18 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   std::string error;
   try {
     if (injected_failure(run)) throw RunError("injected failure (BLOCSIM_FAIL_RUNS)");
+    bool categorical = false;
     for (std::size_t i = 0; i < plan.params.size(); ++i) {
-      if (plan.categorical(i)) apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
-      else set_param(cfg, plan.params[i], plan.value(point, i));
+      if (plan.categorical(i)) {
+        categorical = true;
+        apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
+      } else {
+        set_param(cfg, plan.params[i], plan.value(point, i));
+      }
     }
-    const SimulateResult res = simulate(cfg, seed);
+    // WorldCache keys on numeric parameters only: a point that sets a string
+    // key (tier rule, dimension, column name) builds its own tick-0 world.
+    const SimulateResult res = simulate(cfg, seed, {}, categorical ? nullptr : &impl_->worlds);
     sums = summarise(res.metrics, s.spec);
     if (s.spec.timeseries) {
       std::vector<int> cols;

@@ -17,6 +17,12 @@ std::vector<std::string> metric_columns(const std::vector<std::string>& power_id
 //! Reductions run in a fixed order (bit-identical at any thread count).
 std::vector<double> compute_metrics(const World& w);
 
+//! The same, taking the polarization coordinate z_i from `w.choice_z` (the
+//! similarities the choice phase computed) instead of recomputing it. Only
+//! valid right after a tick of step() (identity, then choice, and nothing
+//! since changed x or the powers' identities); equal bits to the above.
+std::vector<double> compute_metrics_after_step(const World& w);
+
 //! Esteban–Ray polarization Σ_a Σ_b p_a^{1+α} p_b |z_a − z_b| of values z
 //! with weights p (normalised inside), binned into `bins` equal bins on [lo, hi].
 double esteban_ray(const std::vector<double>& z, const std::vector<double>& weight,

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -43,11 +45,66 @@ struct SimulateResult {
   std::vector<RuleFiring> firings;  //!< reactive-rule firings, in order (events.csv)
 };
 
+//! Tick-0 worlds built once and copied (issue 14). Replicates and sweep runs
+//! that share the world inputs and every parameter the initial state reads
+//! get a copy of one `make_world` result instead of redoing the world
+//! construction and the tick-0 equilibrium.
+//!
+//! Scope: one batch whose world *data* (country table, groups, edge lists,
+//! powers' lists, initial config) is fixed — the replicates of one
+//! run_scenario() call, or the runs of one sweep (which only change scalar
+//! parameters). The key is then the scalar parameters the initial state
+//! reads (every registry parameter except `initial_state_independent()`),
+//! plus the seed for synthetic worlds (drawn from the seed). Data worlds do
+//! not depend on the seed: the equilibrium draws no random numbers and the
+//! adoption thresholds use seed 0. A copy gets the run's seed and the
+//! scenario's full parameter values. Thread-safe; at most `capacity` worlds
+//! are kept (least recently used dropped); worlds above 4·kParallelGrain
+//! agents are never kept (they are built once per run anyway).
+class WorldCache {
+ public:
+  explicit WorldCache(std::size_t capacity = 16) : capacity_(capacity) {}
+  //! The tick-0 world of (cfg, seed): bit-identical to make_world(cfg, seed).
+  World get(const ScenarioConfig& cfg, std::uint64_t seed);
+  std::int64_t builds() const;  //!< make_world calls so far
+  std::int64_t copies() const;  //!< worlds served from a kept world
+
+ private:
+  struct Entry {
+    std::vector<double> key;
+    std::shared_ptr<const World> world;
+    std::uint64_t used = 0;
+  };
+  std::size_t capacity_;
+  mutable std::mutex m_;
+  std::vector<Entry> entries_;
+  std::uint64_t clock_ = 0;
+  std::int64_t builds_ = 0, copies_ = 0;
+};
+
+//! Registry keys (`model.<key>`, `powers.*.<key>`) that make_world and the
+//! tick-0 equilibrium never read: identity, material and record parameters,
+//! the revision rates, logit intensities and inertia (the equilibrium fixes
+//! them), and the powers' narrative and frontier growth. Changing one of them
+//! gives the same initial state (a unit test checks each), so WorldCache
+//! shares worlds across sweep points that differ only in these.
+const std::vector<std::string>& initial_state_independent();
+
 //! Run one replicate of a validated scenario with `seed` (the seed is used
 //! as given). Uses the calling thread's OpenMP team for per-country loops.
+//! `cache` (optional): take the tick-0 world from it (see WorldCache).
 //! @throws RunError on an invariant violation (with BLOCSIM_CHECKS).
 SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed,
-                        const TickObserver& observer = {});
+                        const TickObserver& observer = {}, WorldCache* cache = nullptr);
+
+//! Issue 14 keeps the code it replaced callable: with reference paths on
+//! (process-wide), run_scenario() and sweeps build every world afresh, the
+//! record phase recomputes what the choice phase already had, and
+//! countries.csv goes through the per-field string path. `blocsim bench`
+//! times both in one run ("today's code" ratios); tests check they write
+//! the same bytes.
+void set_reference_paths(bool on) noexcept;
+bool reference_paths() noexcept;
 
 //! Advance a world by one tick: sets `w.tick += 1`, then runs the phases
 //! policy … material in kTickPhases order. The record phase is

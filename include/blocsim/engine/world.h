@@ -68,6 +68,9 @@ struct World {
   Eigen::MatrixXd utility;             //!< U_ib of the last choice, (K+1) × N
   Eigen::VectorXd margin;              //!< top-1 minus top-2 utility of the last choice
   std::int64_t churn = 0;              //!< alignment switches in the last choice phase
+  //! z_i = sim_i1 − sim_i2 (K = 1: sim_i1) from the last choice phase: the
+  //! record phase's polarization coordinate (N; empty until a choice phase ran)
+  Eigen::VectorXd choice_z;
 
   // courtship offers (written by the courtship phase, read by later phases)
   Eigen::MatrixXd access, aid, dgrievance;  //!< A_ik, aid_ik, ΔG_ik, K × N

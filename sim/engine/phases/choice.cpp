@@ -16,7 +16,8 @@
 // response, ties broken towards the lowest index (non-aligned first).
 // Pinned countries (a power's home, `initial.pin`) keep their bloc.
 // Reads alignment (state t) and the offers. Writes utility, margin, churn,
-// alignment_next, then swaps.
+// choice_z (sim_i1 − sim_i2, the record phase's polarization coordinate, so
+// the record does not recompute the similarities), alignment_next, then swaps.
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -66,13 +67,19 @@ void choice_impl(World& w) {
   const double* rowsum = w.w_rowsum.data();
   double* utility = w.utility.data();
   double* margin = w.margin.data();
+  if (w.choice_z.size() != w.n) w.choice_z.setZero(w.n);
+  double* choice_z = w.choice_z.data();
   const Bloc* alignment = w.alignment.data();
   const Bloc* pinned = w.pinned.data();
   Bloc* alignment_next = w.alignment_next.data();
   const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
+  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
   auto body = [&](std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = alignment[u];
+    if (prefetch && i + kPrefetchAhead < w.n)  // see identity.cpp: rewired neighbours are cache misses
+      for (auto q = net.outerIndexPtr()[i + kPrefetchAhead]; q < net.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+        __builtin_prefetch(alignment + net.innerIndexPtr()[q]);
     double peer[kMaxPowers + 1];
     const float* wv = net.valuePtr();
     neighbour_histogram(net, i, alignment, K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
@@ -82,6 +89,7 @@ void choice_impl(World& w) {
     const double* xi = x + i * D;
     const std::int64_t c = i * K;  // column i of the K × N arrays
     double pressure_all = 0.0, rivalry_all = 0.0, tie_sum = 0.0;
+    double sim01[2] = {0.0, 0.0};
     for (int l = 0; l < K; ++l) {
       pressure_all += pull[l] * security[c + l];
       rivalry_all += rivalry[c + l];
@@ -90,10 +98,12 @@ void choice_impl(World& w) {
     for (int k = 0; k < K; ++k) {
       double dist2 = 0.0;
       for (int d = 0; d < D; ++d) dist2 += (xi[d] - y[k][d]) * (xi[d] - y[k][d]);
+      const double sim = 1.0 - std::sqrt(dist2) * inv_sqrt_d;
+      if (k < 2) sim01[k] = sim;
       const double pressure = pressure_all - pull[k] * security[c + k];
       const double a = aid[c + k];
       const double offer = b_acc * access[c + k] + (a > 0.0 ? b_aid * a / (a + aid_half) : 0.0) + b_open * open_value[c + k];
-      U[k + 1] = b_id * (1.0 - std::sqrt(dist2) * inv_sqrt_d) + b_ties * ties[c + k] + offer +
+      U[k + 1] = b_id * sim + b_ties * ties[c + k] + offer +
                  b_peer * (rs > 0.0 ? peer[k + 1] / rs : 0.0) + b_lock * lock[c + k] - b_grv * grievance[c + k] +
                  b_sec * security[c + k] - pressure - b_riv * rivalry[c + k] + b_thr * (rivalry_all - rivalry[c + k]) +
                  (cur == k + 1 ? b_inert : 0.0);
@@ -123,6 +133,8 @@ void choice_impl(World& w) {
       }
     }
     margin[i] = K > 0 ? first - second : 0.0;
+    // The record phase's polarization coordinate, as compute_metrics defines it.
+    choice_z[i] = K >= 2 ? sim01[0] - sim01[1] : sim01[0];
     const Bloc next = detail::decide(rule, cur, pinned[u], U, K, top, seed, tick, i, block0);
     alignment_next[u] = next;
   };

@@ -1,0 +1,184 @@
+// Issue 14: the faster paths give the same bytes as the code they replaced
+// (kept callable as the reference). No timings here: speed lives in
+// `blocsim bench`, which measures it against the machine's limits.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "blocsim/engine/metrics.h"
+#include "blocsim/engine/simulation.h"
+#include "blocsim/input/scenario.h"
+#include "blocsim/parallel.h"
+#include "helpers.h"
+
+using namespace blocsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kBaseline = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/baseline.yaml";
+const fs::path kMinimal = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/minimal.yaml";
+
+template <class M>
+bool same_bits(const M& a, const M& b) {
+  using S = typename M::Scalar;
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(S)) == 0;
+}
+
+// Every piece of state a run reads after tick 0 (not the parameters, which
+// WorldCache re-labels), compared bit for bit.
+std::string state_difference(const World& a, const World& b) {
+  if (a.n != b.n || a.k != b.k || a.d != b.d) return "shape";
+  if (!same_bits(a.x, b.x)) return "x";
+  if (!same_bits(a.x0, b.x0)) return "x0";
+  if (!same_bits(a.capacity, b.capacity)) return "capacity";
+  if (a.alignment != b.alignment || a.alignment_next != b.alignment_next) return "alignment";
+  if (a.standard != b.standard || a.standard_next != b.standard_next) return "standard";
+  if (!same_bits(a.ties, b.ties) || !same_bits(a.ties0, b.ties0)) return "ties";
+  if (!same_bits(a.lock, b.lock) || !same_bits(a.grievance, b.grievance)) return "lock/grievance";
+  if (!same_bits(a.security, b.security) || !same_bits(a.rivalry, b.rivalry) || !same_bits(a.forum, b.forum)) return "security/rivalry/forum";
+  if (!same_bits(a.tier, b.tier)) return "tier";
+  if (!same_bits(a.utility, b.utility) || !same_bits(a.margin, b.margin)) return "utility/margin";
+  if (!same_bits(a.access, b.access) || !same_bits(a.aid, b.aid) || !same_bits(a.dgrievance, b.dgrievance) ||
+      !same_bits(a.open_value, b.open_value))
+    return "offers";
+  if (!same_bits(a.threshold, b.threshold) || !same_bits(a.hedge_member, b.hedge_member)) return "threshold/hedge";
+  if (!same_bits(a.w_rowsum, b.w_rowsum) || a.w.nonZeros() != b.w.nonZeros()) return "network";
+  if (a.init_iterations != b.init_iterations || a.init_converged != b.init_converged) return "equilibrium";
+  for (int k = 0; k < a.k; ++k)
+    if (a.powers[static_cast<std::size_t>(k)].frontier != b.powers[static_cast<std::size_t>(k)].frontier) return "frontier";
+  return "";
+}
+
+std::string read_folder(const fs::path& dir) {
+  std::string all;
+  for (const char* f : {"timeseries.csv", "countries.csv", "events.csv", "scenario.resolved.yaml"})
+    all += std::string(f) + "\n" + test::read_text(dir / f);
+  return all;
+}
+
+}  // namespace
+
+TEST_SUITE("determinism") {
+  TEST_CASE("WorldCache: a copied tick-0 world equals make_world, for every replicate seed") {
+    const ScenarioConfig cfg = load_scenario(kBaseline);
+    WorldCache cache;
+    for (std::uint64_t r = 0; r < 3; ++r) {
+      const std::uint64_t seed = replicate_seed(cfg.seed, static_cast<int>(r));
+      const World fresh = make_world(cfg, seed);
+      const World copied = cache.get(cfg, seed);
+      CHECK(state_difference(fresh, copied) == "");
+      CHECK(copied.seed == seed);
+    }
+    CHECK(cache.builds() == 1);
+    CHECK(cache.copies() == 2);
+  }
+
+  TEST_CASE("WorldCache: a parameter the initial state reads gets its own world") {
+    ScenarioConfig cfg = load_scenario(kBaseline);
+    WorldCache cache;
+    (void)cache.get(cfg, 1);
+    set_param(cfg, "powers.us.export_controls.strictness", 0.9);
+    const World copied = cache.get(cfg, 1);
+    CHECK(cache.builds() == 2);
+    CHECK(state_difference(make_world(cfg, 1), copied) == "");
+  }
+
+  TEST_CASE("WorldCache: synthetic worlds are keyed by the seed") {
+    const ScenarioConfig cfg = synthetic_variant(load_scenario(kMinimal), 300);
+    WorldCache cache;
+    (void)cache.get(cfg, 1);
+    const World w2 = cache.get(cfg, 2);
+    CHECK(cache.builds() == 2);
+    CHECK(state_difference(make_world(cfg, 2), w2) == "");
+  }
+
+  TEST_CASE("every parameter listed as initial-state independent leaves the tick-0 world unchanged") {
+    // This is what lets sweep points that differ only in these share a world:
+    // if a model change makes the initial state read one of them, this fails.
+    const ScenarioConfig cfg = load_scenario(kBaseline);
+    const World ref = make_world(cfg, cfg.seed);
+    int checked = 0;
+    for (const std::string& key : initial_state_independent()) {
+      std::vector<std::string> paths;
+      bool is_model = false;
+      for (const auto& spec : model_params()) is_model = is_model || spec.key == key;
+      if (is_model) paths.push_back("model." + key);
+      else
+        for (const auto& p : cfg.powers) paths.push_back("powers." + p.id + "." + key);
+      for (const auto& path : paths) {
+        ScenarioConfig c = cfg;
+        const double v = get_param(c, path);
+        // a different legal value: towards the upper bound, or up if unbounded
+        double nv = v + 0.37;
+        for (const auto& spec : model_params())
+          if (is_model && spec.key == key && std::isfinite(spec.max)) nv = v < spec.max ? (v + spec.max) / 2 : (v + spec.min) / 2;
+        for (const auto& spec : power_params())
+          if (!is_model && spec.key == key && std::isfinite(spec.max)) nv = v < spec.max ? (v + spec.max) / 2 : (v + spec.min) / 2;
+        if (nv == v) nv = v / 2;
+        set_param(c, path, nv);
+        CAPTURE(path);
+        CHECK(state_difference(ref, make_world(c, cfg.seed)) == "");
+        ++checked;
+      }
+    }
+    CHECK(checked >= 20);
+  }
+
+  TEST_CASE("the record phase's reuse of the choice similarities gives the same metrics") {
+    for (const auto& path : {kBaseline, kMinimal}) {
+      const ScenarioConfig cfg = load_scenario(path);
+      World w = make_world(cfg, cfg.seed);
+      for (int t = 1; t <= 6; ++t) {
+        step(w, cfg);
+        const auto a = compute_metrics(w), b = compute_metrics_after_step(w);
+        REQUIRE(a.size() == b.size());
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+      }
+    }
+  }
+
+  TEST_CASE("current paths write the same run folder bytes as today's reference paths") {
+    test::TempDir dir;
+    for (const auto& path : {kBaseline, kMinimal}) {
+      ScenarioConfig cfg = load_scenario(path);
+      cfg.ticks = 8;
+      cfg.outputs.countries = true;
+      cfg.outputs.countries_every = 3;
+      RunOptions opt;
+      opt.replicates = 3;
+      opt.out = dir.path / "ref";
+      opt.overwrite = true;
+      set_reference_paths(true);
+      run_scenario(cfg, opt);
+      set_reference_paths(false);
+      opt.out = dir.path / "now";
+      run_scenario(cfg, opt);
+      CAPTURE(path);
+      CHECK(read_folder(dir.path / "ref") == read_folder(dir.path / "now"));
+    }
+  }
+}
+
+TEST_SUITE("cli") {
+  TEST_CASE("blocsim bench prints the machine's limits, distances from the floors and ratios to the reference") {
+    test::TempDir d;
+    const fs::path out = d.path / "bench.txt";
+    const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes 3000 --threads 1 --ticks 1 --runs 2" +
+                            " --replicates 2 --sweep-runs 3 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml' >'" +
+                            out.string() + "' 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string text = test::read_text(out);
+    CAPTURE(text);
+    for (const char* s : {"load average (1 min) at start", "STREAM triad bandwidth", "peak arithmetic",
+                          "| reference (today's code) | 1 |", "| current | 1 |", "arithmetic floor/tick",
+                          "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
+                          "sweep small, 3 runs | current", "| 3000 | 1 |", "load average (1 min) at end"})
+      CHECK(text.find(s) != std::string::npos);
+    CHECK(text.find("nan") == std::string::npos);
+    CHECK(text.find("inf") == std::string::npos);
+  }
+}
