@@ -89,9 +89,9 @@ struct ModelParams {
   // reductions, where the v1 equations hold unchanged.
   double beta_rivalry = 2.0;       //!< utility cost of aligning with a power one is in rivalry with
   double beta_threat = 0.5;        //!< balance of threat: pull toward the rivals of a threatening power
-  double hedge_sovereignty = 1.0;  //!< hedge utility per unit of sovereignty identity
-  double hedge_evenness = 0.8;     //!< hedge utility for evenly split economic ties
-  double hedge_group = 0.6;        //!< hedge utility of membership in a hedge group (NAM)
+  double hedge_sovereignty = 0.5;  //!< hedge utility per unit of sovereignty identity
+  double hedge_evenness = 0.4;     //!< hedge utility for evenly split economic ties
+  double hedge_group = 0.3;        //!< hedge utility of membership in a hedge group (NAM)
   double multi_alignment = 0.5;    //!< share of the best offer (vs the mean) a hedger keeps
   double aid_half = 0.5;           //!< aid at which its utility reaches half of beta_aid
   double aid_cap = 4.0;            //!< max aid per country, multiple of the mean (B_k)
