@@ -309,7 +309,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
   b->add_option("--runs", a->runs, "Repetitions of the scenario-world run (median reported)")->capture_default_str()->check(CLI::PositiveNumber);
   b->add_option("--replicates", a->replicates, "Replicates of the timed batch (a run folder with countries.csv; 0 = skip)")->capture_default_str();
   b->add_option("--sweep", a->sweep, "Sweep file of the timed sweep ('' = skip)")
-      ->default_val(std::string(BLOCSIM_SOURCE_DIR) + "/scenarios/sweeps/strictness_openness.yaml");
+      ->default_val("sweeps/strictness_openness.yaml");
   b->add_option("--sweep-runs", a->sweep_runs, "Runs of the timed sweep (its first runs in plan order)")->capture_default_str();
   b->add_flag("--quick", a->quick, "Smaller limit loops (for tests)");
   b->add_option("--case", a->one_case, "(internal) run a single case in this process")->group("");
@@ -322,6 +322,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
       return;
     }
     a->scenario = existing_scenario(a->scenario).string();
+    if (!a->sweep.empty()) a->sweep = existing_scenario(a->sweep).string();
     const ScenarioConfig base = load_scenario(a->scenario);
     const std::vector<int> threads = [&] {
       std::vector<int> t;
