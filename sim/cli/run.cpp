@@ -102,7 +102,8 @@ class RunProgress {
 fs::path existing_scenario(const std::string& arg) {
   const fs::path p = resolve_data_file(arg);
   std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) {
+  // Any readable non-folder: a regular file, or a pipe such as /dev/stdin.
+  if (!fs::exists(p, ec) || fs::is_directory(p, ec)) {
     const fs::path dir = data_dir();
     throw ConfigError(SourceLoc{arg, 0, 0}, "scenario",
                       "no such file" + (dir.empty() || p.is_absolute() ? std::string()
