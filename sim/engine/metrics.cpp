@@ -125,7 +125,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
       for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
         __builtin_prefetch(w.standard.data() + w.w.innerIndexPtr()[q]);
     {
-      double ties_by_standard[kMaxPowers + 1];
+      double ties_by_standard[kMaxPowers + 1] = {};  // zeroed: GCC 12 without OpenMP warns maybe-uninitialized
       const float* wv = w.w.valuePtr();
       neighbour_histogram(w.w, i, w.standard.data(), B, ties_by_standard,
                           [&](auto q, auto) { return static_cast<double>(wv[q]); });
