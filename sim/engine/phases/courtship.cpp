@@ -74,7 +74,8 @@ void courtship(World& w) {
   // Water-filling per power: spend B_k·N, no country above cap = κ_A·B_k.
   // Each round caps the countries the current scale would push over the cap
   // and re-spends the rest on the others; sums are fixed-order.
-  std::vector<char> capped(static_cast<std::size_t>(w.n));
+  // n ≥ 0 spelled out: GCC 12 without OpenMP otherwise warns (stringop-overflow) on the zero fill.
+  std::vector<char> capped(static_cast<std::size_t>(std::max<std::int64_t>(w.n, 0)), 0);
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
     if (budget <= 0.0) {
