@@ -177,7 +177,9 @@ TEST_SUITE("face_validity") {
         {"NGA", {"nonaligned"}},
         {"MEX", {"nonaligned", "us"}},  // lean US: USMCA
     };
-    for (const auto& [iso, ok] : allowed) {
+    for (const auto& entry : allowed) {  // no structured binding: Clang 14 cannot capture one in CHECK's lambda
+      const auto& iso = entry.first;
+      const auto& ok = entry.second;
       MESSAGE(iso << " modal " << modal(iso) << " (US " << share(iso, "us") << ", CN " << share(iso, "cn") << ", NA "
                   << share(iso, "nonaligned") << ")");
       CHECK_MESSAGE(ok.count(modal(iso)) == 1, std::string(iso));
