@@ -293,7 +293,7 @@ CalibSpec load_calibration(const fs::path& path) {
         p.path = it->first.Scalar();
         p.loc = c.loc(it->first);
         const std::string kp = "parameters." + p.path;
-        const YAML::Node& v = it->second;
+        const YAML::Node v = it->second;  // a copy: it-> yields a temporary pair (ASan: stack-use-after-scope)
         if (!c.map(v, kp, kPriorKeys)) continue;
         bool ok = true;
         if (auto f = v["prior"]) {
