@@ -57,6 +57,13 @@ const std::map<std::string, std::vector<std::string>> kContext = {
     {"model.swing_scale", {"powers.us.capacity_building.targeting=swing"}},
     {"model.beta_grievance", {"powers.us.export_controls.tiers.rule=by_alignment"}},
     {"model.grievance_decay", {"powers.us.export_controls.tiers.rule=by_alignment"}},
+    // China's alliance pressure (π_cn) falls only on countries with a security tie to China
+    // (S_i,cn > 0, 17 countries in the real-data world). Since the 0.2.x rivalry data fix all
+    // of them but Djibouti and Zimbabwe are China-aligned with utility margins of 0.16-1.0 over
+    // hedging, so in the baseline pressing them to commit changes no logit draw under common
+    // random numbers. Pressure to commit matters when partners waver: with the hedge value at
+    // its pre-v2 default (beta_hedge 2.4) China's partners weigh hedging, and there π_cn must act.
+    {"powers.cn.alliance_pressure", {"model.beta_hedge=2.4"}},
 };
 
 Outcome run(const std::vector<std::string>& overrides) {
@@ -216,6 +223,8 @@ TEST_SUITE("levers") {
     }
     (void)ref;
     MESSAGE("levers tested: " << levers.size() << ", dead: " << dead << ", wrong signs: " << wrong);
+    md << "\n" << levers.size() << " levers, " << dead << " dead, " << wrong << " wrong signs (" << kReps
+       << " replicates, common random numbers).\n";
     if (const char* path = std::getenv("BLOCSIM_LEVER_TABLE")) std::ofstream(path) << md.str();
   }
 }

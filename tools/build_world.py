@@ -148,7 +148,17 @@ MODEL_COLUMNS = COLUMNS[4:-1] + DATA_COLUMNS
 OUT_COLUMNS = COLUMNS[:-1] + DATA_COLUMNS + ["estimated"]
 PROV_COLUMNS = ["iso3", "column", "source", "year", "flag", "note"]
 CF_SCALE = 100.0        # chinese_finance = log10(1 + 100 s) / log10(1 + 100), s = GCDF total / GDP 2021
-MID_RIVALRY = 0.5       # a militarised dispute with the power since 2000 and no stronger evidence
+# Rivalry from militarised disputes (GML MIDs), on the dispute-density typology of Diehl & Goertz (2000,
+# ch. 2): 1-2 disputes = isolated conflict (not a rivalry), 3-5 = proto-rivalry, >= 6 within about 20
+# years = enduring rivalry; disputes less than MID_EPISODE_GAP years apart belong to one episode and an
+# episode with no dispute for MID_EPISODE_GAP years has ended (Goertz & Diehl 1993). A proto- or enduring
+# rivalry ongoing at the end of the MID data scores MID_RIVALRY; stronger evidence (Thompson-Dreyer
+# strategic rivalry, the cited post-2010 list) is needed for more. Until 0.2.x any single dispute since
+# 2000 scored 0.5 - changed after the 2024 face-validity case showed Russia rival to China on one 2009 MID.
+MID_RIVALRY = 0.5
+MID_PROTO_RIVALRY = 3     # disputes in the latest episode for a (proto-)rivalry
+MID_EPISODE_GAP = 10      # years without a dispute that end an episode
+MID_ENDURING = 6          # disputes within 20 years for an enduring rivalry (label only: same value)
 RIO_ONLY = 0.5          # ATOP defence tie with the US through the Rio Treaty only
 
 
@@ -334,8 +344,23 @@ def build_countries(src: "ws.Sources", world_codes, iso, groups, est, dt):
         if c in riv[p] and v > riv[p][c][0]:
             riv[p][c] = (v, *rest)
     for p, cow in POWER_COW.items():
-        for c, (y, rel) in ws.gml_mids(src, xw, cow).items():
-            riv_to(p, c, MID_RIVALRY, "GML MID 2.2 (dyad-year)", y, "derived", f"militarised dispute with the power, last {y}")
+        episodes, mid_end = ws.gml_mid_episodes(src, xw, cow, MID_EPISODE_GAP)
+        for c, (n, first, last, starts, rel) in sorted(episodes.items()):
+            if c not in riv[p] or last < mid_end - MID_EPISODE_GAP:
+                continue      # episode ended: no dispute in the last MID_EPISODE_GAP years of the data
+            years = ", ".join(str(y) for y in starts)
+            if n >= MID_PROTO_RIVALRY:
+                dense = max(sum(1 for y in starts if s <= y < s + 20) for s in starts)
+                kind = "enduring rivalry" if dense >= MID_ENDURING else "proto-rivalry"
+                riv_to(p, c, MID_RIVALRY, "GML MID 2.2 (dyad-year)", last, "derived",
+                       f"{kind} (Diehl & Goertz 2000): {n} militarised disputes with the power in the episode "
+                       f"{first}-{last} (starts {years}), not ended by the end of the MID data ({mid_end}: last "
+                       f"dispute within {MID_EPISODE_GAP} years)")
+            else:
+                riv[p][c] = (0.0, "GML MID 2.2 (dyad-year)", last, "derived",
+                             f"isolated conflict, not a rivalry (Diehl & Goertz 2000: fewer than {MID_PROTO_RIVALRY} "
+                             f"disputes): {n} militarised dispute(s) with the power in the episode {first}-{last} "
+                             f"(starts {years})")
         for c, note in ws.td_rivals(src, xw, cow).items():
             riv_to(p, c, 1.0, "Thompson-Dreyer strategic rivalries", 2010, "read", note)
     for _, r in pd.read_csv(INPUTS / "rivalry_post2010.csv").iterrows():

@@ -324,19 +324,36 @@ def td_rivals(src: Sources, xw, power_cow: int) -> dict:
     return out
 
 
-def gml_mids(src: Sources, xw, power_cow: int, since: int = 2000) -> dict:
-    """Dyads with a militarised interstate dispute (GML MID, dyad-year) with the power since `since`."""
+def gml_mid_episodes(src: Sources, xw, power_cow: int, gap: int = 10) -> tuple[dict, int]:
+    """Each dyad's latest militarised-dispute episode with the power (GML MID, dyad-year).
+
+    Disputes (distinct `dispnum`) are ordered by their first year in the dyad and linked into one
+    episode while the next dispute starts at most `gap` years after the last year of the previous
+    ones (the 10-year continuation rule of Goertz & Diehl 1993 / Diehl & Goertz 2000). Returns
+    ({iso3: (n_disputes, first_year, last_year, years, rel)} for the latest episode of every dyad
+    with the power, last year of the data)."""
     rel = "peacesciencer/gml_mid_ddydisps.rda"
     m = rda(src.path(rel))["gml_mid_ddydisps"]
+    end = int(m.year.max())
     cow = scheme_map(xw, "cow", int)
-    m = m[(m.year >= since) & ((m.ccode1 == power_cow) | (m.ccode2 == power_cow))]
-    out = {}
+    m = m[(m.ccode1 == power_cow) | (m.ccode2 == power_cow)]
+    spans = {}                                # other iso3 -> dispnum -> [first, last]
     for _, r in m.iterrows():
         other = int(r.ccode2 if int(r.ccode1) == power_cow else r.ccode1)
-        if other in cow:
-            y = max(int(r.year), out.get(cow[other], (0,))[0])
-            out[cow[other]] = (y, rel)
-    return out
+        if other not in cow:
+            continue
+        d = spans.setdefault(cow[other], {}).setdefault(int(r.dispnum), [int(r.year), int(r.year)])
+        d[0], d[1] = min(d[0], int(r.year)), max(d[1], int(r.year))
+    out = {}
+    for c, disputes in spans.items():
+        episode = None
+        for first, last in sorted(disputes.values()):
+            if episode and first - episode[2] <= gap:
+                episode = [episode[0] + 1, episode[1], max(episode[2], last), episode[3] + [first]]
+            else:
+                episode = [1, first, last, [first]]
+        out[c] = (episode[0], episode[1], episode[2], episode[3], rel)
+    return out, end
 
 
 def dots(src: Sources, xw, years=("2017", "2018", "2019")) -> dict:

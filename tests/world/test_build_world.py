@@ -141,7 +141,8 @@ def test_reviewer_errors_are_fixed():
     g = {l["id"]: l for l in yaml.safe_load((WORLD / "groups.yaml").read_text())["lists"]}
     assert "CYP" not in g["us_ai_diffusion_tier3"]["members"]
     assert len(g["us_ai_diffusion_tier1"]["members"]) == 18 and "TWN" in g["us_ai_diffusion_tier1"]["members"]
-    assert len(g["nam"]["members"]) == 120 and "IND" in g["nam"]["members"] and "CHN" not in g["nam"]["members"]
+    assert len(g["nam"]["members"]) == 121 and "IND" in g["nam"]["members"] and "SSD" in g["nam"]["members"]
+    assert "CHN" not in g["nam"]["members"]
     assert g["us_compact_states"]["members"] == ["FSM", "MHL", "PLW"]
 
 
