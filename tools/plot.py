@@ -294,6 +294,37 @@ def _world_atlas() -> Path:
                      "or set BLOCSIM_NPM_DIR to the folder holding node_modules/world-atlas")
 
 
+def _split_antimeridian(geom):
+    """Cut polygons whose ring runs across the date line (Russia's Chukotka, Fiji's
+    Taveuni in Natural Earth 1:110m) into their eastern and western halves.
+
+    Such a ring jumps from +180 to -180 in longitude, so any projection draws it as a
+    band across the whole map. Each offending polygon is moved to 0–360 longitude, cut
+    at 180 and the eastern half shifted back by -360; other polygons are kept as read.
+    """
+    from shapely.geometry import MultiPolygon, Polygon, box
+    from shapely.affinity import translate
+    from shapely.ops import transform
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    if not any(p.bounds[2] - p.bounds[0] > 180 for p in parts):
+        return geom
+    out = []
+    for p in parts:
+        if p.bounds[2] - p.bounds[0] <= 180:
+            out.append(p)
+            continue
+        shifted = transform(lambda x, y, z=None: (x + 360.0 * (x < 0), y), p)
+        if not shifted.is_valid:
+            shifted = shifted.buffer(0)
+        west = shifted.intersection(box(-180, -90, 180, 90))
+        east = translate(shifted.intersection(box(180, -90, 540, 90)), xoff=-360)
+        for half in (west, east):
+            out.extend(q for q in getattr(half, "geoms", [half])
+                       if isinstance(q, Polygon) and not q.is_empty)
+    return MultiPolygon(out)
+
+
 def load_world():
     """Natural Earth 1:110m countries from the npm package world-atlas (TopoJSON).
 
@@ -316,10 +347,12 @@ def load_world():
                             dtype=str, keep_default_na=False)
     num = {r.ccn3: r.iso3 for r in iso_table.itertuples() if r.ccn3}
     world = world[world["name"] != "Antarctica"].copy()
+    world["geometry"] = [_split_antimeridian(g) for g in world.geometry]
     ids = world["id"].fillna("").astype(str)
     world["iso3"] = [num.get(i) or _NE_NAME_FIX.get(n, "") for i, n in zip(ids, world["name"])]
     try:
-        world = world.to_crs("+proj=eqearth +datum=WGS84 +units=m +no_defs")
+        world = world.set_crs("EPSG:4326", allow_override=True).to_crs(
+            "+proj=eqearth +datum=WGS84 +units=m +no_defs")
     except Exception:  # pragma: no cover - projection support missing
         pass
     _WORLD_CACHE["world"] = world
