@@ -91,6 +91,12 @@ struct World {
   // network
   Network w;                           //!< W, N × N, symmetric, row-major
   Eigen::VectorXd w_rowsum;            //!< Σ_j w_ij (N)
+  std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
+
+  //! Interoperability metric of the end state of tick `walk_interoperability_tick`
+  //! (−1: none), measured by the last phase::network_pass (docs/ODD.md §3).
+  double walk_interoperability = 0.0;
+  int walk_interoperability_tick = -1;
 
   // powers and parameters (events may change them)
   std::vector<PowerState> powers;
