@@ -160,6 +160,59 @@ inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* 
   for (int b = 0; b < nlabels; ++b) hist[b] = (h[0][b] + h[1][b]) + (h[2][b] + h[3][b]);
 }
 
+//! Two weighted histograms over the same labels of row i's neighbours in one
+//! loop (the fused network walk: the standards phase's GDP-weighted shares and
+//! the record's interoperability): every bin of each histogram sees exactly
+//! the additions, in the order, of neighbour_histogram with that weight, so
+//! the bits are those of two separate calls.
+template <class WeightFn1, class WeightFn2>
+inline void neighbour_histogram2(const Network& net, std::int64_t i, const Bloc* label, int nlabels, double* hist1,
+                                 WeightFn1&& weight1, double* hist2, WeightFn2&& weight2) {
+  if (nlabels > 4) {
+    neighbour_histogram(net, i, label, nlabels, hist1, weight1);
+    neighbour_histogram(net, i, label, nlabels, hist2, weight2);
+    return;
+  }
+  using v4d = double __attribute__((vector_size(32)));
+  alignas(32) static constexpr double kOneHot[4][4] = {
+      {1.0, 0.0, 0.0, 0.0}, {0.0, 1.0, 0.0, 0.0}, {0.0, 0.0, 1.0, 0.0}, {0.0, 0.0, 0.0, 1.0}};
+  const v4d* onehot = reinterpret_cast<const v4d*>(kOneHot);
+  v4d h0 = {0.0, 0.0, 0.0, 0.0}, h1 = h0, h2 = h0, h3 = h0;
+  v4d g0 = h0, g1 = h0, g2 = h0, g3 = h0;
+  const auto* inner = net.innerIndexPtr();
+  const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  auto q = begin;
+  for (; q + 4 <= end; q += 4) {
+    const auto j0 = inner[q], j1 = inner[q + 1], j2 = inner[q + 2], j3 = inner[q + 3];
+    const v4d o0 = onehot[label[j0]], o1 = onehot[label[j1]], o2 = onehot[label[j2]], o3 = onehot[label[j3]];
+    h0 += weight1(q, j0) * o0;
+    h1 += weight1(q + 1, j1) * o1;
+    h2 += weight1(q + 2, j2) * o2;
+    h3 += weight1(q + 3, j3) * o3;
+    g0 += weight2(q, j0) * o0;
+    g1 += weight2(q + 1, j1) * o1;
+    g2 += weight2(q + 2, j2) * o2;
+    g3 += weight2(q + 3, j3) * o3;
+  }
+  if (q < end) {
+    h0 += weight1(q, inner[q]) * onehot[label[inner[q]]];
+    g0 += weight2(q, inner[q]) * onehot[label[inner[q]]];
+  }
+  if (q + 1 < end) {
+    h1 += weight1(q + 1, inner[q + 1]) * onehot[label[inner[q + 1]]];
+    g1 += weight2(q + 1, inner[q + 1]) * onehot[label[inner[q + 1]]];
+  }
+  if (q + 2 < end) {
+    h2 += weight1(q + 2, inner[q + 2]) * onehot[label[inner[q + 2]]];
+    g2 += weight2(q + 2, inner[q + 2]) * onehot[label[inner[q + 2]]];
+  }
+  const v4d sum1 = (h0 + h1) + (h2 + h3), sum2 = (g0 + g1) + (g2 + g3);
+  for (int b = 0; b < nlabels; ++b) {
+    hist1[b] = sum1[b];
+    hist2[b] = sum2[b];
+  }
+}
+
 //! Build the initial world of a validated scenario (state at tick 0).
 //! Synthetic worlds are generated from (seed, Stream::init / Stream::network).
 //! Initial alignment and standards follow `cfg.initial` (equilibrium by default).

@@ -41,16 +41,16 @@ void network_pass_impl(World& w, bool interop) {
   rows::Choice<DC, KC> choice_row(w, w.x_next.data());
   const rows::Standards<KC> standards_row(w, w.x_next.data(), w.alignment_next.data());
   const std::int64_t n = w.n;
-  const int D = w.d, B = w.k + 1;
+  const int D = w.d;
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
   std::vector<double> partial(static_cast<std::size_t>(2 * nblocks), 0.0);
   const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
-  const auto* outer = w.w.outerIndexPtr();
-  const auto* inner = w.w.innerIndexPtr();
-  const double* x = w.x.data();
-  const double* gdp = w.gdp.data();
-  const Bloc* alignment = w.alignment.data();
-  const Bloc* standard = w.standard.data();
+  const std::int32_t* const outer = w.w.outerIndexPtr();
+  const std::int32_t* const inner = w.w.innerIndexPtr();
+  const double* const x = w.x.data();
+  const double* const gdp = w.gdp.data();
+  const Bloc* const alignment = w.alignment.data();
+  const Bloc* const standard = w.standard.data();
   const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
   const bool draw_choice = choice_row.rule.draw, draw_standards = standards_row.rule.draw;
   auto block = [&](std::int64_t b) {
@@ -73,15 +73,18 @@ void network_pass_impl(World& w, bool interop) {
           for (auto q = outer[r]; q < outer[r + 1]; ++q) {
             const std::int64_t j = inner[q];
             __builtin_prefetch(x + j * D);
+            __builtin_prefetch(gdp + j);
             __builtin_prefetch(alignment + j);
             __builtin_prefetch(standard + j);
-            __builtin_prefetch(gdp + j);
           }
         }
         identity_row(i);
         choice_row(i, block_c[l]);
-        standards_row(i, block_s[l]);
-        if (interop) rows::interoperability_row(w.w, standard, B, i, same, all);
+        // the standards shares and the interoperability share one neighbour loop
+        if (interop)
+          standards_row.template run<true>(i, block_s[l], same, all);
+        else
+          standards_row(i, block_s[l]);
       }
     }
     partial[static_cast<std::size_t>(2 * b)] = same;

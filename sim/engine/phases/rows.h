@@ -352,12 +352,32 @@ struct Standards {
   }
 
   void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) const {
+    double unused0 = 0.0, unused1 = 0.0;
+    run<false>(i, block0, unused0, unused1);
+  }
+
+  //! With kInterop, also the record's interoperability terms of the row
+  //! (interoperability_row: same += Σ_{s_j = s_i} w_ij, all += Σ_j w_ij over the
+  //! standards at the start of the walk) from the same neighbour loop.
+  template <bool kInterop>
+  void run(std::int64_t i, const std::array<std::uint32_t, 4>& block0, double& same, double& all) const {
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = standard[u];
     double share[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    neighbour_histogram(net, i, standard, K + 1, share,
-                        [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    if constexpr (kInterop) {
+      double ties_by_standard[kMaxPowers + 1] = {};
+      neighbour_histogram2(
+          net, i, standard, K + 1, share, [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; },
+          ties_by_standard, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+      double a = 0.0;  // as interoperability_row
+      for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
+      same += ties_by_standard[cur];
+      all += a;
+    } else {
+      neighbour_histogram(net, i, standard, K + 1, share,
+                          [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    }
     double den = 0.0;
     for (int s = 0; s <= K; ++s) den += share[s];
     const Bloc a = alignment[u];
