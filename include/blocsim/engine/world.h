@@ -160,56 +160,50 @@ inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* 
   for (int b = 0; b < nlabels; ++b) hist[b] = (h[0][b] + h[1][b]) + (h[2][b] + h[3][b]);
 }
 
-//! Two weighted histograms over the same labels of row i's neighbours in one
-//! loop (the fused network walk: the standards phase's GDP-weighted shares and
-//! the record's interoperability): every bin of each histogram sees exactly
-//! the additions, in the order, of neighbour_histogram with that weight, so
-//! the bits are those of two separate calls.
-template <class WeightFn1, class WeightFn2>
-inline void neighbour_histogram2(const Network& net, std::int64_t i, const Bloc* label, int nlabels, double* hist1,
-                                 WeightFn1&& weight1, double* hist2, WeightFn2&& weight2) {
+//! The fused network walk's three histograms of row i in one neighbour loop:
+//!   histA[b] = Σ_{label_a(j) = b} w_q,  histB[b] = Σ_{label_b(j) = b} w_q·gdp_j,
+//!   histC[b] = Σ_{label_b(j) = b} w_q
+//! (choice's peer weights, the standards shares, the record's
+//! interoperability). Every bin of each sees exactly the additions, in the
+//! order, of neighbour_histogram with that label and weight: the same bits.
+inline void neighbour_histogram3(const Network& net, std::int64_t i, const Bloc* label_a, const Bloc* label_b,
+                                 const double* gdp, int nlabels, double* hist_a, double* hist_b, double* hist_c) {
+  const float* wv = net.valuePtr();
   if (nlabels > 4) {
-    neighbour_histogram(net, i, label, nlabels, hist1, weight1);
-    neighbour_histogram(net, i, label, nlabels, hist2, weight2);
+    neighbour_histogram(net, i, label_a, nlabels, hist_a, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    neighbour_histogram(net, i, label_b, nlabels, hist_b, [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    neighbour_histogram(net, i, label_b, nlabels, hist_c, [&](auto q, auto) { return static_cast<double>(wv[q]); });
     return;
   }
   using v4d = double __attribute__((vector_size(32)));
   alignas(32) static constexpr double kOneHot[4][4] = {
       {1.0, 0.0, 0.0, 0.0}, {0.0, 1.0, 0.0, 0.0}, {0.0, 0.0, 1.0, 0.0}, {0.0, 0.0, 0.0, 1.0}};
   const v4d* onehot = reinterpret_cast<const v4d*>(kOneHot);
-  v4d h0 = {0.0, 0.0, 0.0, 0.0}, h1 = h0, h2 = h0, h3 = h0;
-  v4d g0 = h0, g1 = h0, g2 = h0, g3 = h0;
+  v4d a[4], b[4], c[4];
+  for (int u = 0; u < 4; ++u) a[u] = b[u] = c[u] = v4d{0.0, 0.0, 0.0, 0.0};
   const auto* inner = net.innerIndexPtr();
   const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  auto add = [&](int u, std::int64_t q) {
+    const auto j = inner[q];
+    const double wq = static_cast<double>(wv[q]);
+    const v4d ob = onehot[label_b[j]];
+    a[u] += wq * onehot[label_a[j]];
+    b[u] += (wq * gdp[j]) * ob;
+    c[u] += wq * ob;
+  };
   auto q = begin;
   for (; q + 4 <= end; q += 4) {
-    const auto j0 = inner[q], j1 = inner[q + 1], j2 = inner[q + 2], j3 = inner[q + 3];
-    const v4d o0 = onehot[label[j0]], o1 = onehot[label[j1]], o2 = onehot[label[j2]], o3 = onehot[label[j3]];
-    h0 += weight1(q, j0) * o0;
-    h1 += weight1(q + 1, j1) * o1;
-    h2 += weight1(q + 2, j2) * o2;
-    h3 += weight1(q + 3, j3) * o3;
-    g0 += weight2(q, j0) * o0;
-    g1 += weight2(q + 1, j1) * o1;
-    g2 += weight2(q + 2, j2) * o2;
-    g3 += weight2(q + 3, j3) * o3;
+    add(0, q);
+    add(1, q + 1);
+    add(2, q + 2);
+    add(3, q + 3);
   }
-  if (q < end) {
-    h0 += weight1(q, inner[q]) * onehot[label[inner[q]]];
-    g0 += weight2(q, inner[q]) * onehot[label[inner[q]]];
-  }
-  if (q + 1 < end) {
-    h1 += weight1(q + 1, inner[q + 1]) * onehot[label[inner[q + 1]]];
-    g1 += weight2(q + 1, inner[q + 1]) * onehot[label[inner[q + 1]]];
-  }
-  if (q + 2 < end) {
-    h2 += weight1(q + 2, inner[q + 2]) * onehot[label[inner[q + 2]]];
-    g2 += weight2(q + 2, inner[q + 2]) * onehot[label[inner[q + 2]]];
-  }
-  const v4d sum1 = (h0 + h1) + (h2 + h3), sum2 = (g0 + g1) + (g2 + g3);
-  for (int b = 0; b < nlabels; ++b) {
-    hist1[b] = sum1[b];
-    hist2[b] = sum2[b];
+  for (int u = 0; q < end; ++q, ++u) add(u, q);
+  const v4d sa = (a[0] + a[1]) + (a[2] + a[3]), sb = (b[0] + b[1]) + (b[2] + b[3]), sc = (c[0] + c[1]) + (c[2] + c[3]);
+  for (int k = 0; k < nlabels; ++k) {
+    hist_a[k] = sa[k];
+    hist_b[k] = sb[k];
+    hist_c[k] = sc[k];
   }
 }
 

@@ -41,7 +41,7 @@ void network_pass_impl(World& w, bool interop) {
   rows::Choice<DC, KC> choice_row(w, w.x_next.data());
   const rows::Standards<KC> standards_row(w, w.x_next.data(), w.alignment_next.data());
   const std::int64_t n = w.n;
-  const int D = w.d;
+  const int D = w.d, K = choice_row.K;
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
   std::vector<double> partial(static_cast<std::size_t>(2 * nblocks), 0.0);
   const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
@@ -79,12 +79,18 @@ void network_pass_impl(World& w, bool interop) {
           }
         }
         identity_row(i);
-        choice_row(i, block_c[l]);
-        // the standards shares and the interoperability share one neighbour loop
-        if (interop)
-          standards_row.template run<true>(i, block_s[l], same, all);
-        else
-          standards_row(i, block_s[l]);
+        // choice's peer weights, the standards shares and the record's
+        // interoperability: one neighbour loop (all read start-of-tick labels)
+        double peer[kMaxPowers + 1], share[kMaxPowers + 1], ties_by_standard[kMaxPowers + 1];
+        neighbour_histogram3(w.w, i, alignment, standard, gdp, K + 1, peer, share, ties_by_standard);
+        choice_row.decide(i, block_c[l], peer);
+        standards_row.decide(i, block_s[l], share);
+        if (interop) {  // as rows::interoperability_row
+          double a = 0.0;
+          for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
+          same += ties_by_standard[standard[i]];
+          all += a;
+        }
       }
     }
     partial[static_cast<std::size_t>(2 * b)] = same;

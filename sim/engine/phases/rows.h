@@ -240,11 +240,16 @@ struct Choice {
   }
 
   void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
-    const auto u = static_cast<std::size_t>(i);
-    const Bloc cur = alignment[u];
     double peer[kMaxPowers + 1];
     const float* wv = net.valuePtr();
     neighbour_histogram(net, i, alignment, K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    decide(i, block0, peer);
+  }
+
+  //! The row's choice given its peer weights peer[b] = Σ_{a_j = b} w_ij.
+  void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* peer) {
+    const auto u = static_cast<std::size_t>(i);
+    const Bloc cur = alignment[u];
     const double rs = rowsum[i];
     double U[kMaxPowers + 1];
     double mean_offer = 0.0, max_offer = -std::numeric_limits<double>::infinity();
@@ -352,32 +357,17 @@ struct Standards {
   }
 
   void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) const {
-    double unused0 = 0.0, unused1 = 0.0;
-    run<false>(i, block0, unused0, unused1);
-  }
-
-  //! With kInterop, also the record's interoperability terms of the row
-  //! (interoperability_row: same += Σ_{s_j = s_i} w_ij, all += Σ_j w_ij over the
-  //! standards at the start of the walk) from the same neighbour loop.
-  template <bool kInterop>
-  void run(std::int64_t i, const std::array<std::uint32_t, 4>& block0, double& same, double& all) const {
-    const auto u = static_cast<std::size_t>(i);
-    const Bloc cur = standard[u];
     double share[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    if constexpr (kInterop) {
-      double ties_by_standard[kMaxPowers + 1] = {};
-      neighbour_histogram2(
-          net, i, standard, K + 1, share, [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; },
-          ties_by_standard, [&](auto q, auto) { return static_cast<double>(wv[q]); });
-      double a = 0.0;  // as interoperability_row
-      for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
-      same += ties_by_standard[cur];
-      all += a;
-    } else {
-      neighbour_histogram(net, i, standard, K + 1, share,
-                          [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
-    }
+    neighbour_histogram(net, i, standard, K + 1, share,
+                        [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    decide(i, block0, share);
+  }
+
+  //! The row's standard given its shares share[s] = Σ_{s_j = s} w_ij·gdp_j.
+  void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* share) const {
+    const auto u = static_cast<std::size_t>(i);
+    const Bloc cur = standard[u];
     double den = 0.0;
     for (int s = 0; s <= K; ++s) den += share[s];
     const Bloc a = alignment[u];
