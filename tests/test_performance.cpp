@@ -271,7 +271,8 @@ TEST_SUITE("cli") {
     for (const char* s : {"load average (1 min) at start", "STREAM triad bandwidth", "peak arithmetic",
                           "| reference (today's code) | 1 |", "| current | 1 |", "arithmetic floor/tick",
                           "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
-                          "sweep small, 3 runs | current", "| 3000 | 1 |", "load average (1 min) at end"})
+                          "sweep small, 3 runs | current", "| 3000 | 1 |", "speed-up vs reference (interleaved, CPU time)",
+                          "CPU time/tick", "load average (1 min) at end"})
       CHECK(text.find(s) != std::string::npos);
     CHECK(text.find("nan") == std::string::npos);
     CHECK(text.find("inf") == std::string::npos);

@@ -475,8 +475,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
                 "the network, record recomputes similarities, per-field countries.csv),\n"
                 "run in the same invocation. agent-updates/s = agents × ticks / time (all phases, metrics included).\n"
                 "memory/agent (peak RSS) = (peak RSS of the case − peak RSS of the scenario-world case) / agents.\n"
-                "CPU time = process CPU time (all threads) of the timed ticks: on a shared machine it is far less inflated\n"
-                "by other processes than wall time (which waits for a core), so the CPU-time columns are the load-robust\n"
+                "CPU time = process CPU time (all threads) of the timed ticks: on a shared machine other processes raise it far\n"
+                "less than wall time (which also waits for a core), so the CPU-time columns are the load-robust\n"
                 "figures; wall-time ratios need an idle machine. \"Interleaved\": one process advances the same world on the\n"
                 "reference and the current paths tick by tick in alternation (both see the same load) and checks equal metrics.\n");
     *exit_code = 0;
