@@ -81,7 +81,8 @@ void network_pass_impl(World& w, bool interop) {
         identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
-        double peer[kMaxPowers + 1], share[kMaxPowers + 1], ties_by_standard[kMaxPowers + 1];
+        // zeroed: GCC 12 without OpenMP cannot see that neighbour_histogram3 fills them (-Wmaybe-uninitialized)
+        double peer[kMaxPowers + 1] = {}, share[kMaxPowers + 1] = {}, ties_by_standard[kMaxPowers + 1] = {};
         neighbour_histogram3(w.w, i, alignment, standard, gdp, K + 1, peer, share, ties_by_standard);
         choice_row.decide(i, block_c[l], peer);
         standards_row.decide(i, block_s[l], share);
