@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 #include "blocsim/engine/metrics.h"
 #include "blocsim/engine/simulation.h"
@@ -58,6 +59,44 @@ std::string read_folder(const fs::path& dir) {
   for (const char* f : {"timeseries.csv", "countries.csv", "events.csv", "scenario.resolved.yaml"})
     all += std::string(f) + "\n" + test::read_text(dir / f);
   return all;
+}
+
+// Issue 14, the fused network walk: run `ticks` ticks of `cfg` twice from the
+// same tick-0 world, once with the phases one after another (reference
+// paths) and once with phase::network_pass, at `threads` threads; compare the
+// whole state after every tick and the metric rows (simulate(), whose record
+// phase takes the interoperability from the next walk) bit for bit.
+std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int ticks, int threads) {
+  set_threads(threads);
+  World ref = make_world(cfg, seed), now = ref;
+  std::string diff;
+  for (int t = 1; t <= ticks && diff.empty(); ++t) {
+    set_reference_paths(true);
+    step(ref, cfg);
+    set_reference_paths(false);
+    step(now, cfg);
+    diff = state_difference(ref, now);
+    if (diff.empty() && (ref.churn != now.churn || ref.choice_z.size() != now.choice_z.size() ||
+                         std::memcmp(ref.choice_z.data(), now.choice_z.data(), sizeof(double) * static_cast<std::size_t>(ref.choice_z.size())) != 0))
+      diff = "churn/choice_z";
+    if (!diff.empty()) diff = "tick " + std::to_string(t) + ": " + diff;
+  }
+  if (diff.empty()) {
+    ScenarioConfig c = cfg;
+    c.ticks = ticks;
+    set_reference_paths(true);
+    const SimulateResult a = simulate(c, seed);
+    set_reference_paths(false);
+    const SimulateResult b = simulate(c, seed);
+    if (a.metrics.rows.size() != b.metrics.rows.size()) diff = "metric rows";
+    for (std::size_t r = 0; r < a.metrics.rows.size() && diff.empty(); ++r)
+      if (a.metrics.rows[r].size() != b.metrics.rows[r].size() ||
+          std::memcmp(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)) != 0)
+        diff = "metrics of tick " + std::to_string(r);
+  }
+  set_reference_paths(false);
+  set_threads(2);
+  return diff;
 }
 
 }  // namespace
@@ -141,6 +180,62 @@ TEST_SUITE("determinism") {
     }
   }
 
+  TEST_CASE("the fused network walk gives the same bits as the phases one after another") {
+    const int threads_before = max_threads();
+    const fs::path scen = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios";
+    // the default world and the scenarios with standards diplomacy, open
+    // weights, reactive rules and a third power (K = 3: the generic-K kernels)
+    for (const char* name : {"baseline.yaml", "minimal.yaml", "open_weight_surge.yaml", "reactive_tech_race.yaml",
+                             "reactive_openness.yaml", "eu_third_pole.yaml", "export_escalation.yaml"}) {
+      ScenarioConfig cfg = load_scenario(scen / name);
+      for (int threads : {1, 2}) {
+        CAPTURE(name);
+        CAPTURE(threads);
+        CHECK(fused_difference(cfg, cfg.seed, 12, threads) == "");
+      }
+    }
+    // D = 2 (the D-specialised kernels other than D = 4)
+    {
+      const ScenarioConfig cfg = load_scenario(fs::path(BLOCSIM_TEST_DATA) / "good/variant2.yaml");
+      CHECK(fused_difference(cfg, 5, 8, 1) == "");
+    }
+    // every random stream and the logit / best-response variants
+    {
+      ScenarioConfig cfg = load_scenario(kBaseline);
+      cfg.model.identity_noise = 0.01;
+      cfg.model.lambda = std::numeric_limits<double>::infinity();
+      cfg.model.revision_rate_standards = 1.0;
+      cfg.model.alignment_feedback = 0.05;
+      CHECK(fused_difference(cfg, 77, 10, 2) == "");
+    }
+    // a policy phase that rebuilds W (a membership event): the previous
+    // tick's interoperability is measured before it, on the old network
+    {
+      ScenarioConfig cfg = load_scenario(kBaseline);
+      Event ev;
+      ev.tick = 3;
+      ev.label = "test: join";
+      ev.memberships.push_back(MembershipChange{"brics_members", {"IDN", "MEX", "ARG"}, {"ZAF"}});
+      cfg.timeline.push_back(ev);
+      CHECK(fused_difference(cfg, cfg.seed, 6, 1) == "");
+    }
+    // synthetic worlds large enough for the parallel blocks and the
+    // prefetching (> 4 · kParallelGrain rows), several blocks, 1 and 2 threads
+    const std::int64_t big = std::getenv("CI") ? 20000 : 100000;
+    for (const std::int64_t n : {std::int64_t{3 * kParallelGrain + 17}, big}) {
+      ScenarioConfig cfg = synthetic_variant(load_scenario(kBaseline), n, 10.0);
+      cfg.initial.alignment = InitialMode::nonaligned;
+      cfg.initial.standards = InitialMode::nonaligned;
+      cfg.model.identity_noise = 0.01;
+      for (int threads : {1, 2}) {
+        CAPTURE(n);
+        CAPTURE(threads);
+        CHECK(fused_difference(cfg, 3, 4, threads) == "");
+      }
+    }
+    set_threads(threads_before);
+  }
+
   TEST_CASE("current paths write the same run folder bytes as today's reference paths") {
     test::TempDir dir;
     for (const auto& path : {kBaseline, kMinimal}) {
@@ -176,7 +271,8 @@ TEST_SUITE("cli") {
     for (const char* s : {"load average (1 min) at start", "STREAM triad bandwidth", "peak arithmetic",
                           "| reference (today's code) | 1 |", "| current | 1 |", "arithmetic floor/tick",
                           "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
-                          "sweep small, 3 runs | current", "| 3000 | 1 |", "load average (1 min) at end"})
+                          "sweep small, 3 runs | current", "| 3000 | 1 |", "speed-up vs reference (interleaved, CPU time)",
+                          "CPU time/tick", "load average (1 min) at end"})
       CHECK(text.find(s) != std::string::npos);
     CHECK(text.find("nan") == std::string::npos);
     CHECK(text.find("inf") == std::string::npos);

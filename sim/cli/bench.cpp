@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,6 +62,7 @@ struct CaseResult {
   double world_bytes = 0.0;
   double ops_per_tick = 0.0;    // essential arithmetic of one tick (estimate, see tick_ops)
   double bytes_per_tick = 0.0;  // memory traffic floor of one tick, one walk per row (estimate)
+  double cpu_per_tick = 0.0;    // process CPU time (all threads) per tick: less sensitive to load than wall time
   long maxrss_kb = 0;
 };
 
@@ -150,6 +152,13 @@ double peak_flops(int reps) {
   return 2.0 * 4.0 * kChains * static_cast<double>(iters) / best;
 }
 
+// CPU time of this process (all its threads), seconds.
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 double load_average() {
   std::ifstream f("/proc/loadavg");
   double l = -1.0;
@@ -175,7 +184,7 @@ void run_case(const BenchArgs& a) {
     // bandwidth (this thread count), then peak arithmetic of one core
     r.sec_per_tick = triad_bandwidth(a.quick ? (1 << 22) : (1 << 24), a.quick ? 3 : 6);
     r.sec_per_run = peak_flops(a.quick ? 2 : 5);
-    std::printf("RESULT 0 0 %.9g %.9g 0 0 0\n", r.sec_per_tick, r.sec_per_run);
+    std::printf("RESULT 0 0 %.9g %.9g 0 0 0 0\n", r.sec_per_tick, r.sec_per_run);
     return;
   }
   const ScenarioConfig base = load_scenario(a.scenario);
@@ -185,6 +194,7 @@ void run_case(const BenchArgs& a) {
     std::vector<double> t;
     SimulateResult last;
     WorldCache cache;
+    const double c0 = cpu_seconds();
     for (int i = 0; i < a.runs; ++i) {
       const auto t0 = Clock::now();
       last = simulate(base, base.seed + static_cast<std::uint64_t>(i), {}, &cache);
@@ -193,6 +203,7 @@ void run_case(const BenchArgs& a) {
     std::sort(t.begin(), t.end());
     r.sec_per_run = t[t.size() / 2];
     r.sec_per_tick = r.sec_per_run / base.ticks;
+    r.cpu_per_tick = (cpu_seconds() - c0) / a.runs / base.ticks;  // mean, not median
     r.agents = static_cast<std::int64_t>(base.world.countries.size());
     r.world_bytes = static_cast<double>(last.world_bytes);
     World w = make_world(base, base.seed);
@@ -228,6 +239,39 @@ void run_case(const BenchArgs& a) {
     r.sec_per_run = std::chrono::duration<double>(Clock::now() - t0).count();
     r.agents = o.executed;
     std::filesystem::remove_all(dir);
+  } else if (a.one_case.rfind("ab:", 0) == 0) {
+    // the same synthetic world advanced on the reference paths and on the
+    // current ones, tick by tick in alternation, so that both see the same
+    // load on a shared machine: sec_per_tick = current, sec_per_run =
+    // reference, both in CPU time per tick (step and record)
+    const std::int64_t n = std::stoll(a.one_case.substr(3));
+    const ScenarioConfig cfg = synthetic_config(base, n, a.ticks);
+    World ref = make_world(cfg, 1), now = ref;
+    std::vector<std::vector<double>> rows_ref, rows_now;
+    Recorder rec_ref(rows_ref), rec_now(rows_now);
+    set_reference_paths(true);
+    rec_ref.record(ref);
+    set_reference_paths(false);
+    rec_now.record(now);
+    double c_ref = 0.0, c_now = 0.0;
+    for (int t = 0; t < a.ticks; ++t) {
+      set_reference_paths(true);
+      double c0 = cpu_seconds();
+      step(ref, cfg);
+      rec_ref.record(ref);
+      if (t + 1 == a.ticks) rec_ref.finish(ref);
+      c_ref += cpu_seconds() - c0;
+      set_reference_paths(false);
+      c0 = cpu_seconds();
+      step(now, cfg);
+      rec_now.record(now);
+      if (t + 1 == a.ticks) rec_now.finish(now);
+      c_now += cpu_seconds() - c0;
+    }
+    if (rows_ref.back() != rows_now.back()) throw RunError("bench: reference and current paths disagree");
+    r.agents = n;
+    r.sec_per_tick = c_now / a.ticks;
+    r.sec_per_run = c_ref / a.ticks;
   } else {
     const std::int64_t n = std::stoll(a.one_case);
     const ScenarioConfig cfg = synthetic_config(base, n, a.ticks);
@@ -237,15 +281,24 @@ void run_case(const BenchArgs& a) {
     r.world_bytes = static_cast<double>(world_bytes(w));
     r.ops_per_tick = tick_ops(w);
     r.bytes_per_tick = tick_bytes(w);
+    // ticks and their record phase as simulate() runs them (the tick-0 row is
+    // recorded before the clock starts; finish() measures the last tick's
+    // interoperability and is timed: it belongs to the run)
+    std::vector<std::vector<double>> rows;
+    Recorder record(rows);
+    record.record(w);
     const auto t0 = Clock::now();
+    const double c0 = cpu_seconds();
     for (int t = 0; t < a.ticks; ++t) {
       step(w, cfg);
-      (void)(a.reference ? compute_metrics(w) : compute_metrics_after_step(w));
+      record.record(w);
     }
+    record.finish(w);
     r.sec_per_tick = std::chrono::duration<double>(Clock::now() - t0).count() / a.ticks;
+    r.cpu_per_tick = (cpu_seconds() - c0) / a.ticks;
   }
-  std::printf("RESULT %lld %lld %.9g %.9g %.9g %.9g %.9g\n", static_cast<long long>(r.agents), static_cast<long long>(r.edges),
-              r.sec_per_tick, r.sec_per_run, r.world_bytes, r.ops_per_tick, r.bytes_per_tick);
+  std::printf("RESULT %lld %lld %.9g %.9g %.9g %.9g %.9g %.9g\n", static_cast<long long>(r.agents), static_cast<long long>(r.edges),
+              r.sec_per_tick, r.sec_per_run, r.world_bytes, r.ops_per_tick, r.bytes_per_tick, r.cpu_per_tick);
 }
 
 CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, bool reference = false) {
@@ -282,7 +335,7 @@ CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, boo
   const auto pos = out.find("RESULT ");
   if (pos == std::string::npos) throw RunError("bench: case " + c + " printed no result");
   std::istringstream is(out.substr(pos + 7));
-  is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes >> r.ops_per_tick >> r.bytes_per_tick;
+  is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes >> r.ops_per_tick >> r.bytes_per_tick >> r.cpu_per_tick;
   r.maxrss_kb = ru.ru_maxrss;
   return r;
 }
@@ -348,7 +401,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     }
     // the scenario world: a whole run, today's reference code vs now
     std::printf("\n## %s world, whole %d-tick runs (median of %d)\n\n", base.name.c_str(), base.ticks, a->runs);
-    std::printf("| code | threads | time/run | time/tick | arithmetic floor/tick | × floor | speed-up vs reference |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    std::printf("| code | threads | time/run | time/tick | CPU time/tick | arithmetic floor/tick | × floor | × floor (CPU time) | speed-up vs reference | "
+                "speed-up vs reference (CPU time) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     long base_rss = 0;
     {
       const int t = threads.front();
@@ -357,9 +411,10 @@ void add_bench_command(CLI::App& app, int* exit_code) {
       base_rss = now.maxrss_kb;
       const double floor = now.ops_per_tick / peak;
       for (const auto* r : {&ref, &now})
-        std::printf("| %s | %d | %.3f ms | %.2f µs | %.3f µs | %.1f× | %.2f× |\n", r == &ref ? "reference (today's code)" : "current", t,
-                    r->sec_per_run * 1e3, r->sec_per_tick * 1e6, floor * 1e6, r->sec_per_tick / floor,
-                    ref.sec_per_run / r->sec_per_run);
+        std::printf("| %s | %d | %.3f ms | %.2f µs | %.2f µs | %.3f µs | %.1f× | %.1f× | %.2f× | %.2f× |\n",
+                    r == &ref ? "reference (today's code)" : "current", t, r->sec_per_run * 1e3, r->sec_per_tick * 1e6,
+                    r->cpu_per_tick * 1e6, floor * 1e6, r->sec_per_tick / floor, r->cpu_per_tick / floor,
+                    ref.sec_per_run / r->sec_per_run, ref.cpu_per_tick / r->cpu_per_tick);
       std::printf("\n%lld agents, %lld edges; arithmetic floor = %.3g essential flops per tick / peak arithmetic.\n",
                   static_cast<long long>(now.agents), static_cast<long long>(now.edges), now.ops_per_tick);
       std::fflush(stdout);
@@ -387,23 +442,28 @@ void add_bench_command(CLI::App& app, int* exit_code) {
       }
     }
     // synthetic worlds: memory-bound
-    std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | agent-updates/s | memory floor/tick | × floor | "
-                "arithmetic floor/tick | × floor | speed-up vs %d thread | memory/agent (peak RSS) | memory/agent (arrays) |\n"
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
+    std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | CPU time/tick | agent-updates/s | memory floor/tick | × floor | "
+                "arithmetic floor/tick | × floor | speed-up vs %d thread | reference time/tick | speed-up vs reference | "
+                "speed-up vs reference (interleaved, CPU time) | "
+                "memory/agent (peak RSS) | memory/agent (arrays) |\n"
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
     for (const auto& size : split(a->sizes)) {
       double t1 = 0.0;
       for (std::size_t ti = 0; ti < threads.size(); ++ti) {
         const int t = threads[ti];
         const CaseResult r = spawn_case(*a, size, t);
+        const CaseResult ref = spawn_case(*a, size, t, true);
+        const CaseResult ab = spawn_case(*a, "ab:" + size, t);
         if (ti == 0) t1 = r.sec_per_tick;
         const double rss_per_agent = static_cast<double>(r.maxrss_kb - base_rss) * 1024.0 / static_cast<double>(r.agents);
         const double mem_floor = r.bytes_per_tick / bandwidth[ti];
         const double ops_floor = r.ops_per_tick / (peak * t);
-        std::printf("| %lld | %d | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.2f ms | %.1f× | %.2f× | %.0f B | %.0f B |\n",
-                    static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3, static_cast<double>(r.agents) / r.sec_per_tick,
-                    mem_floor * 1e3, r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor,
-                    ops_floor * 1e3, r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, rss_per_agent,
-                    r.world_bytes / static_cast<double>(r.agents));
+        std::printf("| %lld | %d | %.2f ms | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.2f ms | %.1f× | %.2f× | %.2f ms | %.2f× | %.2f× | %.0f B | %.0f B |\n",
+                    static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3, r.cpu_per_tick * 1e3,
+                    static_cast<double>(r.agents) / r.sec_per_tick, mem_floor * 1e3,
+                    r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor, ops_floor * 1e3,
+                    r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, ref.sec_per_tick * 1e3, ref.sec_per_tick / r.sec_per_tick,
+                    ab.sec_per_run / ab.sec_per_tick, rss_per_agent, r.world_bytes / static_cast<double>(r.agents));
         std::fflush(stdout);
       }
     }
@@ -411,9 +471,14 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     std::printf("\nFloors (estimates): memory floor = bytes one walk per network row must move (each state array read once,\n"
                 "updated ones written once, CSR once, one 64-byte line per far neighbour) / STREAM triad bandwidth at the\n"
                 "same thread count; arithmetic floor = essential flops of the equations / peak arithmetic × threads.\n"
-                "Reference = today's code kept callable (no world reuse, record recomputes similarities, per-field countries.csv),\n"
+                "Reference = the code before issue 14, kept callable (no world reuse, identity/choice/standards/record each walk\n"
+                "the network, record recomputes similarities, per-field countries.csv),\n"
                 "run in the same invocation. agent-updates/s = agents × ticks / time (all phases, metrics included).\n"
-                "memory/agent (peak RSS) = (peak RSS of the case − peak RSS of the scenario-world case) / agents.\n");
+                "memory/agent (peak RSS) = (peak RSS of the case − peak RSS of the scenario-world case) / agents.\n"
+                "CPU time = process CPU time (all threads) of the timed ticks: on a shared machine other processes raise it far\n"
+                "less than wall time (which also waits for a core), so the CPU-time columns are the load-robust\n"
+                "figures; wall-time ratios need an idle machine. \"Interleaved\": one process advances the same world on the\n"
+                "reference and the current paths tick by tick in alternation (both see the same load) and checks equal metrics.\n");
     *exit_code = 0;
   });
 }

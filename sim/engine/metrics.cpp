@@ -11,6 +11,9 @@
 //   bipolarity      Reynal-Querol RQ = 1 − Σ_b ((0.5 − π_b)/0.5)² π_b (count shares)
 //   centroid dist.  mean ‖x̄_k − x̄_l‖ over pairs of non-empty power blocs (nan if < 2)
 //   churn           alignment switches in this tick's choice phase
+// simulate() takes the interoperability of tick t from the network walk of
+// tick t + 1 (phase::network_pass, docs/ODD.md §3) and measures only the last
+// tick's here (interoperability()); the same row kernel and order, the same bits.
 // All sums are one fixed-order pass (fixed_reduce): bit-identical at any thread count.
 #include "blocsim/engine/metrics.h"
 
@@ -19,6 +22,7 @@
 
 #include "blocsim/engine/simulation.h"
 #include "blocsim/parallel.h"
+#include "phases/rows.h"
 
 namespace blocsim {
 
@@ -88,7 +92,7 @@ double reynal_querol(const std::vector<double>& shares) {
 }
 
 namespace {
-std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
+std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool interop) {
   const int K = w.k, D = w.d, B = K + 1;
   constexpr int kBins = 64;
   // accumulator layout
@@ -121,18 +125,11 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
     const double* xi = w.x.data() + i * D;
     if (b > 0)
       for (int d = 0; d < D; ++d) a[o_cen + static_cast<std::size_t>((b - 1) * D + d)] += xi[d];
-    if (prefetch && i + kPrefetchAhead < w.n)  // rewired neighbours are cache misses (see identity.cpp)
-      for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
-        __builtin_prefetch(w.standard.data() + w.w.innerIndexPtr()[q]);
-    {
-      double ties_by_standard[kMaxPowers + 1] = {};  // zeroed: GCC cannot see that neighbour_histogram fills it (-Wmaybe-uninitialized without OpenMP)
-      const float* wv = w.w.valuePtr();
-      neighbour_histogram(w.w, i, w.standard.data(), B, ties_by_standard,
-                          [&](auto q, auto) { return static_cast<double>(wv[q]); });
-      double all = 0.0;
-      for (int t = 0; t < B; ++t) all += ties_by_standard[t];
-      a[o_int] += ties_by_standard[s];
-      a[o_int + 1] += all;
+    if (interop) {
+      if (prefetch && i + kPrefetchAhead < w.n)  // rewired neighbours are cache misses (see identity.cpp)
+        for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+          __builtin_prefetch(w.standard.data() + w.w.innerIndexPtr()[q]);
+      phase::rows::interoperability_row(w.w, w.standard.data(), B, i, a[o_int], a[o_int + 1]);
     }
     if (K >= 1) {
       const double z = z_from_choice ? w.choice_z(i) : (K >= 2 ? sim(xi, 0) - sim(xi, 1) : sim(xi, 0));
@@ -160,7 +157,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
   out.push_back(frag);
   out.push_back(frag / (1.0 - 1.0 / B));
   out.push_back(hhi > 0.0 ? 1.0 / hhi : nan);
-  out.push_back(acc[o_int + 1] > 0.0 ? acc[o_int] / acc[o_int + 1] : nan);
+  out.push_back(interop && acc[o_int + 1] > 0.0 ? acc[o_int] / acc[o_int + 1] : nan);  // !interop: filled in later
   out.push_back(esteban_ray_binned(acc.data() + o_er, kBins, w.params.polarization_alpha, 2.0 / kBins));
   out.push_back(reynal_querol(bc));
   {
@@ -191,10 +188,28 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice) {
 
 }  // namespace
 
-std::vector<double> compute_metrics(const World& w) { return metrics_impl(w, false); }
+std::vector<double> compute_metrics(const World& w) { return metrics_impl(w, false, true); }
 
 std::vector<double> compute_metrics_after_step(const World& w) {
-  return metrics_impl(w, w.choice_z.size() == w.n && !reference_paths());
+  return metrics_impl(w, w.choice_z.size() == w.n && !reference_paths(), true);
+}
+
+std::vector<double> compute_metrics_without_interoperability(const World& w, bool after_step) {
+  return metrics_impl(w, after_step && w.choice_z.size() == w.n, false);
+}
+
+std::size_t interoperability_column(int powers) { return static_cast<std::size_t>(6 * (powers + 1) + 3); }
+
+double interoperability(const World& w) {
+  const int B = w.k + 1;
+  const bool prefetch = w.n > 4 * kParallelGrain;
+  const auto acc = fixed_reduce(w.n, 2, [&](std::int64_t i, double* a) {
+    if (prefetch && i + kPrefetchAhead < w.n)
+      for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)
+        __builtin_prefetch(w.standard.data() + w.w.innerIndexPtr()[q]);
+    phase::rows::interoperability_row(w.w, w.standard.data(), B, i, a[0], a[1]);
+  });
+  return acc[1] > 0.0 ? acc[0] / acc[1] : std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace blocsim

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include "blocsim/io/error.h"
 #include "blocsim/engine/metrics.h"
@@ -73,17 +74,72 @@ ScenarioConfig synthetic_variant(const ScenarioConfig& base, std::int64_t n, dou
   return cfg;
 }
 
+namespace {
+
+// Whether the policy phase of `tick` rebuilds W (an event sets a network.*
+// parameter or changes group memberships; phase::policy's rule).
+bool policy_rebuilds_network(const ScenarioConfig& cfg, int tick) {
+  for (const Event& ev : cfg.timeline) {
+    if (ev.tick != tick) continue;
+    if (!ev.memberships.empty()) return true;
+    for (const Assignment& a : ev.set)
+      if (a.path.rfind("network.", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
   ++w.tick;
+  const bool fused = !reference_paths();
+  // The fused walk measures the interoperability of the previous tick's end
+  // state on the network it walks; if this tick's policy phase rebuilds W,
+  // measure it now, on the network that state was recorded with.
+  bool walk_interop = fused;
+  if (fused && policy_rebuilds_network(cfg, w.tick)) {
+    w.walk_interoperability = interoperability(w);
+    w.walk_interoperability_tick = w.tick - 1;
+    walk_interop = false;
+  }
+  const auto builds = w.network_builds;
   timed(phase_seconds, Phase::policy, [&] { phase::policy(w, cfg); });
+  if (walk_interop && w.network_builds != builds)
+    throw std::logic_error("step: the policy phase rebuilt the network where policy_rebuilds_network said it would not");
   timed(phase_seconds, Phase::courtship, [&] { phase::courtship(w); });
-  timed(phase_seconds, Phase::identity, [&] { phase::identity(w); });
-  timed(phase_seconds, Phase::choice, [&] { phase::choice(w); });
-  timed(phase_seconds, Phase::standards, [&] { phase::standards(w); });
+  if (fused) {
+    // identity, choice and standards in one walk (its time is booked as identity's)
+    timed(phase_seconds, Phase::identity, [&] { phase::network_pass(w, walk_interop); });
+  } else {
+    timed(phase_seconds, Phase::identity, [&] { phase::identity(w); });
+    timed(phase_seconds, Phase::choice, [&] { phase::choice(w); });
+    timed(phase_seconds, Phase::standards, [&] { phase::standards(w); });
+  }
   timed(phase_seconds, Phase::material, [&] { phase::material(w); });
 #ifdef BLOCSIM_CHECKS
   check_invariants(w);
 #endif
+}
+
+void Recorder::record(const World& w) {
+  if (pending_) {
+    if (w.walk_interoperability_tick != w.tick - 1)
+      throw std::logic_error("Recorder: no interoperability measured for tick " + std::to_string(w.tick - 1));
+    rows_.back()[interoperability_column(w.k)] = w.walk_interoperability;
+    pending_ = false;
+  }
+  if (reference_paths()) {
+    rows_.push_back(w.tick == 0 ? compute_metrics(w) : compute_metrics_after_step(w));
+  } else {
+    rows_.push_back(compute_metrics_without_interoperability(w, w.tick > 0));
+    pending_ = true;
+  }
+}
+
+void Recorder::finish(const World& w) {
+  if (!pending_) return;
+  rows_.back()[interoperability_column(w.k)] = interoperability(w);
+  pending_ = false;
 }
 
 SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const TickObserver& observer, WorldCache* cache) {
@@ -97,14 +153,16 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   res.init_iterations = w.init_iterations;
   res.init_converged = w.init_converged;
   double* ps = res.phase_seconds.data();
-  res.metrics.rows.push_back(compute_metrics(w));
+  Recorder record(res.metrics.rows);
+  record.record(w);
   if (observer) observer(w);
   for (int t = 1; t <= cfg.ticks; ++t) {
     check_interrupt();  // SIGINT/SIGTERM during `blocsim run`: unwind, remove the partial folder
     step(w, cfg, ps);
-    timed(ps, Phase::record, [&] { res.metrics.rows.push_back(compute_metrics_after_step(w)); });
+    timed(ps, Phase::record, [&] { record.record(w); });
     if (observer) observer(w);
   }
+  timed(ps, Phase::record, [&] { record.finish(w); });
   res.firings = std::move(w.firings);
   return res;
 }

@@ -234,6 +234,7 @@ void initial_state(World& w, const ScenarioConfig& cfg) {
 
 void build_network(World& w, const ScenarioConfig& cfg) {
   if (cfg.world.synthetic) return;  // wired once in make_world
+  ++w.network_builds;
   using T = Eigen::Triplet<float, std::int32_t>;
   std::vector<T> trip;
   auto idx = [&](const std::string& iso) -> std::int32_t {

@@ -23,6 +23,19 @@ std::vector<double> compute_metrics(const World& w);
 //! since changed x or the powers' identities); equal bits to the above.
 std::vector<double> compute_metrics_after_step(const World& w);
 
+//! Every metric but interoperability (NaN in its column): no walk over the
+//! network. `after_step`: take z from `w.choice_z` as compute_metrics_after_step
+//! does. simulate() fills the interoperability in from the next tick's
+//! network walk (phase::network_pass) or from interoperability().
+std::vector<double> compute_metrics_without_interoperability(const World& w, bool after_step);
+
+//! The interoperability metric alone (its own walk over the network), the
+//! same bits as its column of compute_metrics.
+double interoperability(const World& w);
+
+//! Index of the interoperability column in `metric_columns` for K powers.
+std::size_t interoperability_column(int powers);
+
 //! Esteban–Ray polarization Σ_a Σ_b p_a^{1+α} p_b |z_a − z_b| of values z
 //! with weights p (normalised inside), binned into `bins` equal bins on [lo, hi].
 double esteban_ray(const std::vector<double>& z, const std::vector<double>& weight,

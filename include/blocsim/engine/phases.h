@@ -53,5 +53,16 @@ void standards(World& w);
 //! 6. Capacity, lock-in, grievance, ties and power frontiers.
 void material(World& w);
 
+//! Phases 3, 4 and 5 in one walk over the network rows (issue 14): per row,
+//! the identity, choice and standards kernels back to back, each reading its
+//! neighbours' state at the start of the walk and the row's own values as the
+//! earlier kernel left them — the same values, hence the same bits, as
+//! identity(w); choice(w); standards(w). With `interoperability`, the same
+//! walk also measures the record phase's interoperability of the standards at
+//! its start (the end state of tick w.tick − 1) into
+//! `w.walk_interoperability` / `w.walk_interoperability_tick`, summed in the
+//! record phase's fixed order (the same bits as compute_metrics gives).
+void network_pass(World& w, bool interoperability);
+
 }  // namespace phase
 }  // namespace blocsim

@@ -99,8 +99,10 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed,
 
 //! Issue 14 keeps the code it replaced callable: with reference paths on
 //! (process-wide), run_scenario() and sweeps build every world afresh, the
-//! record phase recomputes what the choice phase already had, and
-//! countries.csv goes through the per-field string path. `blocsim bench`
+//! record phase recomputes what the choice phase already had,
+//! countries.csv goes through the per-field string path, and step() runs the
+//! identity, choice and standards phases one after another (one walk each)
+//! instead of phase::network_pass. `blocsim bench`
 //! times both in one run ("today's code" ratios); tests check they write
 //! the same bytes.
 void set_reference_paths(bool on) noexcept;
@@ -108,9 +110,32 @@ bool reference_paths() noexcept;
 
 //! Advance a world by one tick: sets `w.tick += 1`, then runs the phases
 //! policy … material in kTickPhases order. The record phase is
-//! `compute_metrics(w)` (metrics.h), which `simulate()` calls after each step.
-//! `phase_seconds` (optional, kTickPhases.size() entries) accumulates wall time.
+//! `compute_metrics(w)` (metrics.h), which `simulate()` calls after each step
+//! (through a Recorder). Identity, choice and standards run as one walk over
+//! the network rows (phase::network_pass; the same bits), which also measures
+//! the interoperability of the previous tick's end state; with reference
+//! paths on, as three phases one after another.
+//! `phase_seconds` (optional, kTickPhases.size() entries) accumulates wall time;
+//! the fused walk is booked as identity's.
 void step(World& w, const ScenarioConfig& cfg, double* phase_seconds = nullptr);
+
+//! The record phase as simulate() runs it: `record(w)` after the tick-0 world
+//! and after every step() appends the row of w.tick; `finish(w)` after the
+//! last. Without reference paths a row's interoperability is taken from the
+//! next step's network walk (which reads the standards the row describes) and
+//! the last row's is measured by finish(); so a row is complete only after
+//! the next record() or finish(). The rows are the same bits as
+//! compute_metrics() after each step.
+class Recorder {
+ public:
+  explicit Recorder(std::vector<std::vector<double>>& rows) : rows_(rows) {}
+  void record(const World& w);
+  void finish(const World& w);
+
+ private:
+  std::vector<std::vector<double>>& rows_;
+  bool pending_ = false;
+};
 
 //! Seed of replicate r of a run with root seed `root`: the root itself for
 //! r = 0, `derive_seed(root, 0, r)` otherwise. So `--seed S` alone reproduces

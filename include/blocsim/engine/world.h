@@ -91,6 +91,12 @@ struct World {
   // network
   Network w;                           //!< W, N × N, symmetric, row-major
   Eigen::VectorXd w_rowsum;            //!< Σ_j w_ij (N)
+  std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
+
+  //! Interoperability metric of the end state of tick `walk_interoperability_tick`
+  //! (−1: none), measured by the last phase::network_pass (docs/ODD.md §3).
+  double walk_interoperability = 0.0;
+  int walk_interoperability_tick = -1;
 
   // powers and parameters (events may change them)
   std::vector<PowerState> powers;
@@ -152,6 +158,53 @@ inline void neighbour_histogram(const Network& net, std::int64_t i, const Bloc* 
     for (int u = 0; u < 4; ++u) h[u][label[inner[q + u]]] += weight(q + u, inner[q + u]);
   for (int u = 0; q < end; ++q, ++u) h[u][label[inner[q]]] += weight(q, inner[q]);
   for (int b = 0; b < nlabels; ++b) hist[b] = (h[0][b] + h[1][b]) + (h[2][b] + h[3][b]);
+}
+
+//! The fused network walk's three histograms of row i in one neighbour loop:
+//!   histA[b] = Σ_{label_a(j) = b} w_q,  histB[b] = Σ_{label_b(j) = b} w_q·gdp_j,
+//!   histC[b] = Σ_{label_b(j) = b} w_q
+//! (choice's peer weights, the standards shares, the record's
+//! interoperability). Every bin of each sees exactly the additions, in the
+//! order, of neighbour_histogram with that label and weight: the same bits.
+inline void neighbour_histogram3(const Network& net, std::int64_t i, const Bloc* label_a, const Bloc* label_b,
+                                 const double* gdp, int nlabels, double* hist_a, double* hist_b, double* hist_c) {
+  const float* wv = net.valuePtr();
+  if (nlabels > 4) {
+    neighbour_histogram(net, i, label_a, nlabels, hist_a, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    neighbour_histogram(net, i, label_b, nlabels, hist_b, [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    neighbour_histogram(net, i, label_b, nlabels, hist_c, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    return;
+  }
+  using v4d = double __attribute__((vector_size(32)));
+  alignas(32) static constexpr double kOneHot[4][4] = {
+      {1.0, 0.0, 0.0, 0.0}, {0.0, 1.0, 0.0, 0.0}, {0.0, 0.0, 1.0, 0.0}, {0.0, 0.0, 0.0, 1.0}};
+  const v4d* onehot = reinterpret_cast<const v4d*>(kOneHot);
+  v4d a[4], b[4], c[4];
+  for (int u = 0; u < 4; ++u) a[u] = b[u] = c[u] = v4d{0.0, 0.0, 0.0, 0.0};
+  const auto* inner = net.innerIndexPtr();
+  const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  auto add = [&](int u, std::int64_t q) {
+    const auto j = inner[q];
+    const double wq = static_cast<double>(wv[q]);
+    const v4d ob = onehot[label_b[j]];
+    a[u] += wq * onehot[label_a[j]];
+    b[u] += (wq * gdp[j]) * ob;
+    c[u] += wq * ob;
+  };
+  auto q = begin;
+  for (; q + 4 <= end; q += 4) {
+    add(0, q);
+    add(1, q + 1);
+    add(2, q + 2);
+    add(3, q + 3);
+  }
+  for (int u = 0; q < end; ++q, ++u) add(u, q);
+  const v4d sa = (a[0] + a[1]) + (a[2] + a[3]), sb = (b[0] + b[1]) + (b[2] + b[3]), sc = (c[0] + c[1]) + (c[2] + c[3]);
+  for (int k = 0; k < nlabels; ++k) {
+    hist_a[k] = sa[k];
+    hist_b[k] = sb[k];
+    hist_c[k] = sc[k];
+  }
 }
 
 //! Build the initial world of a validated scenario (state at tick 0).

@@ -1,0 +1,137 @@
+// Phases 3–5 and the record phase's interoperability in one walk over the
+// network (issue 14; docs/ODD.md §3 "One walk per network row").
+//
+// The three phases and the interoperability sum each read their neighbours'
+// state as it was at the start of the tick's walk, and otherwise only the
+// row's own values:
+//   identity   — neighbours' x (state t)                  → x_next[i]
+//   choice     — neighbours' alignment (state t), own x just written by identity → alignment_next[i]
+//   standards  — neighbours' standards (state t), own alignment and x just written → standard_next[i]
+//   interoperability of the *previous* tick's end state — neighbours' and own
+//              standards at the start of this tick (nothing between the record
+//              phase of tick t − 1 and this walk changes standards; a policy
+//              phase that rebuilds W is handled by step(), which then measures
+//              it with a walk of its own before the policy phase).
+// So row i can run the three kernels back to back while its neighbours' data
+// is in cache: one walk per row instead of four (identity, choice, standards,
+// record). The kernels are the ones the phase-by-phase loops run
+// (rows.h), with the same per-row summation order, and every country reads
+// and writes the same values as there — so the results are the same bits.
+// The interoperability sums are added in fixed_reduce's order (blocks of
+// kParallelGrain rows in row order; block sums in block order), so they are
+// the bits the record phase's fixed_reduce gives.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "blocsim/parallel.h"
+#include "blocsim/engine/phases.h"
+#include "blocsim/engine/rng.h"
+#include "rows.h"
+
+namespace blocsim::phase {
+
+namespace {
+
+template <int DC, int KC>
+void network_pass_impl(World& w, bool interop) {
+  const rows::Identity<DC> identity_row(w);
+  rows::Choice<DC, KC> choice_row(w, w.x_next.data());
+  const rows::Standards<KC> standards_row(w, w.x_next.data(), w.alignment_next.data());
+  const std::int64_t n = w.n;
+  const int D = w.d, K = choice_row.K;
+  const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+  std::vector<double> partial(static_cast<std::size_t>(2 * nblocks), 0.0);
+  const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
+  const std::int32_t* const outer = w.w.outerIndexPtr();
+  const std::int32_t* const inner = w.w.innerIndexPtr();
+  const double* const x = w.x.data();
+  const double* const gdp = w.gdp.data();
+  const Bloc* const alignment = w.alignment.data();
+  const Bloc* const standard = w.standard.data();
+  const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
+  const bool draw_choice = choice_row.rule.draw, draw_standards = standards_row.rule.draw;
+  auto block = [&](std::int64_t b) {
+    const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
+    double same = 0.0, all = 0.0;
+    // groups of 4 rows whose first Philox blocks are computed together, as
+    // detail::for_each_country_with_block0 does (kParallelGrain is a multiple of 4)
+    for (std::int64_t g = lo; g < hi; g += 4) {
+      const int m = static_cast<int>(std::min<std::int64_t>(4, hi - g));
+      std::array<std::uint32_t, 4> block_c[4] = {}, block_s[4] = {};
+      if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);
+      if (draw_standards)
+        philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
+      for (int l = 0; l < m; ++l) {
+        const std::int64_t i = g + l;
+        if (prefetch && i + kPrefetchAhead < n) {
+          // everything the kernels read of row i + kPrefetchAhead's
+          // neighbours (rewired neighbours are cache and TLB misses)
+          const std::int64_t r = i + kPrefetchAhead;
+          for (auto q = outer[r]; q < outer[r + 1]; ++q) {
+            const std::int64_t j = inner[q];
+            __builtin_prefetch(x + j * D);
+            __builtin_prefetch(gdp + j);
+            __builtin_prefetch(alignment + j);
+            __builtin_prefetch(standard + j);
+          }
+        }
+        identity_row(i);
+        // choice's peer weights, the standards shares and the record's
+        // interoperability: one neighbour loop (all read start-of-tick labels)
+        // zeroed: GCC 12 without OpenMP cannot see that neighbour_histogram3 fills them (-Wmaybe-uninitialized)
+        double peer[kMaxPowers + 1] = {}, share[kMaxPowers + 1] = {}, ties_by_standard[kMaxPowers + 1] = {};
+        neighbour_histogram3(w.w, i, alignment, standard, gdp, K + 1, peer, share, ties_by_standard);
+        choice_row.decide(i, block_c[l], peer);
+        standards_row.decide(i, block_s[l], share);
+        if (interop) {  // as rows::interoperability_row
+          double a = 0.0;
+          for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
+          same += ties_by_standard[standard[i]];
+          all += a;
+        }
+      }
+    }
+    partial[static_cast<std::size_t>(2 * b)] = same;
+    partial[static_cast<std::size_t>(2 * b + 1)] = all;
+  };
+  parallel_for(nblocks, block, 2);
+  w.x.swap(w.x_next);
+  w.churn = static_cast<std::int64_t>(fixed_sum(w.n, [&](std::int64_t i) {
+    return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
+  }));
+  w.alignment.swap(w.alignment_next);
+  w.standard.swap(w.standard_next);
+  if (interop) {
+    double num = 0.0, den = 0.0;  // fixed_reduce: block sums added in block order
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+      num += partial[static_cast<std::size_t>(2 * b)];
+      den += partial[static_cast<std::size_t>(2 * b + 1)];
+    }
+    w.walk_interoperability = den > 0.0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+    w.walk_interoperability_tick = w.tick - 1;
+  }
+}
+
+template <int DC>
+void network_pass_d(World& w, bool interop) {
+  if (w.k == 2)
+    network_pass_impl<DC, 2>(w, interop);
+  else
+    network_pass_impl<DC, 0>(w, interop);
+}
+
+}  // namespace
+
+void network_pass(World& w, bool interoperability) {
+  switch (w.d) {
+    case 2: network_pass_d<2>(w, interoperability); break;
+    case 3: network_pass_d<3>(w, interoperability); break;
+    case 4: network_pass_d<4>(w, interoperability); break;
+    default: network_pass_d<0>(w, interoperability); break;
+  }
+}
+
+}  // namespace blocsim::phase

@@ -1,0 +1,413 @@
+// Per-row kernels of the phases that walk the network (identity, choice,
+// standards, and the record phase's interoperability), shared by the
+// phase-by-phase loops (identity.cpp, choice.cpp, standards.cpp, metrics.cpp:
+// the reference) and the fused pass (network_pass.cpp, issue 14), so that both
+// run the same instructions per row: the same per-row summation order, the
+// same bits.
+//
+// Each kernel is set up once per phase from the world (loop invariants as
+// locals) and then called per row i. What a kernel reads of country i itself
+// is given by pointers chosen by the caller: the phase-by-phase loops pass the
+// current buffers (the earlier phase has already swapped its result in); the
+// fused pass passes the *_next buffers that the earlier kernel of the same row
+// just wrote. Neighbours are always read from the current (start-of-tick)
+// buffers.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "blocsim/engine/phases.h"
+#include "blocsim/engine/rng.h"
+#include "blocsim/parallel.h"
+#include "decision.h"
+
+namespace blocsim::phase::rows {
+
+// v if keep, else +0.0, by masking the bits: the ε test is close to a coin
+// flip while identities are spread out, and GCC compiles `keep ? v : 0.0`
+// to a branch (10⁶ agents, first ticks: a mispredict on ~half the neighbours).
+inline double keep_if(double v, bool keep) {
+  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) & (std::uint64_t{0} - static_cast<std::uint64_t>(keep)));
+}
+
+// Phase 3 — identity (equations in identity.cpp). Reads x (state t) of the
+// row and its neighbours; writes x_next of the row.
+// DC = D known at compile time (the common D = 2, 3, 4 unroll and vectorise),
+// or 0 for any D ≤ kMaxDimensions.
+template <int DC>
+struct Identity {
+  const World& w;
+  const ModelParams& p;
+  const int D;
+  static constexpr int kBuf = DC > 0 ? DC : kMaxDimensions;
+  const double eps2;
+  const Network& net;
+  double* const x_next;
+
+  explicit Identity(World& world)
+      : w(world), p(world.params), D(DC > 0 ? DC : world.d), eps2(world.params.epsilon * world.params.epsilon),
+        net(world.w), x_next(world.x_next.data()) {}
+
+  void prefetch(std::int64_t r) const {
+    for (auto q = net.outerIndexPtr()[r]; q < net.outerIndexPtr()[r + 1]; ++q)
+      __builtin_prefetch(w.x.data() + static_cast<std::int64_t>(net.innerIndexPtr()[q]) * D);
+  }
+
+  void operator()(std::int64_t i) const {
+    double dx[kBuf];
+    double num[kBuf];
+    for (int d = 0; d < D; ++d) num[d] = 0.0;
+    const double* xi = w.x.data() + i * D;
+    double den = 0.0;
+    if (p.mu != 0.0) {
+      const auto* inner = net.innerIndexPtr();
+      const float* val = net.valuePtr();
+      // Two interleaved accumulators (even / odd neighbours) halve the add
+      // latency chain; combined in a fixed order at the end.
+      const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+      if constexpr (DC == 4) {
+        // D = 4: one identity is one 4-double vector (GCC/Clang vector
+        // extension: AVX2 on native builds, SSE2 pairs on generic ones — the
+        // same IEEE operations per lane, so the same bits). Per lane this is
+        // exactly the scalar loop below, in the same order: dist2 is summed
+        // ((d0² + d1²) + d2²) + d3², num and den alternate even / odd
+        // neighbours.
+        using v4d = double __attribute__((vector_size(32)));
+        using v2d = double __attribute__((vector_size(16)));
+        using v2m = std::int64_t __attribute__((vector_size(16)));  // comparison masks
+        const double* xbase = w.x.data();
+        v4d vxi;
+        std::memcpy(&vxi, xi, sizeof vxi);
+        const v2d veps2 = {eps2, eps2};
+        v4d vnum0 = {0.0, 0.0, 0.0, 0.0}, vnum1 = vnum0;
+        v2d vden = {0.0, 0.0};  // {even, odd} neighbours
+        auto q = begin;
+        for (; q + 2 <= end; q += 2) {
+          v4d xa, xb;
+          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+          std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
+          const v4d da = xa - vxi, db = xb - vxi;
+          const v4d sa = da * da, sb = db * db;
+          // {dist2_a, dist2_b}, each ((d0² + d1²) + d2²) + d3²
+          const v4d lo = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), hi = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
+          const v2d d2 = ((__builtin_shufflevector(lo, lo, 0, 1) + __builtin_shufflevector(hi, hi, 0, 1)) +
+                          __builtin_shufflevector(lo, lo, 2, 3)) +
+                         __builtin_shufflevector(hi, hi, 2, 3);
+          // w_ij where dist2 < ε², else +0.0 (a mask, not a branch: see keep_if)
+          const v2d wq = {static_cast<double>(val[q]), static_cast<double>(val[q + 1])};
+          const v2d wab = reinterpret_cast<v2d>(reinterpret_cast<v2m>(wq) & (d2 < veps2));
+          vden += wab;
+          vnum0 += wab[0] * da;
+          vnum1 += wab[1] * db;
+        }
+        if (q < end) {
+          v4d xa;
+          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+          const v4d da = xa - vxi;
+          const v4d sa = da * da;
+          const double d2a = ((sa[0] + sa[1]) + sa[2]) + sa[3];
+          const double wa = keep_if(static_cast<double>(val[q]), d2a < eps2);
+          vden[0] += wa;
+          vnum0 += wa * da;
+        }
+        den = vden[0] + vden[1];
+        const v4d vnum = vnum0 + vnum1;
+        for (int d = 0; d < 4; ++d) num[d] = vnum[d];
+      } else {
+        double num2[2][kBuf] = {};
+        double den2[2] = {0.0, 0.0};
+        for (auto q = begin; q < end; ++q) {
+          const int u = static_cast<int>((q - begin) & 1);
+          const double* xj = w.x.data() + static_cast<std::int64_t>(inner[q]) * D;
+          double diff[kBuf];
+          double dist2 = 0.0;
+          for (int d = 0; d < D; ++d) {
+            diff[d] = xj[d] - xi[d];
+            dist2 += diff[d] * diff[d];
+          }
+          const double wij = keep_if(static_cast<double>(val[q]), dist2 < eps2);
+          den2[u] += wij;
+          for (int d = 0; d < D; ++d) num2[u][d] += wij * diff[d];
+        }
+        den = den2[0] + den2[1];
+        for (int d = 0; d < D; ++d) num[d] = num2[0][d] + num2[1][d];
+      }
+    }
+    for (int d = 0; d < D; ++d) dx[d] = den > 0.0 ? p.mu * num[d] / den : 0.0;
+    for (int k = 0; k < w.k; ++k) {
+      const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
+      const double nu = pw.cfg.narrative;
+      if (nu == 0.0) continue;
+      double dist2 = 0.0;
+      for (int d = 0; d < D; ++d) dist2 += (pw.identity(d) - xi[d]) * (pw.identity(d) - xi[d]);
+      if (dist2 < pw.cfg.narrative_radius * pw.cfg.narrative_radius) {
+        const double g = nu * w.access(k, i);
+        for (int d = 0; d < D; ++d) dx[d] += g * (pw.identity(d) - xi[d]);
+      }
+    }
+    if (w.grievance_dim >= 0 && p.kappa != 0.0) {
+      double dg = 0.0;
+      for (int k = 0; k < w.k; ++k) dg += w.dgrievance(k, i);
+      dx[w.grievance_dim] += p.kappa * dg;
+    }
+    if (p.identity_anchor != 0.0) {
+      const double* x0 = w.x0.data() + i * D;
+      for (int d = 0; d < D; ++d) dx[d] += p.identity_anchor * (x0[d] - xi[d]);
+    }
+    if (p.alignment_feedback != 0.0) {
+      const Bloc a = w.alignment[static_cast<std::size_t>(i)];
+      if (a > 0) {
+        const PowerState& pw = w.powers[static_cast<std::size_t>(a - 1)];
+        for (int d = 0; d < D; ++d) dx[d] += p.alignment_feedback * (pw.identity(d) - xi[d]);
+      }
+    }
+    if (p.identity_noise > 0.0) {
+      Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::identity_noise);
+      for (int d = 0; d < D; ++d) dx[d] += p.identity_noise * rng.normal();
+    }
+    double* out = x_next + i * D;
+    for (int d = 0; d < D; ++d) {
+      const double v = xi[d] + dx[d];
+      out[d] = v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+    }
+  }
+};
+
+// Phase 4 — choice (equations in choice.cpp). Reads the neighbours'
+// alignment (state t) and the row's own identity from `x_own` (the identity
+// updated by phase 3 of this tick); writes utility, margin, choice_z and
+// alignment_next of the row.
+// D and K at compile time (D = 2, 3, 4; K = 2: the loops over powers unroll)
+// or 0 = any.
+template <int DC, int KC>
+struct Choice {
+  const int K, D;
+  const double inv_sqrt_d;
+  const Network& net;
+  // Loop invariants as locals: the loop stores doubles (utility, margin), which
+  // the compiler must otherwise assume may overwrite the parameters.
+  const double b_id, b_ties, b_acc, b_aid, b_peer, b_lock, b_grv, b_sec, b_inert, b_hedge, b_riv, b_thr, b_open, h_sov,
+      h_even, h_grp, multi, aid_half;
+  const int sdim;
+  const double* hedge_member;
+  const float* rivalry;
+  const double* open_value;
+  const detail::RevisionRule rule;
+  double y[kMaxPowers][DC > 0 ? DC : kMaxDimensions];
+  double pull[kMaxPowers];  // π_l
+  const double* x;          // the row's own identity (x_own)
+  const double *ties, *access, *aid, *lock, *grievance;
+  const float* security;
+  const double* rowsum;
+  double* utility;
+  double* margin;
+  double* choice_z;
+  const Bloc* alignment;
+  const Bloc* pinned;
+  Bloc* alignment_next;
+  const std::uint64_t seed, tick;
+
+  Choice(World& w, const double* x_own)
+      : K(KC > 0 ? KC : w.k), D(DC > 0 ? DC : w.d), inv_sqrt_d(1.0 / std::sqrt(static_cast<double>(D))), net(w.w),
+        b_id(w.params.beta_identity), b_ties(w.params.beta_ties), b_acc(w.params.beta_access), b_aid(w.params.beta_aid),
+        b_peer(w.params.beta_peer), b_lock(w.params.beta_lock), b_grv(w.params.beta_grievance),
+        b_sec(w.params.beta_security), b_inert(w.params.beta_inertia), b_hedge(w.params.beta_hedge),
+        b_riv(w.params.beta_rivalry), b_thr(w.params.beta_threat), b_open(w.params.beta_open),
+        h_sov(w.params.hedge_sovereignty), h_even(w.params.hedge_evenness), h_grp(w.params.hedge_group),
+        multi(w.params.multi_alignment), aid_half(w.params.aid_half), sdim(w.sovereignty_dim),
+        hedge_member(w.hedge_member.data()), rivalry(w.rivalry.data()), open_value(w.open_value.data()),
+        rule(w.params.revision_rate, w.params.lambda, Stream::choice), x(x_own), ties(w.ties.data()),
+        access(w.access.data()), aid(w.aid.data()), lock(w.lock.data()), grievance(w.grievance.data()),
+        security(w.security.data()), rowsum(w.w_rowsum.data()), utility(w.utility.data()), margin(w.margin.data()),
+        choice_z((w.choice_z.size() != w.n ? w.choice_z.setZero(w.n) : w.choice_z).data()),
+        alignment(w.alignment.data()), pinned(w.pinned.data()), alignment_next(w.alignment_next.data()), seed(w.seed),
+        tick(static_cast<std::uint64_t>(w.tick)) {
+    for (int k = 0; k < K; ++k) {
+      const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
+      for (int d = 0; d < D; ++d) y[k][d] = pw.identity(d);
+      pull[k] = pw.cfg.alliance_pressure;
+    }
+  }
+
+  void prefetch(std::int64_t r) const {
+    for (auto q = net.outerIndexPtr()[r]; q < net.outerIndexPtr()[r + 1]; ++q)
+      __builtin_prefetch(alignment + net.innerIndexPtr()[q]);
+  }
+
+  void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
+    double peer[kMaxPowers + 1];
+    const float* wv = net.valuePtr();
+    neighbour_histogram(net, i, alignment, K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    decide(i, block0, peer);
+  }
+
+  //! The row's choice given its peer weights peer[b] = Σ_{a_j = b} w_ij.
+  void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* peer) {
+    const auto u = static_cast<std::size_t>(i);
+    const Bloc cur = alignment[u];
+    const double rs = rowsum[i];
+    double U[kMaxPowers + 1];
+    double mean_offer = 0.0, max_offer = -std::numeric_limits<double>::infinity();
+    const double* xi = x + i * D;
+    const std::int64_t c = i * K;  // column i of the K × N arrays
+    double pressure_all = 0.0, rivalry_all = 0.0, tie_sum = 0.0;
+    double sim01[2] = {0.0, 0.0};
+    for (int l = 0; l < K; ++l) {
+      pressure_all += pull[l] * security[c + l];
+      rivalry_all += rivalry[c + l];
+      tie_sum += ties[c + l];
+    }
+    for (int k = 0; k < K; ++k) {
+      double dist2 = 0.0;
+      for (int d = 0; d < D; ++d) dist2 += (xi[d] - y[k][d]) * (xi[d] - y[k][d]);
+      const double sim = 1.0 - std::sqrt(dist2) * inv_sqrt_d;
+      if (k < 2) sim01[k] = sim;
+      const double pressure = pressure_all - pull[k] * security[c + k];
+      const double a = aid[c + k];
+      const double offer = b_acc * access[c + k] + (a > 0.0 ? b_aid * a / (a + aid_half) : 0.0) + b_open * open_value[c + k];
+      U[k + 1] = b_id * sim + b_ties * ties[c + k] + offer +
+                 b_peer * (rs > 0.0 ? peer[k + 1] / rs : 0.0) + b_lock * lock[c + k] - b_grv * grievance[c + k] +
+                 b_sec * security[c + k] - pressure - b_riv * rivalry[c + k] + b_thr * (rivalry_all - rivalry[c + k]) +
+                 (cur == k + 1 ? b_inert : 0.0);
+      mean_offer += offer;
+      max_offer = std::max(max_offer, offer);
+    }
+    double evenness = 0.0;
+    if (K > 1 && tie_sum > 0.0) {
+      double spread = 0.0;
+      for (int l = 0; l < K; ++l) spread += std::abs(ties[c + l] / tie_sum - 1.0 / K);
+      evenness = 1.0 - spread * K / (2.0 * (K - 1));
+    }
+    const double hedge = b_hedge + (sdim >= 0 ? h_sov * xi[sdim] : 0.0) + h_even * evenness + h_grp * hedge_member[i];
+    U[0] = hedge + (K > 0 ? (1.0 - multi) * mean_offer / K + multi * max_offer : 0.0) - pressure_all +
+           (cur == 0 ? b_inert : 0.0);
+    int top = 0;
+    double first = -std::numeric_limits<double>::infinity(), second = first;
+    double* ui = utility + i * (K + 1);
+    for (int b = 0; b <= K; ++b) {
+      ui[b] = U[b];
+      if (U[b] > first) {
+        second = first;
+        first = U[b];
+        top = b;
+      } else if (U[b] > second) {
+        second = U[b];
+      }
+    }
+    margin[i] = K > 0 ? first - second : 0.0;
+    // The record phase's polarization coordinate, as compute_metrics defines it.
+    choice_z[i] = K >= 2 ? sim01[0] - sim01[1] : sim01[0];
+    alignment_next[u] = detail::decide(rule, cur, pinned[u], U, K, top, seed, tick, i, block0);
+  }
+};
+
+// Phase 5 — standards (equations in standards.cpp). Reads the neighbours'
+// standards (state t), and the row's own alignment from `alignment_own` and
+// identity from `x_own` (as phases 3 and 4 of this tick left them); writes
+// standard_next of the row.
+template <int KC>  // K at compile time (2) or 0 = any
+struct Standards {
+  const int K;
+  const Network& net;
+  // Loop invariants as locals (see Choice).
+  const double a_net, a_inert, a_multi, a_bloc, a_lock, a_open, a_riv, a_thr, e_flat, e_ties, e_bodies, e_cap;
+  const double* ties;
+  const double* open_value;
+  const float* rivalry;
+  const float* forum;
+  const double* capacity;
+  const double* threshold;
+  const detail::RevisionRule rule;
+  double effort[kMaxPowers];
+  const int D, mdim;
+  const double* x;  // own identity (x_own)
+  const double* lock;
+  const double* gdp;
+  const Bloc* standard;
+  const Bloc* alignment;  // own alignment (alignment_own)
+  const Bloc* pinned;
+  Bloc* standard_next;
+  const std::uint64_t seed, tick;
+
+  Standards(World& w, const double* x_own, const Bloc* alignment_own)
+      : K(KC > 0 ? KC : w.k), net(w.w), a_net(w.params.alpha_network), a_inert(w.params.alpha_inertia),
+        a_multi(w.params.alpha_multilateral), a_bloc(w.params.alpha_bloc), a_lock(w.params.alpha_lock),
+        a_open(w.params.alpha_open), a_riv(w.params.alpha_rivalry), a_thr(w.params.alpha_threshold),
+        e_flat(w.params.effort_flat), e_ties(w.params.effort_ties), e_bodies(w.params.effort_bodies),
+        e_cap(w.params.effort_capacity), ties(w.ties.data()), open_value(w.open_value.data()), rivalry(w.rivalry.data()),
+        forum(w.forum.data()), capacity(w.capacity.data()), threshold(w.threshold.data()),
+        rule(w.params.revision_rate_standards, w.params.lambda_standards, Stream::standards), D(w.d),
+        mdim(w.multilateral_dim), x(x_own), lock(w.lock.data()), gdp(w.gdp.data()), standard(w.standard.data()),
+        alignment(alignment_own), pinned(w.pinned_standard.data()), standard_next(w.standard_next.data()), seed(w.seed),
+        tick(static_cast<std::uint64_t>(w.tick)) {
+    for (int k = 0; k < K; ++k) effort[k] = w.powers[static_cast<std::size_t>(k)].cfg.standards_effort;
+  }
+
+  void prefetch(std::int64_t r) const {
+    for (auto q = net.outerIndexPtr()[r]; q < net.outerIndexPtr()[r + 1]; ++q) {
+      const auto j = net.innerIndexPtr()[q];
+      __builtin_prefetch(gdp + j);
+      __builtin_prefetch(standard + j);
+    }
+  }
+
+  void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) const {
+    double share[kMaxPowers + 1];
+    const float* wv = net.valuePtr();
+    neighbour_histogram(net, i, standard, K + 1, share,
+                        [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
+    decide(i, block0, share);
+  }
+
+  //! The row's standard given its shares share[s] = Σ_{s_j = s} w_ij·gdp_j.
+  void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* share) const {
+    const auto u = static_cast<std::size_t>(i);
+    const Bloc cur = standard[u];
+    double den = 0.0;
+    for (int s = 0; s <= K; ++s) den += share[s];
+    const Bloc a = alignment[u];
+    const double multi = mdim >= 0 ? x[i * D + mdim] : 0.0;
+    const double* li = lock + i * K;
+    const std::int64_t c = i * K;
+    const double cost = a_thr * (threshold[i] - 0.5);
+    double V[kMaxPowers + 1];
+    int top = 0;
+    for (int s = 0; s <= K; ++s) {
+      double v = a_net * (den > 0.0 ? share[s] / den : 0.0) + (cur == s ? a_inert : 0.0);
+      if (s == 0) {
+        v += a_multi * multi;
+      } else {
+        const std::int64_t q = c + s - 1;
+        const double reach = e_flat + e_ties * ties[q] + e_bodies * forum[q] + e_cap * capacity[i];
+        v += (a == s ? a_bloc : 0.0) + a_lock * li[s - 1] + effort[s - 1] * reach + a_open * open_value[q] -
+             a_riv * rivalry[q] - cost;
+      }
+      V[s] = v;
+      if (v > V[top]) top = s;
+    }
+    standard_next[u] = detail::decide(rule, cur, pinned[u], V, K, top, seed, tick, i, block0);
+  }
+};
+
+// Record phase, interoperability (metrics.cpp): the row's contribution
+//   same_i = Σ_{j: s_j = s_i} w_ij,  all_i = Σ_j w_ij  (summed over the standards histogram)
+// of the standards in `standard` (the row's own and its neighbours'). The
+// record adds these over rows in fixed_reduce order (blocks of
+// kParallelGrain rows, block sums in block order).
+inline void interoperability_row(const Network& net, const Bloc* standard, int B, std::int64_t i, double& same,
+                                 double& all) {
+  double ties_by_standard[kMaxPowers + 1] = {};  // zeroed: GCC cannot see that neighbour_histogram fills it (-Wmaybe-uninitialized without OpenMP)
+  const float* wv = net.valuePtr();
+  neighbour_histogram(net, i, standard, B, ties_by_standard, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+  double a = 0.0;
+  for (int t = 0; t < B; ++t) a += ties_by_standard[t];
+  same += ties_by_standard[standard[static_cast<std::size_t>(i)]];
+  all += a;
+}
+
+}  // namespace blocsim::phase::rows
