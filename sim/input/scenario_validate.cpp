@@ -454,22 +454,17 @@ class Validator {
         for (std::size_t j = 0; j < m.remove.size(); ++j)
           country_ref(mk + ".remove[" + std::to_string(j) + "]", m.remove[j], fb);
       }
-      for (const SecurityChange& s : e.security) {
-        const std::string sk = key + ".security." + s.power;
-        power_ref(sk, s.power, fb);
-        for (const auto& [iso, x] : s.values) {
+      // security and rivalry changes: power → {ISO3: value in [0, 1]}
+      auto iso_values = [&](const std::string& sk, const std::string& power,
+                            const std::vector<std::pair<std::string, double>>& values) {
+        power_ref(sk, power, fb);
+        for (const auto& [iso, x] : values) {
           country_ref(sk + "." + iso, iso, fb);
           value(sk + "." + iso, x, 0, 1, false, fb);
         }
-      }
-      for (const RivalryChange& s : e.rivalry) {
-        const std::string sk = key + ".rivalry." + s.power;
-        power_ref(sk, s.power, fb);
-        for (const auto& [iso, x] : s.values) {
-          country_ref(sk + "." + iso, iso, fb);
-          value(sk + "." + iso, x, 0, 1, false, fb);
-        }
-      }
+      };
+      for (const SecurityChange& s : e.security) iso_values(key + ".security." + s.power, s.power, s.values);
+      for (const RivalryChange& s : e.rivalry) iso_values(key + ".rivalry." + s.power, s.power, s.values);
     }
   }
 };
