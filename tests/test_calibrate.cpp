@@ -99,7 +99,8 @@ TEST_SUITE("calibrate") {
                              "targets: {brier: 1, spearmann: 1}\n"
                              "abc: {particles: 10, alpha: 1.5}\n");
     const std::string msg = diag_text(f);
-    CHECK(msg.find("bad.yaml:6:21: parameters.model.mu.prior: expected uniform | log_uniform | normal") != std::string::npos);
+    CHECK(msg.find("bad.yaml:6:21: parameters.model.mu.prior: expected one of uniform | log_uniform | normal, got 'gaussian'") !=
+          std::string::npos);
     CHECK(msg.find("bad.yaml:7:43: parameters.model.lambda.min: log_uniform needs min > 0") != std::string::npos);
     CHECK(msg.find("bad.yaml:8:21: targets.spearmann: unknown key 'spearmann' (did you mean 'spearman'?)") != std::string::npos);
     CHECK(msg.find("bad.yaml:9:29: abc.alpha: must be in (0, 1]") != std::string::npos);
