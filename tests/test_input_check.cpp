@@ -86,7 +86,9 @@ TEST_SUITE("error") {
     const std::string e_sc = config_error([&] { (void)load_scenario(sc.path); });
     const std::string e_sw = config_error([&] { (void)parse_sweep_file(sw.path); });
     const std::string e_ca = config_error([&] { (void)calib::load_calibration(ca.path); });
-    for (const auto& [e, file] : {std::pair{e_sc, sc.path}, std::pair{e_sw, sw.path}, std::pair{e_ca, ca.path}}) {
+    for (const auto& pair : {std::pair{e_sc, sc.path}, std::pair{e_sw, sw.path}, std::pair{e_ca, ca.path}}) {
+      const std::string& e = pair.first;  // named, not a structured binding: Clang 14 cannot capture those in INFO
+      const fs::path& file = pair.second;
       INFO(e);
       CHECK(e.find(file.string() + ":2:1: nmae: unknown key 'nmae' (did you mean 'name'?)") != std::string::npos);
       CHECK(e.find(file.string() + ":3:14: description: expected a string, got a list") != std::string::npos);
