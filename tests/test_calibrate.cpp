@@ -103,7 +103,7 @@ TEST_SUITE("calibrate") {
           std::string::npos);
     CHECK(msg.find("bad.yaml:7:43: parameters.model.lambda.min: log_uniform needs min > 0") != std::string::npos);
     CHECK(msg.find("bad.yaml:8:21: targets.spearmann: unknown key 'spearmann' (did you mean 'spearman'?)") != std::string::npos);
-    CHECK(msg.find("bad.yaml:9:29: abc.alpha: must be in (0, 1]") != std::string::npos);
+    CHECK(msg.find("bad.yaml:9:29: abc.alpha: out of range: 1.5 is not in (0, 1]") != std::string::npos);
     // parameter paths and ranges are checked against the scenario's registry
     const fs::path g = write(tmp.path, "bad2.yaml",
                              "scenario: " + scen + "\n"

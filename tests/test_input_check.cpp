@@ -53,8 +53,9 @@ TEST_SUITE("error") {
     CHECK(check::expected("a number", check::quoted("abc")) == "expected a number, got 'abc'");
     CHECK(check::expected_one_of({"need", "swing"}, "'nede'", "nede") ==
           "expected one of need | swing, got 'nede' (did you mean 'need'?)");
-    CHECK(check::out_of_range("1", "12", "13") == "must be in [1, 12], got 13");
-    CHECK(check::out_of_range("0", "1", "0", true) == "must be in (0, 1], got 0");
+    CHECK(check::out_of_range("13", "1", "12") == "out of range: 13 is not in [1, 12]");
+    CHECK(check::out_of_range("0", "0", "1", true) == "out of range: 0 is not in (0, 1]");
+    CHECK(check::out_of_range("-1", "0", "+inf", false, true) == "out of range: -1 is not in [0, +inf)");
   }
 
   TEST_CASE("strict scalar syntax shared by every input") {

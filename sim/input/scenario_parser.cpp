@@ -30,7 +30,7 @@ void Parser::parse(const Val& root, bool root_has_name, const std::string& stem)
   }
   if (const Val* v = root.get("ticks")) {
     if (auto x = ctx_.integer(*v, "ticks")) {
-      if (*x < 1 || *x > 1000000) ctx_.bad(v->loc, "ticks", "out of range: " + v->text + " is not in [1, 1000000]");
+      if (*x < 1 || *x > 1000000) ctx_.bad(v->loc, "ticks", check::out_of_range(v->text, "1", "1000000"));
       else cfg_.ticks = static_cast<int>(*x);
     }
   }

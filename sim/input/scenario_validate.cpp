@@ -70,8 +70,10 @@ class Validator {
     } else if (std::isinf(v) && !(allow_inf && v > 0)) {
       add(path, "infinity is not allowed (only model.lambda and model.lambda_standards accept .inf)", fb);
     } else if (v < lo || (v > hi && !std::isinf(v))) {
-      const std::string h = std::isinf(hi) ? (allow_inf ? "+inf]" : "+inf)") : short_num(hi) + "]";
-      add(path, "out of range: " + short_num(v) + " is not in [" + short_num(lo) + ", " + h, fb);
+      add(path,
+          check::out_of_range(short_num(v), short_num(lo), std::isinf(hi) ? "+inf" : short_num(hi), false,
+                              std::isinf(hi) && !allow_inf),
+          fb);
     }
   }
 
@@ -125,15 +127,14 @@ class Validator {
       for (std::size_t e = 0; e < d; ++e)
         if (dims[e] == dims[d]) add(k, "duplicate dimension '" + dims[d] + "'");
     }
-    if (cfg_.ticks < 1) add("ticks", "out of range: " + std::to_string(cfg_.ticks) + " is not in [1, 1000000]");
+    if (cfg_.ticks < 1) add("ticks", check::out_of_range(std::to_string(cfg_.ticks), "1", "1000000"));
     if (cfg_.calendar.start_month < 1 || cfg_.calendar.start_month > 12)
       add("calendar.start", "month must be in 1..12, got " + std::to_string(cfg_.calendar.start_month));
     if (cfg_.outputs.countries_every < 1)
-      add("outputs.countries_every", "out of range: " + std::to_string(cfg_.outputs.countries_every) +
-                                         " is not in [1, 1000000]");
+      add("outputs.countries_every", check::out_of_range(std::to_string(cfg_.outputs.countries_every), "1", "1000000"));
     if (cfg_.initial.equilibrium_iterations < 1)
       add("initial.equilibrium_iterations",
-          "out of range: " + std::to_string(cfg_.initial.equilibrium_iterations) + " is not in [1, 1000000]");
+          check::out_of_range(std::to_string(cfg_.initial.equilibrium_iterations), "1", "1000000"));
   }
 
   void check_dimension_name(const std::string& path, const std::string& name) {
@@ -254,7 +255,7 @@ class Validator {
       if (r.below && r.above && *r.above >= *r.below)
         add(key + ".when", "'above' (" + short_num(*r.above) + ") must be less than 'below' (" + short_num(*r.below) + ")", fb);
     }
-    if (r.cooldown < 0) add(key + ".cooldown", "out of range: " + std::to_string(r.cooldown) + " is not in [0, 1000000000]", fb);
+    if (r.cooldown < 0) add(key + ".cooldown", check::out_of_range(std::to_string(r.cooldown), "0", "1000000000"), fb);
     if (r.max_firings < -1) add(key + ".max_firings", "out of range: must be -1 (unlimited) or >= 0", fb);
     if (reported(key + ".then")) return;
     const std::string tk = key + ".then";
@@ -305,7 +306,7 @@ class Validator {
     if (w.synthetic) {
       const SyntheticWorld& s = *w.synthetic;
       if (s.countries < 2 || s.countries > 1000000000)
-        add("world.synthetic.countries", "out of range: " + std::to_string(s.countries) + " is not in [2, 1000000000]");
+        add("world.synthetic.countries", check::out_of_range(std::to_string(s.countries), "2", "1000000000"));
       value("world.synthetic.degree", s.degree, 0, s.countries >= 2 ? static_cast<double>(s.countries - 1) : 1e9, false);
       value("world.synthetic.rewire", s.rewire, 0, 1, false);
       if (s.countries >= 2 && s.countries <= 1000000000 && s.degree >= 0 && s.degree <= static_cast<double>(s.countries - 1))

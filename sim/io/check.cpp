@@ -35,9 +35,9 @@ std::string expected_one_of(const std::vector<std::string>& options, std::string
   return "expected one of " + list + ", got " + std::string(got) + (word.empty() ? std::string() : hint(word, options));
 }
 
-std::string out_of_range(std::string_view lo, std::string_view hi, std::string_view got, bool open_lo) {
-  return std::string("must be in ") + (open_lo ? "(" : "[") + std::string(lo) + ", " + std::string(hi) + "], got " +
-         std::string(got);
+std::string out_of_range(std::string_view got, std::string_view lo, std::string_view hi, bool open_lo, bool open_hi) {
+  return "out of range: " + std::string(got) + " is not in " + (open_lo ? "(" : "[") + std::string(lo) + ", " +
+         std::string(hi) + (open_hi ? ")" : "]");
 }
 
 std::string not_finite(std::string_view got) { return "must be finite, got " + std::string(got); }

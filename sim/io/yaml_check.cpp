@@ -69,7 +69,7 @@ std::optional<double> YamlChecker::num_in(const YAML::Node& n, const std::string
                                           bool open_lo) {
   const std::optional<double> v = num(n, key);
   if (v && (*v < lo || *v > hi || (open_lo && *v == lo))) {
-    err(n, key, check::out_of_range(format_short(lo), format_short(hi), n.Scalar(), open_lo));
+    err(n, key, check::out_of_range(n.Scalar(), format_short(lo), format_short(hi), open_lo));
     return std::nullopt;
   }
   return v;
@@ -82,7 +82,7 @@ std::optional<long long> YamlChecker::integer(const YAML::Node& n, const std::st
     return std::nullopt;
   }
   if (*v < lo || *v > hi) {
-    err(n, key, check::out_of_range(std::to_string(lo), std::to_string(hi), n.Scalar()));
+    err(n, key, check::out_of_range(n.Scalar(), std::to_string(lo), std::to_string(hi)));
     return std::nullopt;
   }
   return v;

@@ -9,7 +9,7 @@
 //!   duplicate key (first at line 4)
 //!   expected a number, got 'abc'            (or: got a map / a list / nothing)
 //!   expected one of need | swing, got 'nede' (did you mean 'need'?)
-//!   must be in [1, 12], got 13
+//!   out of range: 13 is not in [1, 12]
 //!   must be finite, got '.inf'
 //! The located YAML reader that uses them is sim/io/yaml_check.h.
 #pragma once
@@ -32,8 +32,10 @@ std::string duplicate_key(int first_line = 0);
 std::string expected(std::string_view what, std::string_view got);
 //! "expected one of a | b | c, got <got>" plus a hint when `word` (the scalar given) is close to an option.
 std::string expected_one_of(const std::vector<std::string>& options, std::string_view got, const std::string& word = "");
-//! "must be in [lo, hi], got <got>" ("(lo, hi]" when `open_lo`).
-std::string out_of_range(std::string_view lo, std::string_view hi, std::string_view got, bool open_lo = false);
+//! "out of range: <got> is not in [lo, hi]" ("(" / ")" for an open end) — the
+//! wording of the parameter registry's range check (set_param) as well.
+std::string out_of_range(std::string_view got, std::string_view lo, std::string_view hi, bool open_lo = false,
+                         bool open_hi = false);
 //! "must be finite, got <got>".
 std::string not_finite(std::string_view got);
 //! "'text'" — how a scalar the user wrote is quoted in messages.
