@@ -110,11 +110,11 @@ class Validator {
   }
   void group_ref(const std::string& path, const std::string& id, const SourceLoc& fb = {}) {
     if (std::find(group_list_.begin(), group_list_.end(), id) != group_list_.end()) return;
-    add(path, "unknown group '" + id + "'" + hint(id, group_list_), fb);
+    add(path, check::unknown("group", id, group_list_), fb);
   }
   bool power_ref(const std::string& path, const std::string& id, const SourceLoc& fb = {}) {
     if (find_power(cfg_, id) >= 0) return true;
-    add(path, "unknown power '" + id + "'" + hint(id, power_list_) + "; powers are: " + join(power_list_), fb);
+    add(path, check::unknown("power", id, power_list_) + "; powers are: " + join(power_list_), fb);
     return false;
   }
 
@@ -146,7 +146,7 @@ class Validator {
                             name == defaults.sovereignty_dimension;
     const bool explicit_key = info_ && info_->locs.count(path);
     if (is_default && !explicit_key) return;
-    add(path, "unknown dimension '" + name + "'" + hint(name, cfg_.dimensions) + "; set " + path +
+    add(path, check::unknown("dimension", name, cfg_.dimensions) + "; set " + path +
                   " to one of " + join(cfg_.dimensions) + " (or \"\" for none)");
   }
 
@@ -248,7 +248,7 @@ class Validator {
       all.push_back("margin");
       if (r.signal.empty()) add(key + ".when.signal", "missing signal (one of " + join(all) + ")", fb);
       else if (!per_country && std::find(kGlobal.begin(), kGlobal.end(), r.signal) == kGlobal.end())
-        add(key + ".when.signal", "unknown signal '" + r.signal + "'" + hint(r.signal, all) + "; expected one of " + join(all), fb);
+        add(key + ".when.signal", check::unknown("signal", r.signal, all) + "; expected one of " + join(all), fb);
       if (!r.below && !r.above) add(key + ".when", "give a threshold: 'below', 'above' or both", fb);
       if (r.below) value(key + ".when.below", *r.below, -1e6, 1e6, false, fb);
       if (r.above) value(key + ".when.above", *r.above, -1e6, 1e6, false, fb);
@@ -280,7 +280,7 @@ class Validator {
       return;
     }
     if (!spec) {
-      add(tk + ".set", "unknown lever '" + r.set + "'" + hint(r.set, levers) + "; expected one of " + join(levers), fb);
+      add(tk + ".set", check::unknown("lever", r.set, levers) + "; expected one of " + join(levers), fb);
       return;
     }
     if (r.to.has_value() == r.by.has_value()) add(tk, "give exactly one of 'to' (new value) or 'by' (increment)", fb);
@@ -353,7 +353,7 @@ class Validator {
         for (const auto& [pid, x] : m) {
           const std::string tk = key + "." + what + "." + pid;
           if (find_power(cfg_, pid) < 0) {
-            add(tk, "unknown power '" + pid + "'" + hint(pid, power_list_), fb);
+            add(tk, check::unknown("power", pid, power_list_), fb);
             continue;
           }
           value(tk, x, 0, 1, false, fb);
@@ -400,7 +400,7 @@ class Validator {
       if (bloc != "nonaligned" && find_power(cfg_, bloc) < 0) {
         Keys options = power_list_;
         options.insert(options.begin(), "nonaligned");
-        add(key, "unknown bloc '" + bloc + "'" + hint(bloc, options) + "; expected 'nonaligned' or a power id (" +
+        add(key, check::unknown("bloc", bloc, options) + "; expected 'nonaligned' or a power id (" +
                      join(power_list_) + ")");
         continue;
       }
