@@ -299,6 +299,20 @@ class Ctx {
     if (!ok) info.reported.insert(key);
     return out;
   }
+  //! The optional map `name` of `parent` (key path `key.name`, its position
+  //! recorded): f(entry name, entry key path, entry value, entry key position)
+  //! for each entry — the one walk over maps keyed by ids (tiers, ties,
+  //! timeline set/tiers/memberships/security/rivalry).
+  template <class F>
+  void map_entries(const Val& parent, const std::string& name, const std::string& key, F&& f) {
+    const Val* m = parent.get(name);
+    if (!m) return;
+    const std::string k = key.empty() ? name : key + "." + name;
+    at(k, m->loc);
+    if (!expect_map(*m, k)) return;
+    for (std::size_t i = 0; i < m->entries.size(); ++i)
+      f(m->entries[i].first, k + "." + m->entries[i].first, m->entries[i].second, m->key_locs[i]);
+  }
   std::vector<std::string> strings(const Val& v, const std::string& key) {
     std::vector<std::string> out;
     at(key, v.loc);

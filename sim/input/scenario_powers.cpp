@@ -21,17 +21,11 @@ TierSpec Parser::parse_tiers(const Val& v, const std::string& key) {
     if (auto x = ctx_.integer(*d, key + ".default")) t.default_tier = static_cast<int>(*x);
   }
   auto entries = [&](const char* name, std::vector<std::pair<std::string, int>>& out) {
-    const Val* m = v.get(name);
-    if (!m) return;
-    const std::string k = key + "." + name;
-    ctx_.at(k, m->loc);
-    if (!ctx_.expect_map(*m, k)) return;
-    for (std::size_t i = 0; i < m->entries.size(); ++i) {
-      const std::string ek = k + "." + m->entries[i].first;
-      ctx_.at(ek, m->key_locs[i]);
-      if (auto x = ctx_.integer(m->entries[i].second, ek)) out.emplace_back(m->entries[i].first, static_cast<int>(*x));
-      ctx_.at(ek, m->key_locs[i]);
-    }
+    ctx_.map_entries(v, name, key, [&](const std::string& id, const std::string& ek, const Val& x, const SourceLoc& kl) {
+      ctx_.at(ek, kl);
+      if (auto n = ctx_.integer(x, ek)) out.emplace_back(id, static_cast<int>(*n));
+      ctx_.at(ek, kl);
+    });
   };
   entries("groups", t.groups);
   entries("countries", t.countries);

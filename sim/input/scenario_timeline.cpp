@@ -60,65 +60,36 @@ void Parser::parse_timeline(const Val& v) {
     if (!ok) ctx_.info.reported.insert(key + ".tick");
     if (const Val* x = ev.get("label"))
       if (auto s = ctx_.string(*x, key + ".label")) e.label = *s;
-    if (const Val* x = ev.get("set")) {
-      const std::string k = key + ".set";
-      ctx_.at(k, x->loc);
-      if (ctx_.expect_map(*x, k)) {
-        for (std::size_t j = 0; j < x->entries.size(); ++j) {
-          const std::string ak = k + "." + x->entries[j].first;
-          if (auto d = ctx_.number(x->entries[j].second, ak)) {
-            e.set.push_back(Assignment{x->entries[j].first, *d, x->entries[j].second.loc});
-          }
-        }
+    ctx_.map_entries(ev, "set", key, [&](const std::string& path, const std::string& ak, const Val& x, const SourceLoc&) {
+      if (auto d = ctx_.number(x, ak)) e.set.push_back(Assignment{path, *d, x.loc});
+    });
+    ctx_.map_entries(ev, "tiers", key, [&](const std::string& power, const std::string& tk, const Val& x, const SourceLoc& kl) {
+      ctx_.at(tk, kl);
+      e.tiers.push_back(TierChange{power, parse_tiers(x, tk)});
+      ctx_.at(tk, kl);
+    });
+    ctx_.map_entries(ev, "memberships", key, [&](const std::string& group, const std::string& gk, const Val& m, const SourceLoc& kl) {
+      ctx_.at(gk, kl);
+      MembershipChange mc;
+      mc.group = group;
+      if (ctx_.expect_map(m, gk)) {
+        ctx_.check_keys(m, gk, kMembershipKeys);
+        if (const Val* a = m.get("add")) mc.add = ctx_.strings(*a, gk + ".add");
+        if (const Val* r = m.get("remove")) mc.remove = ctx_.strings(*r, gk + ".remove");
       }
-    }
-    if (const Val* x = ev.get("tiers")) {
-      const std::string k = key + ".tiers";
-      ctx_.at(k, x->loc);
-      if (ctx_.expect_map(*x, k)) {
-        for (std::size_t j = 0; j < x->entries.size(); ++j) {
-          ctx_.at(k + "." + x->entries[j].first, x->key_locs[j]);
-          e.tiers.push_back(TierChange{x->entries[j].first, parse_tiers(x->entries[j].second, k + "." + x->entries[j].first)});
-          ctx_.at(k + "." + x->entries[j].first, x->key_locs[j]);
-        }
-      }
-    }
-    if (const Val* x = ev.get("memberships")) {
-      const std::string k = key + ".memberships";
-      ctx_.at(k, x->loc);
-      if (ctx_.expect_map(*x, k)) {
-        for (std::size_t j = 0; j < x->entries.size(); ++j) {
-          const std::string gk = k + "." + x->entries[j].first;
-          ctx_.at(gk, x->key_locs[j]);
-          const Val& m = x->entries[j].second;
-          MembershipChange mc;
-          mc.group = x->entries[j].first;
-          if (ctx_.expect_map(m, gk)) {
-            ctx_.check_keys(m, gk, kMembershipKeys);
-            if (const Val* a = m.get("add")) mc.add = ctx_.strings(*a, gk + ".add");
-            if (const Val* r = m.get("remove")) mc.remove = ctx_.strings(*r, gk + ".remove");
-          }
-          ctx_.at(gk, x->key_locs[j]);
-          e.memberships.push_back(std::move(mc));
-        }
-      }
-    }
+      ctx_.at(gk, kl);
+      e.memberships.push_back(std::move(mc));
+    });
     // security: and rivalry: changes, power → {ISO3: value}, read alike
     auto power_iso_values = [&](const char* name, auto& out) {
-      const Val* x = ev.get(name);
-      if (!x) return;
-      const std::string k = key + "." + name;
-      ctx_.at(k, x->loc);
-      if (!ctx_.expect_map(*x, k)) return;
-      for (std::size_t j = 0; j < x->entries.size(); ++j) {
-        const std::string pk = k + "." + x->entries[j].first;
-        ctx_.at(pk, x->key_locs[j]);
+      ctx_.map_entries(ev, name, key, [&](const std::string& power, const std::string& pk, const Val& x, const SourceLoc& kl) {
+        ctx_.at(pk, kl);
         typename std::decay_t<decltype(out)>::value_type change;
-        change.power = x->entries[j].first;
-        change.values = iso_values(x->entries[j].second, pk);
-        ctx_.at(pk, x->key_locs[j]);
+        change.power = power;
+        change.values = iso_values(x, pk);
+        ctx_.at(pk, kl);
         out.push_back(std::move(change));
-      }
+      });
     };
     power_iso_values("security", e.security);
     power_iso_values("rivalry", e.rivalry);

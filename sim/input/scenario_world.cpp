@@ -257,16 +257,11 @@ void Parser::parse_inline_country(const Val& v, std::size_t i) {
     ctx_.bad(v.loc, key + ".identity", "missing required key 'identity' (one value per dimension)");
   }
   auto ties = [&](const char* k, std::map<std::string, double>& out) {
-    const Val* x = v.get(k);
-    if (!x) return;
     const std::string tk = key + "." + k;
-    ctx_.at(tk, x->loc);
-    if (!ctx_.expect_map(*x, tk)) return;
-    for (std::size_t j = 0; j < x->entries.size(); ++j) {
-      const std::string ek = tk + "." + x->entries[j].first;
-      if (auto d = ctx_.number(x->entries[j].second, ek)) out[x->entries[j].first] = *d;
+    ctx_.map_entries(v, k, key, [&](const std::string& id, const std::string& ek, const Val& x, const SourceLoc&) {
+      if (auto d = ctx_.number(x, ek)) out[id] = *d;
       else ctx_.info.reported.insert(tk);
-    }
+    });
   };
   ties("trade", r.trade);
   ties("security", r.security);
