@@ -94,6 +94,13 @@ TEST_SUITE("error") {
       CHECK(e.find(file.string() + ":2:1: nmae: unknown key 'nmae' (did you mean 'name'?)") != std::string::npos);
       CHECK(e.find(file.string() + ":3:14: description: expected a string, got a list") != std::string::npos);
     }
+    // a file name the OS refuses (too long) is a located "file not found", in both files
+    const std::string long_name(300, 'x');
+    TempYaml lc("long_c.yaml", "scenario: " + long_name + ".yaml\n");
+    CHECK(config_error([&] { (void)calib::load_calibration(lc.path); }).find(":1:11: scenario: file not found: ") !=
+          std::string::npos);
+    TempYaml ls("long_s.yaml", "scenario: " + long_name + ".yaml\n");
+    CHECK(config_error([&] { (void)parse_sweep_file(ls.path); }).find(":1:11: scenario: file not found: ") != std::string::npos);
     // a duplicate key: refused by the shared reader with the line of the first one
     TempYaml dup("dup.yaml", "scenario: " + minimal + "\nreplicates: 2\nreplicates: 3\n");
     CHECK(config_error([&] { (void)parse_sweep_file(dup.path); }).find(":3:1: replicates: duplicate key (first at line 2)") !=

@@ -97,10 +97,7 @@ CalibSpec load_calibration(const fs::path& path) {
   SourceLoc scenario_loc = top;
   if (auto n = root["scenario"]) {
     scenario_loc = c.loc(n);
-    if (auto s = c.str(n, "scenario")) {
-      spec.scenario = (dir / *s).lexically_normal();
-      if (!fs::exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
-    }
+    if (auto p = c.file(n, "scenario", dir)) spec.scenario = *p;
   } else {
     c.err(top, "scenario", "missing: the scenario to calibrate (relative to this file)");
   }
@@ -116,10 +113,7 @@ CalibSpec load_calibration(const fs::path& path) {
   // observed
   if (auto n = root["observed"]; n && c.map(n, "observed", kObservedKeys)) {
     if (auto f = n["file"])
-      if (auto s = c.str(f, "observed.file")) {
-        spec.observed = (dir / *s).lexically_normal();
-        if (!fs::exists(spec.observed)) c.err(f, "observed.file", "file not found: " + spec.observed.string());
-      }
+      if (auto p = c.file(f, "observed.file", dir)) spec.observed = *p;
     if (auto f = n["column"])
       if (auto s = c.str(f, "observed.column")) spec.column = *s;
     if (auto f = n["synthetic"]; f && c.map(f, "observed.synthetic", kSyntheticKeys)) {

@@ -39,12 +39,6 @@ const std::vector<std::string> kParamKeys = {"values", "min", "max", "steps"};
 
 using Ctx = YamlChecker;
 
-//! Whether `p` names an existing file; a name the OS refuses (too long, ...)
-//! counts as missing, so it is reported at the key that names it.
-bool file_exists(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(p, ec) && !ec;
-}
 
 void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, SweepSpec& spec) {
   const std::string path = key.Scalar();
@@ -161,10 +155,9 @@ SweepSpec parse_sweep_file(const fs::path& path, std::string* text) {
   if (auto n = root["description"])
     if (auto s = c.str(n, "description")) spec.description = *s;
   if (auto n = root["scenario"]) {
-    if (auto s = c.str(n, "scenario")) {
-      spec.scenario = (dir / *s).lexically_normal();
+    if (auto p = c.file(n, "scenario", dir)) {
+      spec.scenario = *p;
       spec.locs["scenario"] = c.loc(n);
-      if (!file_exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
     }
   } else {
     c.err(c.top(), "scenario", "missing: the base scenario file (relative to this sweep file)");
@@ -226,10 +219,9 @@ SweepSpec parse_sweep_file(const fs::path& path, std::string* text) {
   if (auto n = root["table"]) {
     if (spec.design != Design::table) {
       c.err(n, "table", "only used by design: table");
-    } else if (auto s = c.str(n, "table")) {
-      spec.table = (dir / *s).lexically_normal();
+    } else if (auto p = c.file(n, "table", dir)) {
+      spec.table = *p;
       spec.locs["table"] = c.loc(n);
-      if (!file_exists(spec.table)) c.err(n, "table", "file not found: " + spec.table.string());
     }
   } else if (spec.design == Design::table) {
     c.err(design_node, "table", "missing: design table needs table: FILE.csv");

@@ -88,6 +88,16 @@ std::optional<long long> YamlChecker::integer(const YAML::Node& n, const std::st
   return v;
 }
 
+std::optional<std::filesystem::path> YamlChecker::file(const YAML::Node& n, const std::string& key,
+                                                       const std::filesystem::path& dir) {
+  const std::optional<std::string> s = str(n, key);
+  if (!s) return std::nullopt;
+  const std::filesystem::path p = (dir / *s).lexically_normal();
+  std::error_code ec;
+  if (!std::filesystem::exists(p, ec) || ec) err(n, key, "file not found: " + p.string());
+  return p;
+}
+
 std::optional<bool> YamlChecker::boolean(const YAML::Node& n, const std::string& key) {
   if (n.IsScalar())
     if (const auto b = check::parse_bool(n.Scalar())) return b;

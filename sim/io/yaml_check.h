@@ -64,6 +64,11 @@ class YamlChecker {
   std::optional<double> num_in(const YAML::Node& n, const std::string& key, double lo, double hi, bool open_lo = false);
   //! A decimal integer in [lo, hi].
   std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo, long long hi);
+  //! A file named relative to `dir` (the folder of the file being read):
+  //! the resolved path, and "file not found: <path>" recorded when it does
+  //! not exist (a name the OS refuses, e.g. too long, counts as missing).
+  std::optional<std::filesystem::path> file(const YAML::Node& n, const std::string& key,
+                                            const std::filesystem::path& dir);
   //! true/false (also yes/no, on/off: check::parse_bool).
   std::optional<bool> boolean(const YAML::Node& n, const std::string& key);
   //! One of the named options.
