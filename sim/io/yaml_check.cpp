@@ -39,7 +39,7 @@ bool YamlChecker::map(const YAML::Node& n, const std::string& key, const std::ve
       err(it->first, key.empty() ? "top level" : key, "map keys must be plain names");
       continue;
     }
-    const std::string& k = it->first.Scalar();
+    const std::string k = it->first.Scalar();  // a copy: it-> yields a temporary (see calib_yaml.cpp)
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), k) == allowed.end())
       err(it->first, path(key, k), check::unknown("key", k, allowed));
   }
