@@ -1,5 +1,6 @@
 # All third-party packages come from Debian: libeigen3-dev, libyaml-cpp-dev,
-# libcli11-dev, doctest-dev, libomp/gcc OpenMP, libopenmpi-dev.
+# libcli11-dev, doctest-dev, libomp/gcc OpenMP, libopenmpi-dev, libboost-dev
+# (header-only: Boost.Random's Sobol sequence, Boost.Math's Student t).
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(yaml-cpp REQUIRED)
 if(TARGET yaml-cpp::yaml-cpp)        # yaml-cpp >= 0.8
@@ -8,6 +9,7 @@ else()                               # Debian 12 ships 0.7.0 (no namespace)
   set(BLOCSIM_YAML_TARGET yaml-cpp)
 endif()
 find_package(CLI11 REQUIRED)
+find_package(Boost 1.71 REQUIRED CONFIG)  # Boost::headers
 if(BLOCSIM_USE_OPENMP)
   find_package(OpenMP REQUIRED)
 endif()

@@ -99,10 +99,11 @@ TEST_SUITE("calibrate") {
                              "targets: {brier: 1, spearmann: 1}\n"
                              "abc: {particles: 10, alpha: 1.5}\n");
     const std::string msg = diag_text(f);
-    CHECK(msg.find("bad.yaml:6:21: parameters.model.mu.prior: expected uniform | log_uniform | normal") != std::string::npos);
+    CHECK(msg.find("bad.yaml:6:21: parameters.model.mu.prior: expected one of uniform | log_uniform | normal, got 'gaussian'") !=
+          std::string::npos);
     CHECK(msg.find("bad.yaml:7:43: parameters.model.lambda.min: log_uniform needs min > 0") != std::string::npos);
-    CHECK(msg.find("bad.yaml:8:21: targets.spearmann: unknown key; did you mean 'spearman'?") != std::string::npos);
-    CHECK(msg.find("bad.yaml:9:29: abc.alpha: must be in (0, 1]") != std::string::npos);
+    CHECK(msg.find("bad.yaml:8:21: targets.spearmann: unknown key 'spearmann' (did you mean 'spearman'?)") != std::string::npos);
+    CHECK(msg.find("bad.yaml:9:29: abc.alpha: out of range: 1.5 is not in (0, 1]") != std::string::npos);
     // parameter paths and ranges are checked against the scenario's registry
     const fs::path g = write(tmp.path, "bad2.yaml",
                              "scenario: " + scen + "\n"
@@ -113,7 +114,7 @@ TEST_SUITE("calibrate") {
                              "  model.mu: {prior: uniform, min: -1, max: 1}\n"
                              "targets: {brier: 1}\n");
     const std::string msg2 = diag_text(g);
-    CHECK(msg2.find("bad2.yaml:5:3: parameters.model.beta_hedg: not a model parameter path; did you mean 'model.beta_hedge'?") !=
+    CHECK(msg2.find("bad2.yaml:5:3: parameters.model.beta_hedg: unknown parameter 'model.beta_hedg' (did you mean 'model.beta_hedge'?)") !=
           std::string::npos);
     CHECK(msg2.find("bad2.yaml:6:3: parameters.model.mu: range outside the parameter's legal range") != std::string::npos);
     CHECK(msg2.find("date 2031-10 is not a tick of the scenario") != std::string::npos);

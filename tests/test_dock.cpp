@@ -36,8 +36,16 @@ dock::Options fast(int replicates = 0) {
 
 TEST_SUITE("dock") {
   TEST_CASE("statistics: t quantile, Wilson, KS, Mann-Whitney") {
-    CHECK(dock::t975(10) == doctest::Approx(2.228).epsilon(1e-3));
-    CHECK(dock::t975(1000) == doctest::Approx(1.9623).epsilon(1e-3));
+    // Reference values: t with I_{df/(df+t²)}(df/2, 1/2) = 0.05 solved to 40 digits (mpmath),
+    // 16 significant digits here; t_{0.975,1} = tan(0.475π). The 0.2.0 table was off by up to 5e-4.
+    CHECK(dock::t975(1) == doctest::Approx(12.7062047361747).epsilon(1e-13));
+    CHECK(dock::t975(2) == doctest::Approx(4.302652729749464).epsilon(1e-13));
+    CHECK(dock::t975(5) == doctest::Approx(2.570581835636316).epsilon(1e-13));
+    CHECK(dock::t975(10) == doctest::Approx(2.228138851986275).epsilon(1e-13));
+    CHECK(dock::t975(30) == doctest::Approx(2.042272456301238).epsilon(1e-13));
+    CHECK(dock::t975(31) == doctest::Approx(2.039513446396408).epsilon(1e-13));
+    CHECK(dock::t975(1000) == doctest::Approx(1.962339080826408).epsilon(1e-13));
+    CHECK(dock::t975(0) == 0.0);
     const auto w = dock::proportion_ci(5, 10);  // Wilson: 0.2366 … 0.7634
     CHECK(w.lo == doctest::Approx(0.2366).epsilon(1e-3));
     CHECK(w.hi == doctest::Approx(0.7634).epsilon(1e-3));

@@ -382,6 +382,16 @@ TEST_SUITE("scenario") {
           std::string::npos);
   }
 
+  TEST_CASE("timeline security: and rivalry: entries are read alike (messages at the value)") {
+    TempFile f("extends: " + good("tiny.yaml").string() +
+               "\ntimeline:\n  - tick: 2\n    security: {us: {IND: 1.5, XXX: 0.5}}\n    rivalry: {cn: {IND: 1.5}}\n");
+    const std::string p = problems(f.path);
+    INFO(p);
+    CHECK(p.find("scenario.yaml:4:26: timeline[0].security.us.IND: out of range: 1.5 is not in [0, 1]") != std::string::npos);
+    CHECK(p.find("scenario.yaml:4:36: timeline[0].security.us.XXX: unknown country 'XXX'") != std::string::npos);
+    CHECK(p.find("scenario.yaml:5:25: timeline[0].rivalry.cn.IND: out of range: 1.5 is not in [0, 1]") != std::string::npos);
+  }
+
   // -------------------------------------------------------------------------
   // Bad scenarios: one file each, exact position and message
   // -------------------------------------------------------------------------
@@ -389,10 +399,10 @@ TEST_SUITE("scenario") {
     CHECK_BAD("bad_syntax.yaml", "bad_syntax.yaml:6:6: YAML syntax error: end of sequence flow not found");
   }
   TEST_CASE("bad: unknown key with did-you-mean") {
-    CHECK_BAD("bad_unknown_key.yaml", "bad_unknown_key.yaml:5:3: model: unknown key 'epsilonn' (did you mean 'epsilon'?)");
+    CHECK_BAD("bad_unknown_key.yaml", "bad_unknown_key.yaml:5:3: model.epsilonn: unknown key 'epsilonn' (did you mean 'epsilon'?)");
   }
   TEST_CASE("bad: unknown top-level key") {
-    CHECK_BAD("bad_unknown_top_key.yaml", "bad_unknown_top_key.yaml:3:1: top level: unknown key 'tiks' (did you mean 'ticks'?)");
+    CHECK_BAD("bad_unknown_top_key.yaml", "bad_unknown_top_key.yaml:3:1: tiks: unknown key 'tiks' (did you mean 'ticks'?)");
   }
   TEST_CASE("bad: duplicate key") {
     CHECK_BAD("bad_duplicate_key.yaml", "bad_duplicate_key.yaml:5:3: model.mu: duplicate key (first at line 4)");
@@ -512,7 +522,7 @@ TEST_SUITE("scenario") {
   TEST_CASE("bad: several problems in one file are all reported, in file order") {
     const std::string expected =
         "bad_multiple.yaml:3:8: ticks: out of range: 0 is not in [1, 1000000]\n"
-        "*bad_multiple.yaml:4:1: top level: unknown key 'seeds' (did you mean 'seed'?)\n"
+        "*bad_multiple.yaml:4:1: seeds: unknown key 'seeds' (did you mean 'seed'?)\n"
         "*bad_multiple.yaml:6:7: model.mu: out of range: -0.1 is not in [0, 1]\n"
         "*bad_multiple.yaml:7:18: model.beta_identity: expected a number, got 'lots'\n"
         "*bad_multiple.yaml:11:15: powers[0].identity: expected 4 values (one per dimension), got 3\n"

@@ -136,21 +136,82 @@ TEST_CASE("Latin hypercube: one point per stratum in every dimension, determinis
 }
 
 TEST_CASE("Sobol sequence: known first points and (0,m,s)-net balance") {
-  const SobolSequence s(3);
+  SobolSequence s(3);
   CHECK(s.point(0) == std::vector<double>{0, 0, 0});
   CHECK(s.point(1) == std::vector<double>{0.5, 0.5, 0.5});
   CHECK(s.point(2) == std::vector<double>{0.75, 0.25, 0.25});
   CHECK(s.point(3) == std::vector<double>{0.25, 0.75, 0.75});
   CHECK(s.point(4) == std::vector<double>{0.375, 0.375, 0.625});
+  CHECK(s.next() == std::vector<double>{0.875, 0.875, 0.125});  // point 5 follows point 4
+  SobolSequence fresh(3);
+  CHECK(fresh.next() == std::vector<double>{0.5, 0.5, 0.5});  // a new stream starts at point 1
   // the first 2^m points put exactly one point in each interval [j/2^m, (j+1)/2^m) of every dimension
-  const SobolSequence big(SobolSequence::kMaxDims);
+  // (checked on the first 256 dimensions and the last few of Boost's table)
+  SobolSequence big(SobolSequence::kMaxDims);
   const int n = 256;
-  for (int d = 0; d < SobolSequence::kMaxDims; ++d) {
+  std::vector<std::vector<double>> pts;
+  for (int i = 0; i < n; ++i) pts.push_back(big.point(static_cast<std::uint64_t>(i)));
+  for (int d = 0; d < SobolSequence::kMaxDims; d = d == 255 ? SobolSequence::kMaxDims - 8 : d + 1) {
     std::vector<int> c(n, 0);
-    for (int i = 0; i < n; ++i) ++c[static_cast<std::size_t>(big.point(static_cast<std::uint64_t>(i))[static_cast<std::size_t>(d)] * n)];
+    for (int i = 0; i < n; ++i) ++c[static_cast<std::size_t>(pts[static_cast<std::size_t>(i)][static_cast<std::size_t>(d)] * n)];
     CHECK_MESSAGE(std::all_of(c.begin(), c.end(), [](int v) { return v == 1; }), "dimension " << d);
   }
   CHECK_THROWS_AS(SobolSequence(SobolSequence::kMaxDims + 1), ConfigError);
+  CHECK_THROWS_AS(SobolSequence(0), ConfigError);
+  CHECK_THROWS_AS(s.point(std::uint64_t{1} << 32), ConfigError);
+}
+
+TEST_CASE("Sobol sequence: boost::random::sobol gives the points of the old Joe & Kuo table") {
+  // Golden rows written by the hand-kept 64-dimension generator (0.2.0) before it was removed:
+  // index, then 64 coordinates as 32-bit integers in hex (coordinate = integer / 2^32).
+  std::ifstream in((fs::path(BLOCSIM_TEST_DATA) / "sobol" / "joe_kuo_64d_golden.csv"));
+  REQUIRE(in.good());
+  SobolSequence s(64);
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string cell;
+    std::getline(ls, cell, ',');
+    const std::uint64_t i = std::stoull(cell);
+    const std::vector<double> p = s.point(i);
+    REQUIRE(p.size() == 64);
+    for (int d = 0; d < 64; ++d) {
+      REQUIRE(std::getline(ls, cell, ','));
+      const double expect = static_cast<double>(std::stoul(cell, nullptr, 16)) * 0x1.0p-32;
+      CHECK_MESSAGE(p[static_cast<std::size_t>(d)] == expect, "point " << i << " dimension " << d);
+    }
+    ++rows;
+  }
+  CHECK(rows == 86);
+  // Saltelli's base samples are points 1..n, in stream order
+  const DesignMatrix m = saltelli_design(8, 32);
+  for (std::int64_t j = 0; j < 8; ++j) {
+    const std::vector<double> p = s.point(static_cast<std::uint64_t>(j + 1));
+    const auto& a = m[static_cast<std::size_t>(j * 34)];
+    const auto& b = m[static_cast<std::size_t>(j * 34 + 33)];
+    CHECK(std::equal(a.begin(), a.end(), p.begin()));
+    CHECK(std::equal(b.begin(), b.end(), p.begin() + 32));
+  }
+}
+
+TEST_CASE("Saltelli design: more than 32 parameters (up to 1,833)") {
+  // 0.2.0 capped Saltelli at 32 parameters (64 Sobol dimensions); Boost's table has 3,667
+  const int k = 40;
+  const std::int64_t n = 16;
+  const DesignMatrix m = saltelli_design(n, k);
+  REQUIRE(m.size() == static_cast<std::size_t>(n * (k + 2)));
+  SobolSequence seq(2 * k);
+  for (std::int64_t j = 0; j < n; ++j) {
+    const std::vector<double> p = seq.point(static_cast<std::uint64_t>(j + 1));
+    const auto& a = m[static_cast<std::size_t>(j * (k + 2))];
+    const auto& b = m[static_cast<std::size_t>(j * (k + 2) + k + 1)];
+    CHECK(std::equal(a.begin(), a.end(), p.begin()));
+    CHECK(std::equal(b.begin(), b.end(), p.begin() + k));
+  }
+  CHECK(saltelli_design(1, SobolSequence::kMaxDims / 2).size() == static_cast<std::size_t>(SobolSequence::kMaxDims / 2 + 2));
+  CHECK_THROWS_AS(saltelli_design(1, SobolSequence::kMaxDims / 2 + 1), ConfigError);
 }
 
 TEST_CASE("Saltelli design: N(k+2) rows, AB_i = A with column i from B") {
@@ -249,12 +310,12 @@ TEST_CASE("sweep files: positions, did-you-mean and every problem at once") {
   const std::string e1 = config_error_text(kSweeps / "bad" / "unknown_key.yaml", false);
   INFO(e1);
   CHECK(e1.find("unknown_key.yaml:4:") != std::string::npos);
-  CHECK(e1.find("parameters.model.beta_identity.stesp: unknown key; did you mean 'steps'?") != std::string::npos);
-  CHECK(e1.find("unknown_key.yaml:6:1: replicate: unknown key; did you mean 'replicates'?") != std::string::npos);
+  CHECK(e1.find("parameters.model.beta_identity.stesp: unknown key 'stesp' (did you mean 'steps'?)") != std::string::npos);
+  CHECK(e1.find("unknown_key.yaml:6:1: replicate: unknown key 'replicate' (did you mean 'replicates'?)") != std::string::npos);
 
   const std::string e2 = config_error_text(kSweeps / "bad" / "bad_values.yaml", false);
   INFO(e2);
-  CHECK(e2.find("seed_policy: expected one of common | independent, got 'commom'; did you mean 'common'?") !=
+  CHECK(e2.find("seed_policy: expected one of common | independent, got 'commom' (did you mean 'common'?)") !=
         std::string::npos);
   CHECK(e2.find("design lhs samples a range") != std::string::npos);
   CHECK(e2.find("summaries[1]") != std::string::npos);
@@ -279,11 +340,42 @@ TEST_CASE("sweep files: parameter paths, ranges and metrics are checked against 
   const std::string e = config_error_text(tmp, true);
   fs::remove(tmp);
   INFO(e);
-  CHECK(e.find(":3:3: parameters.model.beta_identiy: unknown parameter; did you mean 'model.beta_identity'?") !=
+  CHECK(e.find(":3:3: parameters.model.beta_identiy: unknown parameter 'model.beta_identiy' (did you mean 'model.beta_identity'?)") !=
         std::string::npos);
   CHECK(e.find("model.mu") != std::string::npos);  // 7.5 is out of range
-  CHECK(e.find(":5:11: metrics[0]: unknown metric 'fragmentaton'; did you mean 'fragmentation'?") != std::string::npos);
+  CHECK(e.find(":5:11: metrics[0]: unknown metric 'fragmentaton' (did you mean 'fragmentation'?)") != std::string::npos);
   CHECK(e.find("tick 99 is past the last tick") != std::string::npos);
+}
+
+TEST_CASE("sweep files: a Saltelli design over more than 32 parameters loads; over 1,833 is refused") {
+  const fs::path tmp = fs::temp_directory_path() / ("blocsim_saltelli40_" + std::to_string(::getpid()) + ".yaml");
+  std::vector<std::string> names;
+  {
+    std::ofstream os(tmp);
+    os << "scenario: " << (fs::path(BLOCSIM_SOURCE_DIR) / "scenarios" / "minimal.yaml").string() << "\n"
+       << "design: saltelli\nsamples: 4\nmetrics: [fragmentation]\nparameters:\n";
+    for (const auto& p : model_params()) {
+      if (names.size() == 40) break;
+      if (!std::isfinite(p.max) || p.max <= p.min) continue;
+      names.push_back("model." + std::string(p.key));
+      os << "  " << names.back() << ": {min: " << format_number(p.min) << ", max: " << format_number(p.max) << "}\n";
+    }
+  }
+  REQUIRE(names.size() == 40);
+  const SweepSetup s = load_sweep(tmp);
+  fs::remove(tmp);
+  CHECK(s.plan.params == names);
+  CHECK(s.plan.points == 4 * 42);
+
+  const fs::path big = fs::temp_directory_path() / ("blocsim_saltelli1834_" + std::to_string(::getpid()) + ".yaml");
+  {
+    std::ofstream os(big);
+    os << "scenario: minimal.yaml\ndesign: saltelli\nsamples: 4\nparameters:\n";
+    for (int i = 0; i < 1834; ++i) os << "  model.p" << i << ": {min: 0, max: 1}\n";
+  }
+  const std::string e = config_error_text(big, false);
+  fs::remove(big);
+  CHECK(e.find(":2:9: parameters: design saltelli supports at most 1833 parameters, not 1834") != std::string::npos);
 }
 
 TEST_CASE("sweep files: a design table and a grid load and expand") {

@@ -1,7 +1,7 @@
-// Calibration files (YAML): strict parsing with positions, like scenarios and
-// sweeps. Every problem is collected and reported together as
-// `file:line:col: key.path: message` (ConfigError).
-// TODO(issue 10): switch to the unified YAML checker once it lands.
+// Calibration files (YAML): strict parsing with positions through the located
+// YAML checker (sim/io/yaml_check.h), like scenarios and sweeps. Every problem
+// is collected and reported together as `file:line:col: key.path: message`
+// (ConfigError).
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -15,6 +15,8 @@
 #include "blocsim/calibrate/calibrate.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
+#include "blocsim/io/check.h"
+#include "io/yaml_check.h"
 
 namespace fs = std::filesystem;
 
@@ -33,96 +35,14 @@ const std::vector<std::string> kChangeKeys = {"weight", "from", "to"};
 const std::vector<std::string> kAbcKeys = {"particles", "alpha",      "min_acceptance", "max_generations",
                                            "replicates", "predictive", "seed"};
 
-struct Ctx {
-  std::string file;
-  std::vector<Diagnostic> diags;
-
-  SourceLoc loc(const YAML::Node& n) const {
-    const YAML::Mark m = n.Mark();
-    if (m.line < 0) return {file, 0, 0};
-    return {file, m.line + 1, m.column + 1};
-  }
-  void err(const YAML::Node& n, std::string key, std::string msg) {
-    diags.push_back({loc(n), std::move(key), std::move(msg)});
-  }
-  void err(SourceLoc l, std::string key, std::string msg) { diags.push_back({std::move(l), std::move(key), std::move(msg)}); }
-
-  bool map(const YAML::Node& n, const std::string& key, const std::vector<std::string>& allowed) {
-    if (!n.IsMap()) {
-      err(n, key, "expected a map");
-      return false;
-    }
-    std::set<std::string> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-      const std::string path = key.empty() ? k : key + "." + k;
-      if (!seen.insert(k).second) err(it->first, path, "duplicate key");
-      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        const std::string s = did_you_mean(k, allowed);
-        err(it->first, path, "unknown key" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
-      }
-    }
-    return true;
-  }
-  std::optional<std::string> str(const YAML::Node& n, const std::string& key) {
-    if (!n.IsScalar()) {
-      err(n, key, "expected a string");
-      return std::nullopt;
-    }
-    return n.Scalar();
-  }
-  std::optional<double> num(const YAML::Node& n, const std::string& key) {
-    if (!n.IsScalar()) {
-      err(n, key, "expected a number");
-      return std::nullopt;
-    }
-    const std::string& s = n.Scalar();
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size()) {
-      err(n, key, "expected a number, got '" + s + "'");
-      return std::nullopt;
-    }
-    if (!std::isfinite(v)) {
-      err(n, key, "must be finite, got '" + s + "'");
-      return std::nullopt;
-    }
-    return v;
-  }
-  std::optional<double> num_in(const YAML::Node& n, const std::string& key, double lo, double hi, bool open_lo = false) {
-    auto v = num(n, key);
-    if (!v) return v;
-    if (*v < lo || *v > hi || (open_lo && *v == lo)) {
-      std::ostringstream m;
-      m << "must be in " << (open_lo ? "(" : "[") << lo << ", " << hi << "], got " << n.Scalar();
-      err(n, key, m.str());
-      return std::nullopt;
-    }
-    return v;
-  }
-  std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo, long long hi) {
-    if (!n.IsScalar()) {
-      err(n, key, "expected an integer");
-      return std::nullopt;
-    }
-    const std::string& s = n.Scalar();
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
-      err(n, key, "expected an integer, got '" + s + "'");
-      return std::nullopt;
-    }
-    if (v < lo || v > hi) {
-      err(n, key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
-      return std::nullopt;
-    }
-    return v;
-  }
+// The located YAML checker (sim/io/yaml_check.h) plus the one list this file
+// needs: calendar years.
+struct Ctx : YamlChecker {
+  using YamlChecker::YamlChecker;
   std::vector<int> years(const YAML::Node& n, const std::string& key) {
     std::vector<int> out;
     if (!n.IsSequence() || n.size() == 0) {
-      err(n, key, "expected a non-empty list of years, e.g. [2018, 2019]");
+      err(n, key, check::expected("a non-empty list of years, e.g. [2018, 2019]", describe_node(n)));
       return out;
     }
     for (std::size_t i = 0; i < n.size(); ++i)
@@ -135,14 +55,6 @@ struct Ctx {
     return out;
   }
 };
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ConfigError(SourceLoc{p.string(), 0, 0}, "", "cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // `set:` maps (path: value) → "path=value" overrides, or (path, value) pairs.
 std::vector<std::pair<std::string, double>> parse_set(Ctx& c, const YAML::Node& n, const std::string& key,
@@ -163,21 +75,14 @@ std::vector<std::pair<std::string, double>> parse_set(Ctx& c, const YAML::Node& 
 }  // namespace
 
 CalibSpec load_calibration(const fs::path& path) {
-  Ctx c;
-  c.file = path.string();
+  Ctx c(path.string());
   CalibSpec spec;
   spec.file = path;
-  spec.source_text = read_text(path);
-  YAML::Node root;
-  try {
-    root = YAML::Load(spec.source_text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(SourceLoc{c.file, e.mark.line + 1, e.mark.column + 1}, "", "YAML syntax error: " + e.msg);
-  }
-  if (!root.IsMap()) throw ConfigError(SourceLoc{c.file, 1, 1}, "", "a calibration file is a YAML map");
+  const YAML::Node root = c.load(path, &spec.source_text);
+  if (!root.IsMap()) throw ConfigError(c.top(), "", "a calibration file is a YAML map");
   c.map(root, "", kTopKeys);
   const fs::path dir = path.parent_path();
-  const SourceLoc top{c.file, 1, 1};
+  const SourceLoc top = c.top();
 
   spec.name = path.stem().string();
   if (auto n = root["name"])
@@ -192,10 +97,7 @@ CalibSpec load_calibration(const fs::path& path) {
   SourceLoc scenario_loc = top;
   if (auto n = root["scenario"]) {
     scenario_loc = c.loc(n);
-    if (auto s = c.str(n, "scenario")) {
-      spec.scenario = (dir / *s).lexically_normal();
-      if (!fs::exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
-    }
+    if (auto p = c.file(n, "scenario", dir)) spec.scenario = *p;
   } else {
     c.err(top, "scenario", "missing: the scenario to calibrate (relative to this file)");
   }
@@ -211,10 +113,7 @@ CalibSpec load_calibration(const fs::path& path) {
   // observed
   if (auto n = root["observed"]; n && c.map(n, "observed", kObservedKeys)) {
     if (auto f = n["file"])
-      if (auto s = c.str(f, "observed.file")) {
-        spec.observed = (dir / *s).lexically_normal();
-        if (!fs::exists(spec.observed)) c.err(f, "observed.file", "file not found: " + spec.observed.string());
-      }
+      if (auto p = c.file(f, "observed.file", dir)) spec.observed = *p;
     if (auto f = n["column"])
       if (auto s = c.str(f, "observed.column")) spec.column = *s;
     if (auto f = n["synthetic"]; f && c.map(f, "observed.synthetic", kSyntheticKeys)) {
@@ -297,16 +196,12 @@ CalibSpec load_calibration(const fs::path& path) {
         if (!c.map(v, kp, kPriorKeys)) continue;
         bool ok = true;
         if (auto f = v["prior"]) {
-          const std::string s = f.IsScalar() ? f.Scalar() : "";
-          if (s == "uniform") p.kind = PriorKind::uniform;
-          else if (s == "log_uniform") p.kind = PriorKind::log_uniform;
-          else if (s == "normal") p.kind = PriorKind::normal;
-          else {
-            const std::string d = did_you_mean(s, {"uniform", "log_uniform", "normal"});
-            c.err(f, kp + ".prior", "expected uniform | log_uniform | normal" +
-                                        (d.empty() ? std::string() : "; did you mean '" + d + "'?"));
+          if (auto k = c.choice<PriorKind>(f, kp + ".prior", {{"uniform", PriorKind::uniform},
+                                                               {"log_uniform", PriorKind::log_uniform},
+                                                               {"normal", PriorKind::normal}}))
+            p.kind = *k;
+          else
             ok = false;
-          }
         }
         auto lo = v["min"] ? c.num(v["min"], kp + ".min") : std::nullopt;
         auto hi = v["max"] ? c.num(v["max"], kp + ".max") : std::nullopt;
@@ -408,15 +303,18 @@ CalibSpec load_calibration(const fs::path& path) {
       c.err(n, "abc", "alpha × particles must keep at least 2 and fewer than all particles");
   }
 
-  if (!c.diags.empty()) throw ConfigError(c.diags);
+  c.throw_if_errors();
 
   // Checks against the scenario: parameter paths and ranges, years on ticks.
   ScenarioConfig cfg = load_scenario(spec.scenario, spec.scenario_set);
   const std::vector<std::string> paths = param_paths(cfg);
   auto check_path = [&](const std::string& p, const SourceLoc& l, const std::string& key, double lo, double hi) {
-    if (std::find(paths.begin(), paths.end(), p) == paths.end() || p == "seed" || p == "ticks") {
-      const std::string s = did_you_mean(p, paths);
-      c.err(l, key, "not a model parameter path" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
+    if (p == "seed" || p == "ticks") {
+      c.err(l, key, "'" + p + "' cannot be estimated (not a model parameter)");
+      return;
+    }
+    if (std::find(paths.begin(), paths.end(), p) == paths.end()) {
+      c.err(l, key, check::unknown("parameter", p, paths) + "; blocsim params lists them");
       return;
     }
     for (double v : {lo, hi}) {
@@ -448,7 +346,7 @@ CalibSpec load_calibration(const fs::path& path) {
   if (!spec.exclude_given)
     for (const auto& p : cfg.powers)
       if (!p.home.empty()) spec.exclude.push_back(p.home);
-  if (!c.diags.empty()) throw ConfigError(c.diags);
+  c.throw_if_errors();
   return spec;
 }
 

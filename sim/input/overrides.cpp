@@ -24,7 +24,7 @@ void set_string(ScenarioConfig& cfg, const std::string& path, const std::string&
   auto pick = [&](const Keys& options) -> int {
     for (std::size_t i = 0; i < options.size(); ++i)
       if (options[i] == value) return static_cast<int>(i);
-    throw ConfigError(loc, path, "expected one of " + join(options, " | ") + ", got '" + value + "'" + hint(value, options));
+    throw ConfigError(loc, path, check::expected_one_of(options, check::quoted(value), value));
   };
   if (path == "name") cfg.name = value;
   else if (path == "description") cfg.description = value;
@@ -69,11 +69,9 @@ void apply_overrides_into(ScenarioConfig& cfg, const std::vector<std::string>& o
         set_string(cfg, path, text, loc);
       } else if (path == "outputs.countries") {
         // booleans as the YAML key reads them (true/false, yes/no, on/off)
-        static const Keys t = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-        static const Keys f = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-        if (std::find(t.begin(), t.end(), text) != t.end()) cfg.outputs.countries = true;
-        else if (std::find(f.begin(), f.end(), text) != f.end()) cfg.outputs.countries = false;
-        else throw ConfigError(loc, path, "expected true or false, got '" + text + "'");
+        const auto b = check::parse_bool(text);
+        if (!b) throw ConfigError(loc, path, check::expected("true or false", check::quoted(text)));
+        cfg.outputs.countries = *b;
       } else if (path == "outputs.countries_every") {
         auto n = parse_uint64(text);
         if (!n || *n < 1 || *n > 1000000000) throw ConfigError(loc, path, "expected an integer in [1, 1000000000], got '" + text + "'");
@@ -88,10 +86,10 @@ void apply_overrides_into(ScenarioConfig& cfg, const std::vector<std::string>& o
           Keys candidates = all;
           candidates.insert(candidates.end(), sp.begin(), sp.end());
           candidates.insert(candidates.end(), {"seed", "outputs.countries", "outputs.countries_every"});
-          throw ConfigError(loc, path, "unknown parameter '" + path + "'" + hint(path, candidates));
+          throw ConfigError(loc, path, check::unknown("parameter", path, candidates));
         }
         auto v = parse_number(text);
-        if (!v) throw ConfigError(loc, path, "expected a number, got '" + text + "'");
+        if (!v) throw ConfigError(loc, path, check::expected("a number", check::quoted(text)));
         set_param(cfg, path, *v, loc);
       }
       cfg.overrides.push_back(o);

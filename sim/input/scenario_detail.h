@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "blocsim/input/scenario.h"
+#include "blocsim/io/check.h"
 #include "blocsim/io/csv.h"
 
 namespace YAML {
@@ -134,13 +135,11 @@ std::string fmt_num(double v);
 //! `%g` text of a number for messages and the parameter reference.
 std::string short_num(double v);
 std::string join(const Keys& keys, const char* sep = ", ");
-//! " (did you mean 'x'?)" or "".
-std::string hint(const std::string& word, const Keys& candidates);
-//! Strict number: the whole text must be a number (YAML's .inf/.nan spelled
-//! any common way are accepted; validation decides whether they are allowed).
-std::optional<double> parse_number(std::string_view s);
-std::optional<long long> parse_integer(std::string_view s);
-std::optional<std::uint64_t> parse_uint64(std::string_view s);
+// The shared error factories and strict scalar parsing (blocsim/io/check.h).
+using check::hint;
+using check::parse_integer;
+using check::parse_number;
+using check::parse_uint64;
 std::string trim(std::string_view s);
 bool is_iso3(const std::string& s);
 bool is_power_id(const std::string& s);
@@ -231,19 +230,19 @@ class Ctx {
   // --- typed readers -------------------------------------------------------
   bool expect_map(const Val& v, const std::string& key) {
     if (v.is_map()) return true;
-    bad(v.loc, key, "expected a map, got " + describe(v));
+    bad(v.loc, key, check::expected("a map", describe(v)));
     return false;
   }
   bool expect_seq(const Val& v, const std::string& key) {
     if (v.is_seq()) return true;
-    bad(v.loc, key, "expected a list, got " + describe(v));
+    bad(v.loc, key, check::expected("a list", describe(v)));
     return false;
   }
   void check_keys(const Val& m, const std::string& key, const Keys& allowed) {
     for (std::size_t i = 0; i < m.entries.size(); ++i) {
       const std::string& k = m.entries[i].first;
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-      error(m.key_locs[i], key.empty() ? "top level" : key, "unknown key '" + k + "'" + hint(k, allowed));
+      error(m.key_locs[i], key.empty() ? k : key + "." + k, check::unknown("key", k, allowed));
     }
   }
   std::optional<double> number(const Val& v, const std::string& key) {
@@ -252,9 +251,9 @@ class Ctx {
       if (auto x = parse_number(v.text)) return x;
     }
     if (v.is_scalar() && v.quoted && parse_number(v.text)) {
-      bad(v.loc, key, "expected a number, got the quoted string \"" + v.text + "\" (remove the quotes)");
+      bad(v.loc, key, check::expected("a number", "the quoted string \"" + v.text + "\" (remove the quotes)"));
     } else {
-      bad(v.loc, key, "expected a number, got " + describe(v));
+      bad(v.loc, key, check::expected("a number", describe(v)));
     }
     return std::nullopt;
   }
@@ -263,24 +262,20 @@ class Ctx {
     if (v.is_scalar() && !v.quoted) {
       if (auto x = parse_integer(v.text)) return x;
     }
-    bad(v.loc, key, "expected an integer, got " + describe(v));
+    bad(v.loc, key, check::expected("an integer", describe(v)));
     return std::nullopt;
   }
   std::optional<std::string> string(const Val& v, const std::string& key) {
     at(key, v.loc);
     if (v.is_scalar()) return v.text;
-    bad(v.loc, key, "expected a string, got " + describe(v));
+    bad(v.loc, key, check::expected("a string", describe(v)));
     return std::nullopt;
   }
   std::optional<bool> boolean(const Val& v, const std::string& key) {
     at(key, v.loc);
-    if (v.is_scalar() && !v.quoted) {
-      static const Keys t = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"};
-      static const Keys f = {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"};
-      if (std::find(t.begin(), t.end(), v.text) != t.end()) return true;
-      if (std::find(f.begin(), f.end(), v.text) != f.end()) return false;
-    }
-    bad(v.loc, key, "expected true or false, got " + describe(v));
+    if (v.is_scalar() && !v.quoted)
+      if (const auto b = check::parse_bool(v.text)) return b;
+    bad(v.loc, key, check::expected("true or false", describe(v)));
     return std::nullopt;
   }
   std::optional<int> choice(const Val& v, const std::string& key, const Keys& options) {
@@ -289,8 +284,7 @@ class Ctx {
       for (std::size_t i = 0; i < options.size(); ++i)
         if (options[i] == v.text) return static_cast<int>(i);
     }
-    bad(v.loc, key, "expected one of " + join(options, " | ") + ", got " + describe(v) +
-                        (v.is_scalar() ? hint(v.text, options) : std::string()));
+    bad(v.loc, key, check::expected_one_of(options, describe(v), v.is_scalar() ? v.text : std::string()));
     return std::nullopt;
   }
   std::vector<double> numbers(const Val& v, const std::string& key, bool& ok) {
@@ -304,6 +298,20 @@ class Ctx {
     }
     if (!ok) info.reported.insert(key);
     return out;
+  }
+  //! The optional map `name` of `parent` (key path `key.name`, its position
+  //! recorded): f(entry name, entry key path, entry value, entry key position)
+  //! for each entry — the one walk over maps keyed by ids (tiers, ties,
+  //! timeline set/tiers/memberships/security/rivalry).
+  template <class F>
+  void map_entries(const Val& parent, const std::string& name, const std::string& key, F&& f) {
+    const Val* m = parent.get(name);
+    if (!m) return;
+    const std::string k = key.empty() ? name : key + "." + name;
+    at(k, m->loc);
+    if (!expect_map(*m, k)) return;
+    for (std::size_t i = 0; i < m->entries.size(); ++i)
+      f(m->entries[i].first, k + "." + m->entries[i].first, m->entries[i].second, m->key_locs[i]);
   }
   std::vector<std::string> strings(const Val& v, const std::string& key) {
     std::vector<std::string> out;

@@ -48,7 +48,7 @@ Val convert(const YAML::Node& n, const std::string& file, const SourceLoc* key_l
         const std::string key = it->first.Scalar();
         const std::string sub = path.empty() ? key : path + "." + key;
         if (const auto [pos, fresh] = seen.emplace(key, v.entries.size()); !fresh) {
-          ctx.error(kl, sub, "duplicate key (first at line " + std::to_string(v.key_locs[pos->second].line) + ")");
+          ctx.error(kl, sub, check::duplicate_key(v.key_locs[pos->second].line));
           continue;
         }
         v.entries.emplace_back(key, convert(it->second, file, &kl, ctx, sub));

@@ -1,5 +1,6 @@
-// Small text helpers of the scenario loader: strict number parsing, trimming,
-// identifier checks, "did you mean" hints.
+// Small text helpers of the scenario loader: number text for YAML, trimming,
+// identifier checks, describing a value (strict number parsing and "did you
+// mean" hints are the shared ones of blocsim/io/check.h).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -29,56 +30,6 @@ std::string join(const Keys& keys, const char* sep) {
     out += k;
   }
   return out;
-}
-
-std::string hint(const std::string& word, const Keys& candidates) {
-  const std::string best = did_you_mean(word, candidates);
-  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
-}
-
-//! Strict number: the whole text must be a number (YAML's .inf/.nan spelled
-//! any common way are accepted; validation decides whether they are allowed).
-std::optional<double> parse_number(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::string_view body = s;
-  bool neg = false;
-  if (body[0] == '+' || body[0] == '-') {
-    neg = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (body.empty()) return std::nullopt;
-  std::string lower(body);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower == ".inf" || lower == "inf") return neg ? -std::numeric_limits<double>::infinity()
-                                                    : std::numeric_limits<double>::infinity();
-  if ((lower == ".nan" || lower == "nan") && s[0] != '+' && s[0] != '-') return std::numeric_limits<double>::quiet_NaN();
-  // only digits, '.', 'e', 'E', signs after e
-  for (char c : body)
-    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
-      return std::nullopt;
-  if (!std::isdigit(static_cast<unsigned char>(body[0])) && body[0] != '.') return std::nullopt;
-  double v = 0;
-  auto r = std::from_chars(body.data(), body.data() + body.size(), v, std::chars_format::general);
-  if (r.ec != std::errc() || r.ptr != body.data() + body.size()) return std::nullopt;
-  return neg ? -v : v;
-}
-
-std::optional<long long> parse_integer(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::string_view body = s;
-  if (body[0] == '+') body.remove_prefix(1);
-  long long v = 0;
-  auto r = std::from_chars(body.data(), body.data() + body.size(), v);
-  if (r.ec != std::errc() || r.ptr != body.data() + body.size() || body.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<std::uint64_t> parse_uint64(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::uint64_t v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
-  return v;
 }
 
 std::string trim(std::string_view s) {

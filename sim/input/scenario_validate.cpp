@@ -70,8 +70,10 @@ class Validator {
     } else if (std::isinf(v) && !(allow_inf && v > 0)) {
       add(path, "infinity is not allowed (only model.lambda and model.lambda_standards accept .inf)", fb);
     } else if (v < lo || (v > hi && !std::isinf(v))) {
-      const std::string h = std::isinf(hi) ? (allow_inf ? "+inf]" : "+inf)") : short_num(hi) + "]";
-      add(path, "out of range: " + short_num(v) + " is not in [" + short_num(lo) + ", " + h, fb);
+      add(path,
+          check::out_of_range(short_num(v), short_num(lo), std::isinf(hi) ? "+inf" : short_num(hi), false,
+                              std::isinf(hi) && !allow_inf),
+          fb);
     }
   }
 
@@ -108,11 +110,11 @@ class Validator {
   }
   void group_ref(const std::string& path, const std::string& id, const SourceLoc& fb = {}) {
     if (std::find(group_list_.begin(), group_list_.end(), id) != group_list_.end()) return;
-    add(path, "unknown group '" + id + "'" + hint(id, group_list_), fb);
+    add(path, check::unknown("group", id, group_list_), fb);
   }
   bool power_ref(const std::string& path, const std::string& id, const SourceLoc& fb = {}) {
     if (find_power(cfg_, id) >= 0) return true;
-    add(path, "unknown power '" + id + "'" + hint(id, power_list_) + "; powers are: " + join(power_list_), fb);
+    add(path, check::unknown("power", id, power_list_) + "; powers are: " + join(power_list_), fb);
     return false;
   }
 
@@ -125,15 +127,14 @@ class Validator {
       for (std::size_t e = 0; e < d; ++e)
         if (dims[e] == dims[d]) add(k, "duplicate dimension '" + dims[d] + "'");
     }
-    if (cfg_.ticks < 1) add("ticks", "out of range: " + std::to_string(cfg_.ticks) + " is not in [1, 1000000]");
+    if (cfg_.ticks < 1) add("ticks", check::out_of_range(std::to_string(cfg_.ticks), "1", "1000000"));
     if (cfg_.calendar.start_month < 1 || cfg_.calendar.start_month > 12)
       add("calendar.start", "month must be in 1..12, got " + std::to_string(cfg_.calendar.start_month));
     if (cfg_.outputs.countries_every < 1)
-      add("outputs.countries_every", "out of range: " + std::to_string(cfg_.outputs.countries_every) +
-                                         " is not in [1, 1000000]");
+      add("outputs.countries_every", check::out_of_range(std::to_string(cfg_.outputs.countries_every), "1", "1000000"));
     if (cfg_.initial.equilibrium_iterations < 1)
       add("initial.equilibrium_iterations",
-          "out of range: " + std::to_string(cfg_.initial.equilibrium_iterations) + " is not in [1, 1000000]");
+          check::out_of_range(std::to_string(cfg_.initial.equilibrium_iterations), "1", "1000000"));
   }
 
   void check_dimension_name(const std::string& path, const std::string& name) {
@@ -145,7 +146,7 @@ class Validator {
                             name == defaults.sovereignty_dimension;
     const bool explicit_key = info_ && info_->locs.count(path);
     if (is_default && !explicit_key) return;
-    add(path, "unknown dimension '" + name + "'" + hint(name, cfg_.dimensions) + "; set " + path +
+    add(path, check::unknown("dimension", name, cfg_.dimensions) + "; set " + path +
                   " to one of " + join(cfg_.dimensions) + " (or \"\" for none)");
   }
 
@@ -247,14 +248,14 @@ class Validator {
       all.push_back("margin");
       if (r.signal.empty()) add(key + ".when.signal", "missing signal (one of " + join(all) + ")", fb);
       else if (!per_country && std::find(kGlobal.begin(), kGlobal.end(), r.signal) == kGlobal.end())
-        add(key + ".when.signal", "unknown signal '" + r.signal + "'" + hint(r.signal, all) + "; expected one of " + join(all), fb);
+        add(key + ".when.signal", check::unknown("signal", r.signal, all) + "; expected one of " + join(all), fb);
       if (!r.below && !r.above) add(key + ".when", "give a threshold: 'below', 'above' or both", fb);
       if (r.below) value(key + ".when.below", *r.below, -1e6, 1e6, false, fb);
       if (r.above) value(key + ".when.above", *r.above, -1e6, 1e6, false, fb);
       if (r.below && r.above && *r.above >= *r.below)
         add(key + ".when", "'above' (" + short_num(*r.above) + ") must be less than 'below' (" + short_num(*r.below) + ")", fb);
     }
-    if (r.cooldown < 0) add(key + ".cooldown", "out of range: " + std::to_string(r.cooldown) + " is not in [0, 1000000000]", fb);
+    if (r.cooldown < 0) add(key + ".cooldown", check::out_of_range(std::to_string(r.cooldown), "0", "1000000000"), fb);
     if (r.max_firings < -1) add(key + ".max_firings", "out of range: must be -1 (unlimited) or >= 0", fb);
     if (reported(key + ".then")) return;
     const std::string tk = key + ".then";
@@ -279,7 +280,7 @@ class Validator {
       return;
     }
     if (!spec) {
-      add(tk + ".set", "unknown lever '" + r.set + "'" + hint(r.set, levers) + "; expected one of " + join(levers), fb);
+      add(tk + ".set", check::unknown("lever", r.set, levers) + "; expected one of " + join(levers), fb);
       return;
     }
     if (r.to.has_value() == r.by.has_value()) add(tk, "give exactly one of 'to' (new value) or 'by' (increment)", fb);
@@ -305,7 +306,7 @@ class Validator {
     if (w.synthetic) {
       const SyntheticWorld& s = *w.synthetic;
       if (s.countries < 2 || s.countries > 1000000000)
-        add("world.synthetic.countries", "out of range: " + std::to_string(s.countries) + " is not in [2, 1000000000]");
+        add("world.synthetic.countries", check::out_of_range(std::to_string(s.countries), "2", "1000000000"));
       value("world.synthetic.degree", s.degree, 0, s.countries >= 2 ? static_cast<double>(s.countries - 1) : 1e9, false);
       value("world.synthetic.rewire", s.rewire, 0, 1, false);
       if (s.countries >= 2 && s.countries <= 1000000000 && s.degree >= 0 && s.degree <= static_cast<double>(s.countries - 1))
@@ -352,7 +353,7 @@ class Validator {
         for (const auto& [pid, x] : m) {
           const std::string tk = key + "." + what + "." + pid;
           if (find_power(cfg_, pid) < 0) {
-            add(tk, "unknown power '" + pid + "'" + hint(pid, power_list_), fb);
+            add(tk, check::unknown("power", pid, power_list_), fb);
             continue;
           }
           value(tk, x, 0, 1, false, fb);
@@ -399,7 +400,7 @@ class Validator {
       if (bloc != "nonaligned" && find_power(cfg_, bloc) < 0) {
         Keys options = power_list_;
         options.insert(options.begin(), "nonaligned");
-        add(key, "unknown bloc '" + bloc + "'" + hint(bloc, options) + "; expected 'nonaligned' or a power id (" +
+        add(key, check::unknown("bloc", bloc, options) + "; expected 'nonaligned' or a power id (" +
                      join(power_list_) + ")");
         continue;
       }
@@ -454,22 +455,17 @@ class Validator {
         for (std::size_t j = 0; j < m.remove.size(); ++j)
           country_ref(mk + ".remove[" + std::to_string(j) + "]", m.remove[j], fb);
       }
-      for (const SecurityChange& s : e.security) {
-        const std::string sk = key + ".security." + s.power;
-        power_ref(sk, s.power, fb);
-        for (const auto& [iso, x] : s.values) {
+      // security and rivalry changes: power → {ISO3: value in [0, 1]}
+      auto iso_values = [&](const std::string& sk, const std::string& power,
+                            const std::vector<std::pair<std::string, double>>& values) {
+        power_ref(sk, power, fb);
+        for (const auto& [iso, x] : values) {
           country_ref(sk + "." + iso, iso, fb);
           value(sk + "." + iso, x, 0, 1, false, fb);
         }
-      }
-      for (const RivalryChange& s : e.rivalry) {
-        const std::string sk = key + ".rivalry." + s.power;
-        power_ref(sk, s.power, fb);
-        for (const auto& [iso, x] : s.values) {
-          country_ref(sk + "." + iso, iso, fb);
-          value(sk + "." + iso, x, 0, 1, false, fb);
-        }
-      }
+      };
+      for (const SecurityChange& s : e.security) iso_values(key + ".security." + s.power, s.power, s.values);
+      for (const RivalryChange& s : e.rivalry) iso_values(key + ".rivalry." + s.power, s.power, s.values);
     }
   }
 };

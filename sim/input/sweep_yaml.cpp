@@ -10,9 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "blocsim/io/check.h"
 #include "blocsim/io/csv.h"
 #include "blocsim/io/error.h"
-#include "io/yaml_guard.h"
+#include "io/yaml_check.h"
 #include "blocsim/output/out_folder.h"
 #include "blocsim/engine/metrics.h"
 #include "blocsim/engine/world.h"
@@ -36,102 +37,8 @@ const std::vector<std::string> kTopKeys = {"name",     "description", "scenario"
                                            "timeseries", "ticks"};
 const std::vector<std::string> kParamKeys = {"values", "min", "max", "steps"};
 
-struct Ctx {
-  std::string file;
-  std::vector<Diagnostic> diags;
+using Ctx = YamlChecker;
 
-  SourceLoc loc(const YAML::Node& n) const {
-    const YAML::Mark m = n.Mark();
-    if (m.line < 0) return {file, 0, 0};
-    return {file, m.line + 1, m.column + 1};
-  }
-  void err(const YAML::Node& n, std::string key, std::string msg) {
-    diags.push_back({loc(n), std::move(key), std::move(msg)});
-  }
-  void err(SourceLoc l, std::string key, std::string msg) {
-    diags.push_back({std::move(l), std::move(key), std::move(msg)});
-  }
-
-  //! Unknown and duplicate keys of a map.
-  void check_keys(const YAML::Node& map, const std::string& prefix, const std::vector<std::string>& allowed) {
-    std::set<std::string> seen;
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
-      const std::string path = prefix.empty() ? k : prefix + "." + k;
-      if (!seen.insert(k).second) err(it->first, path, "duplicate key");
-      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        const std::string s = did_you_mean(k, allowed);
-        err(it->first, path, "unknown key" + (s.empty() ? std::string() : "; did you mean '" + s + "'?"));
-      }
-    }
-  }
-
-  std::optional<std::string> str(const YAML::Node& n, const std::string& key) {
-    if (!n.IsScalar()) { err(n, key, "expected a string"); return std::nullopt; }
-    return n.Scalar();
-  }
-  std::optional<double> num(const YAML::Node& n, const std::string& key) {
-    if (!n.IsScalar()) { err(n, key, "expected a number"); return std::nullopt; }
-    const std::string& s = n.Scalar();
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || end != s.c_str() + s.size()) { err(n, key, "expected a number, got '" + s + "'"); return std::nullopt; }
-    if (!std::isfinite(v)) { err(n, key, "must be finite, got '" + s + "'"); return std::nullopt; }
-    return v;
-  }
-  std::optional<long long> integer(const YAML::Node& n, const std::string& key, long long lo, long long hi) {
-    if (!n.IsScalar()) { err(n, key, "expected an integer"); return std::nullopt; }
-    const std::string& s = n.Scalar();
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (s.empty() || end != s.c_str() + s.size() || errno == ERANGE) {
-      err(n, key, "expected an integer, got '" + s + "'");
-      return std::nullopt;
-    }
-    if (v < lo || v > hi) {
-      err(n, key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + s);
-      return std::nullopt;
-    }
-    return v;
-  }
-  std::optional<bool> boolean(const YAML::Node& n, const std::string& key) {
-    if (n.IsScalar()) {
-      const std::string& s = n.Scalar();
-      if (s == "true") return true;
-      if (s == "false") return false;
-    }
-    err(n, key, "expected true or false");
-    return std::nullopt;
-  }
-  template <class E>
-  std::optional<E> choice(const YAML::Node& n, const std::string& key,
-                          const std::vector<std::pair<std::string, E>>& options) {
-    std::vector<std::string> names;
-    for (const auto& [name, v] : options) names.push_back(name);
-    if (n.IsScalar())
-      for (const auto& [name, v] : options)
-        if (n.Scalar() == name) return v;
-    std::string msg = "expected one of";
-    for (std::size_t i = 0; i < names.size(); ++i) msg += (i ? " | " : " ") + names[i];
-    if (n.IsScalar()) {
-      msg += ", got '" + n.Scalar() + "'";
-      const std::string s = did_you_mean(n.Scalar(), names);
-      if (!s.empty()) msg += "; did you mean '" + s + "'?";
-    }
-    err(n, key, msg);
-    return std::nullopt;
-  }
-};
-
-std::string read_file(const fs::path& p) { return read_input_file(p); }
-
-//! Whether `p` names an existing file; a name the OS refuses (too long, ...)
-//! counts as missing, so it is reported at the key that names it.
-bool file_exists(const fs::path& p) {
-  std::error_code ec;
-  return fs::exists(p, ec) && !ec;
-}
 
 void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, SweepSpec& spec) {
   const std::string path = key.Scalar();
@@ -144,7 +51,7 @@ void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, Sweep
     c.err(val, kp, "expected a map: {values: [...]} or {min: .., max: ..} (grid: add steps: n)");
     return;
   }
-  c.check_keys(val, kp, kParamKeys);
+  c.map(val, kp, kParamKeys);
   if (const auto v = val["values"]) {
     if (!v.IsSequence() || v.size() == 0) {
       c.err(v, kp + ".values", "expected a non-empty list of numbers or names");
@@ -154,10 +61,7 @@ void parse_parameter(Ctx& c, const YAML::Node& key, const YAML::Node& val, Sweep
       bool names = false;
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].IsScalar()) continue;
-        const std::string& s = v[i].Scalar();
-        char* end = nullptr;
-        std::strtod(s.c_str(), &end);
-        if (s.empty() || end != s.c_str() + s.size()) names = true;
+        if (!check::parse_number(v[i].Scalar())) names = true;
       }
       std::set<std::string> seen;
       for (std::size_t i = 0; i < v.size(); ++i) {
@@ -194,14 +98,12 @@ void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
     if (item.IsScalar()) {
       if (item.Scalar() == "final") { spec.summaries.push_back({SummaryKind::final, 0}); return; }
       if (item.Scalar() == "mean") { spec.summaries.push_back({SummaryKind::mean, 0}); return; }
-      std::string msg = "expected final, mean or {ticks: [...]}, got '" + item.Scalar() + "'";
-      const std::string s = did_you_mean(item.Scalar(), {"final", "mean", "ticks"});
-      if (!s.empty()) msg += "; did you mean '" + s + "'?";
-      c.err(item, key, msg);
+      c.err(item, key, check::expected("final, mean or {ticks: [...]}", describe_node(item)) +
+                           check::hint(item.Scalar(), {"final", "mean", "ticks"}));
       return;
     }
     if (item.IsMap()) {
-      c.check_keys(item, key, {"ticks"});
+      c.map(item, key, {"ticks"});
       const YAML::Node t = item["ticks"];
       if (!t || !t.IsSequence() || t.size() == 0) {
         c.err(item, key + ".ticks", "expected a non-empty list of tick numbers");
@@ -216,7 +118,7 @@ void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
       }
       return;
     }
-    c.err(item, key, "expected final, mean or {ticks: [...]}");
+    c.err(item, key, check::expected("final, mean or {ticks: [...]}", describe_node(item)));
   };
   if (n.IsSequence()) {
     for (std::size_t i = 0; i < n.size(); ++i) one(n[i], "summaries[" + std::to_string(i) + "]");
@@ -230,13 +132,11 @@ void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
 
 }  // namespace
 
-SweepSpec parse_sweep_file(const fs::path& path) {
-  Ctx c;
-  c.file = path.string();
-  const std::string text = read_file(path);
-  const YAML::Node root = parse_yaml_checked(text, c.file);
-  if (!root.IsMap()) throw ConfigError(SourceLoc{c.file, 1, 1}, "", "a sweep file is a YAML map");
-  c.check_keys(root, "", kTopKeys);
+SweepSpec parse_sweep_file(const fs::path& path, std::string* text) {
+  Ctx c(path.string());
+  const YAML::Node root = c.load(path, text);
+  if (!root.IsMap()) throw ConfigError(c.top(), "", "a sweep file is a YAML map");
+  c.map(root, "", kTopKeys);
 
   SweepSpec spec;
   spec.file = path;
@@ -255,13 +155,12 @@ SweepSpec parse_sweep_file(const fs::path& path) {
   if (auto n = root["description"])
     if (auto s = c.str(n, "description")) spec.description = *s;
   if (auto n = root["scenario"]) {
-    if (auto s = c.str(n, "scenario")) {
-      spec.scenario = (dir / *s).lexically_normal();
+    if (auto p = c.file(n, "scenario", dir)) {
+      spec.scenario = *p;
       spec.locs["scenario"] = c.loc(n);
-      if (!file_exists(spec.scenario)) c.err(n, "scenario", "file not found: " + spec.scenario.string());
     }
   } else {
-    c.err(SourceLoc{c.file, 1, 1}, "scenario", "missing: the base scenario file (relative to this sweep file)");
+    c.err(c.top(), "scenario", "missing: the base scenario file (relative to this sweep file)");
   }
   if (auto n = root["design"]) {
     spec.locs["design"] = c.loc(n);
@@ -288,7 +187,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
     if (spec.design == Design::table)
       c.err(n, "parameters", "design: table takes its parameters from the table's header; remove parameters");
   } else if (spec.design != Design::table) {
-    c.err(SourceLoc{c.file, 1, 1}, "parameters", "missing: the parameters to vary");
+    c.err(c.top(), "parameters", "missing: the parameters to vary");
   }
   const YAML::Node design_node = root["design"] ? root["design"] : root;
   if (spec.design == Design::grid) {
@@ -313,15 +212,16 @@ SweepSpec parse_sweep_file(const fs::path& path) {
                                       " needs samples: N (saltelli runs N·(k+2) points)");
   }
   if (spec.design == Design::saltelli && 2 * spec.parameters.size() > SobolSequence::kMaxDims)
-    c.err(design_node, "parameters", "design saltelli supports at most " + std::to_string(SobolSequence::kMaxDims / 2) +
-                                         " parameters");
+    c.err(design_node, "parameters",
+          "design saltelli supports at most " + std::to_string(SobolSequence::kMaxDims / 2) + " parameters, not " +
+              std::to_string(spec.parameters.size()) + " (it draws A and B from one 2k-dimensional Sobol sequence of at most " +
+              std::to_string(SobolSequence::kMaxDims) + " dimensions)");
   if (auto n = root["table"]) {
     if (spec.design != Design::table) {
       c.err(n, "table", "only used by design: table");
-    } else if (auto s = c.str(n, "table")) {
-      spec.table = (dir / *s).lexically_normal();
+    } else if (auto p = c.file(n, "table", dir)) {
+      spec.table = *p;
       spec.locs["table"] = c.loc(n);
-      if (!file_exists(spec.table)) c.err(n, "table", "file not found: " + spec.table.string());
     }
   } else if (spec.design == Design::table) {
     c.err(design_node, "table", "missing: design table needs table: FILE.csv");
@@ -333,14 +233,11 @@ SweepSpec parse_sweep_file(const fs::path& path) {
     }
   if (auto n = root["seed"]) {
     spec.locs["seed"] = c.loc(n);
-    if (!n.IsScalar() || n.Scalar().empty() || n.Scalar().find_first_not_of("0123456789") != std::string::npos ||
-        n.Scalar().size() > 20) {
-      c.err(n, "seed", "expected an integer >= 0");
-    } else {
-      errno = 0;
-      spec.seed = std::strtoull(n.Scalar().c_str(), nullptr, 10);
-      if (errno == ERANGE) c.err(n, "seed", "must fit in 64 bits");
-    }
+    const std::optional<std::uint64_t> v = n.IsScalar() ? check::parse_uint64(n.Scalar()) : std::nullopt;
+    if (v)
+      spec.seed = *v;
+    else
+      c.err(n, "seed", check::expected("an integer from 0 to 2^64 - 1", describe_node(n)));
   }
   if (auto n = root["seed_policy"])
     if (auto p = c.choice<SeedPolicy>(n, "seed_policy",
@@ -361,7 +258,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
       }
     }
   } else {
-    c.err(SourceLoc{c.file, 1, 1}, "metrics",
+    c.err(c.top(), "metrics",
           "missing: the timeseries columns to summarise (e.g. [fragmentation, bloc_count_cn])");
   }
   if (auto n = root["summaries"]) parse_summaries(c, n, spec);
@@ -372,7 +269,7 @@ SweepSpec parse_sweep_file(const fs::path& path) {
     spec.locs["ticks"] = c.loc(n);
     if (auto v = c.integer(n, "ticks", 1, 100000000)) spec.ticks = static_cast<int>(*v);
   }
-  if (!c.diags.empty()) throw ConfigError(std::move(c.diags));
+  c.throw_if_errors();
   return spec;
 }
 
@@ -420,12 +317,12 @@ DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
           text_row.push_back(text);
           continue;
         }
-        char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        const bool is_number = end == text.c_str() + text.size();
+        const std::optional<double> x = check::parse_number(text);
+        const bool is_number = x.has_value();
+        const double v = x.value_or(0.0);
         const bool must_be_number = std::find(numeric.begin(), numeric.end(), header[i]) != numeric.end();
         if ((is_number && !std::isfinite(v)) || (!is_number && must_be_number))
-          diags.push_back(table_diag(path, r.line, r.cols[i], header[i], "expected a finite number, got '" + text + "'"));
+          diags.push_back(table_diag(path, r.line, r.cols[i], header[i], check::expected("a finite number", check::quoted(text))));
         row.push_back(v);
         text_row.push_back(text);
       }
@@ -439,11 +336,8 @@ DesignMatrix read_table(const fs::path& path, std::vector<std::string>& header,
   labels.assign(header.size(), {});
   for (std::size_t j = 0; j < header.size(); ++j) {
     bool names = false;
-    for (const auto& tr : texts) {
-      char* end = nullptr;
-      std::strtod(tr[j].c_str(), &end);
-      if (end != tr[j].c_str() + tr[j].size()) names = true;
-    }
+    for (const auto& tr : texts)
+      if (!check::parse_number(tr[j])) names = true;
     if (!names) continue;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       auto& l = labels[j];
@@ -549,8 +443,7 @@ SweepPlan expand(const SweepSpec& spec) {
 
 SweepSetup load_sweep(const fs::path& path) {
   SweepSetup setup;
-  setup.spec = parse_sweep_file(path);
-  setup.source_text = read_file(path);
+  setup.spec = parse_sweep_file(path, &setup.source_text);
   SweepSpec& spec = setup.spec;
   setup.base = load_scenario(spec.scenario);
   ScenarioConfig& base = setup.base;
@@ -581,20 +474,16 @@ SweepSetup load_sweep(const fs::path& path) {
   for (std::size_t i = 0; i < spec.metrics.size(); ++i) {
     const std::string& m = spec.metrics[i];
     if (std::find(columns.begin(), columns.end(), m) != columns.end()) continue;
-    const std::string s = did_you_mean(m, columns);
     const std::string key = "metrics[" + std::to_string(i) + "]";
     diags.push_back({spec.locs[key], key,
-                     "unknown metric '" + m + "'" + (s.empty() ? std::string() : "; did you mean '" + s + "'?") +
-                         " (the columns of timeseries.csv, results/README.md)"});
+                     check::unknown("metric", m, columns) + "; the columns of timeseries.csv (results/README.md)"});
   }
   const std::vector<std::string> paths = param_paths(base);
   spec.numeric_paths = paths;
   ScenarioConfig probe = base;
   auto check_path = [&](const std::string& p, const SourceLoc& at, const std::string& key) {
     if (std::find(paths.begin(), paths.end(), p) != paths.end()) return true;
-    const std::string s = did_you_mean(p, paths);
-    diags.push_back({at, key, "unknown parameter" + (s.empty() ? std::string() : "; did you mean '" + s + "'?") +
-                                  " (blocsim params lists them)"});
+    diags.push_back({at, key, check::unknown("parameter", p, paths) + "; blocsim params lists them"});
     return false;
   };
   auto check_value = [&](const std::string& p, double v, const SourceLoc& at, const std::string& key) {

@@ -1,4 +1,5 @@
-// The one CSV reader of every input (include/blocsim/io/csv.h).
+// The one CSV reader of every input and of the sweep folder's own files
+// (include/blocsim/io/csv.h).
 #include "blocsim/io/csv.h"
 #include "io/yaml_guard.h"
 
@@ -17,29 +18,32 @@ int CsvTable::column(std::string_view name) const {
 
 namespace {
 
-std::string trim(std::string_view s) {
+std::string_view trim_view(std::string_view s) {
   std::size_t a = 0, b = s.size();
   while (a < b && (s[a] == ' ' || s[a] == '\t')) ++a;
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
-  return std::string(s.substr(a, b - a));
+  return s.substr(a, b - a);
 }
 
 }  // namespace
 
-bool split_csv_line(std::string_view line, CsvRow& row, int& bad_col) {
-  row.fields.clear();
-  row.cols.clear();
+bool split_csv_fields(std::string_view line, std::vector<std::string_view>& fields, std::deque<std::string>& store,
+                      int& bad_col, std::vector<int>* cols) {
+  fields.clear();
+  store.clear();
+  if (cols) cols->clear();
+  bool ok = true;
   std::size_t i = 0;
   while (true) {
-    std::string field;
     const int col = static_cast<int>(i) + 1;
     if (i < line.size() && line[i] == '"') {
+      std::string& f = store.emplace_back();
       ++i;
       bool closed = false;
       while (i < line.size()) {
         if (line[i] == '"') {
           if (i + 1 < line.size() && line[i + 1] == '"') {
-            field += '"';
+            f += '"';
             i += 2;
             continue;
           }
@@ -47,23 +51,33 @@ bool split_csv_line(std::string_view line, CsvRow& row, int& bad_col) {
           ++i;
           break;
         }
-        field += line[i++];
+        f += line[i++];
       }
-      if (!closed) {
+      if (!closed && ok) {
+        ok = false;
         bad_col = col;
-        return false;
       }
-      while (i < line.size() && line[i] != ',') ++i;
+      while (i < line.size() && line[i] != ',') ++i;  // text after the closing quote is ignored
+      fields.emplace_back(f);
     } else {
-      while (i < line.size() && line[i] != ',') field += line[i++];
-      field = trim(field);
+      const std::size_t j = line.find(',', i);
+      const std::size_t e = j == std::string_view::npos ? line.size() : j;
+      fields.push_back(trim_view(line.substr(i, e - i)));
+      i = e;
     }
-    row.fields.push_back(field);
-    row.cols.push_back(col);
+    if (cols) cols->push_back(col);
     if (i >= line.size()) break;
     ++i;  // skip comma
   }
-  return true;
+  return ok;
+}
+
+bool split_csv_line(std::string_view line, CsvRow& row, int& bad_col) {
+  std::vector<std::string_view> fields;
+  std::deque<std::string> store;
+  const bool ok = split_csv_fields(line, fields, store, bad_col, &row.cols);
+  row.fields.assign(fields.begin(), fields.end());
+  return ok;
 }
 
 std::optional<CsvTable> parse_csv(std::string_view text, const std::string& file, const std::string& key,
@@ -81,7 +95,7 @@ std::optional<CsvTable> parse_csv(std::string_view text, const std::string& file
     ++lineno;
     if (lineno == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (trim(line).empty() || line[0] == '#') continue;
+    if (trim_view(line).empty() || line[0] == '#') continue;
     CsvRow row;
     row.line = lineno;
     int bad_col = 0;

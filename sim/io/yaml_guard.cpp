@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "blocsim/io/check.h"
 #include "blocsim/output/out_folder.h"
 
 namespace fs = std::filesystem;
@@ -91,7 +92,7 @@ struct Walker {
             const int line = k.Mark().is_null() ? 0 : k.Mark().line + 1;
             const auto [pos, fresh] = first_line.emplace(key, line);
             if (!fresh && opt.duplicate_keys)
-              bad(k, sub, "duplicate key (first at line " + std::to_string(pos->second) + ")");
+              bad(k, sub, check::duplicate_key(pos->second));
             walk(it->second, sub, depth + 1);
           } else {
             walk(k, path, depth + 1);  // reported by the caller ("keys must be names"); still bounded

@@ -24,6 +24,8 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/version.h"
+#include "blocsim/io/check.h"
+#include "blocsim/io/csv.h"
 #include "blocsim/output/format.h"
 #include "sweep/sweep_detail.h"
 
@@ -50,47 +52,18 @@ std::string one_line_csv_field(std::string s) {
   return blocsim::csv_field(s);
 }
 
-//! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.
 std::vector<std::string_view> split_csv(std::string_view line, std::deque<std::string>& store) {
   std::vector<std::string_view> out;
-  store.clear();
-  std::size_t i = 0;
-  while (true) {
-    if (i < line.size() && line[i] == '"') {
-      std::string f;
-      ++i;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') { f += '"'; i += 2; continue; }
-          ++i;
-          break;
-        }
-        f += line[i++];
-      }
-      store.push_back(std::move(f));
-      out.emplace_back(store.back());
-    } else {
-      const std::size_t j = line.find(',', i);
-      const std::size_t e = j == std::string_view::npos ? line.size() : j;
-      out.push_back(line.substr(i, e - i));
-      i = e;
-    }
-    if (i >= line.size()) break;
-    ++i;  // the comma
-    if (i == line.size()) { out.emplace_back(); break; }
-  }
+  int bad_col = 0;
+  (void)split_csv_fields(line, out, store, bad_col);  // the one CSV splitter (blocsim/io/csv.h)
   return out;
 }
 
 double parse_double(std::string_view s) {
-  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "inf") return std::numeric_limits<double>::infinity();
-  if (s == "-inf") return -std::numeric_limits<double>::infinity();
-  std::string tmp(s);
-  char* end = nullptr;
-  const double v = std::strtod(tmp.c_str(), &end);
-  if (end == tmp.c_str() || *end != '\0') throw RunError("not a number: '" + tmp + "'");
-  return v;
+  // the one strict number syntax (blocsim/io/check.h); it reads format_number's nan/inf/-inf
+  const std::optional<double> v = check::parse_number(s);
+  if (!v) throw RunError("not a number: '" + std::string(s) + "'");
+  return *v;
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {

@@ -79,7 +79,9 @@ struct Hasher {
 //! A CSV field on one line (newlines and tabs become spaces: manifest lines
 //! are newline- and tab-delimited), quoted as csv_field() does.
 std::string one_line_csv_field(std::string s);
-//! Split one CSV line (RFC 4180 quotes); unquoted copies live in `store`.
+//! Split one CSV line of a sweep file (manifest row, points.csv) with the one
+//! CSV splitter, split_csv_fields (blocsim/io/csv.h): fields are views of the
+//! line, unquoted copies live in `store`.
 std::vector<std::string_view> split_csv(std::string_view line, std::deque<std::string>& store);
 double parse_double(std::string_view s);
 std::string join(const std::vector<std::string>& v, std::string_view sep);

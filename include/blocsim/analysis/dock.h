@@ -73,7 +73,8 @@ Estimate mean_ci(const std::vector<double>& v);
 //! Wilson 95% interval for a proportion k/n.
 Estimate proportion_ci(int k, int n);
 
-//! Two-sided 97.5% Student t quantile for `df` degrees of freedom.
+//! The 0.975 quantile of Student's t with `df` degrees of freedom (the
+//! half-width factor of a two-sided 95% interval); Boost.Math; 0 for df ≤ 0.
 double t975(int df);
 
 //! Two-sample Kolmogorov–Smirnov statistic D = sup |F_a − F_b|.

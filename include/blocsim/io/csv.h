@@ -1,6 +1,7 @@
 //! \file csv.h
 //! \brief The one CSV reader of every input (world files, sweep design
-//! tables, run folders read back by `blocsim score`).
+//! tables, run folders read back by `blocsim score`) and of the sweep
+//! folder's own manifests and points.csv.
 //!
 //! RFC 4180 fields (double quotes, "" inside quotes), a UTF-8 byte-order mark
 //! at the start, CRLF or LF line ends, blank lines and lines starting with `#`
@@ -9,6 +10,7 @@
 //! A quoted field may not span lines (no input of BlocSim needs it).
 #pragma once
 
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,8 +35,18 @@ struct CsvTable {
   int column(std::string_view name) const;
 };
 
-//! Split one line (without its line end) into fields. @returns false, with
-//! `bad_col` set, if a quoted field is not closed.
+//! Split one line (without its line end) into fields without copying: an
+//! unquoted field is a view of `line` (trimmed of spaces and tabs), a quoted
+//! one is unescaped into `store` (cleared first; views stay valid until the
+//! next call). `cols`, when given, gets each field's 1-based column. Used
+//! directly where lines come from a memory map (sweep manifests, points.csv).
+//! @returns false, with `bad_col` set, if a quoted field is not closed (the
+//! field then holds the rest of the line).
+bool split_csv_fields(std::string_view line, std::vector<std::string_view>& fields, std::deque<std::string>& store,
+                      int& bad_col, std::vector<int>* cols = nullptr);
+
+//! Split one line (without its line end) into fields (split_csv_fields,
+//! copied). @returns false, with `bad_col` set, if a quoted field is not closed.
 bool split_csv_line(std::string_view line, CsvRow& row, int& bad_col);
 
 //! Parse CSV text. Problems (unterminated quotes, rows whose field count

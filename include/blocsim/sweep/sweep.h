@@ -102,19 +102,30 @@ DesignMatrix grid_design(const std::vector<std::vector<double>>& levels);
 //! Deterministic in `seed`.
 DesignMatrix lhs_design(std::int64_t n, int dims, std::uint64_t seed);
 
-//! Sobol low-discrepancy sequence (Joe & Kuo 2008 direction numbers,
-//! new-joe-kuo-6.21201), unscrambled, up to `kMaxDims` dimensions.
+//! Sobol low-discrepancy sequence: boost::random::sobol_engine at 32 bits with
+//! Boost's Joe & Kuo (2008) direction numbers (new-joe-kuo-6.21201),
+//! unscrambled, up to `kMaxDims` = 3,667 dimensions. Point i here is the
+//! point with Gray-code index i, i = 0 being the origin (which Boost's own
+//! stream skips: its first vector is point 1). Not thread-safe: each thread
+//! needs its own sequence.
 class SobolSequence {
  public:
-  static constexpr int kMaxDims = 64;
+  static constexpr int kMaxDims = 3667;
   explicit SobolSequence(int dims);
+  ~SobolSequence();
+  SobolSequence(SobolSequence&&) noexcept;
+  SobolSequence& operator=(SobolSequence&&) noexcept;
   int dims() const noexcept { return dims_; }
-  //! Point with index i (i = 0 is the origin), computed directly (Gray code).
-  std::vector<double> point(std::uint64_t i) const;
+  //! Point with index i (0 ≤ i < 2^32; i = 0 is the origin); moves the stream
+  //! so that next() continues with point i + 1.
+  std::vector<double> point(std::uint64_t i);
+  //! The next point of the stream (point 1 first on a new sequence).
+  std::vector<double> next();
 
  private:
+  struct Engine;
   int dims_;
-  std::vector<std::uint32_t> v_;  //!< dims × 32 direction numbers
+  std::unique_ptr<Engine> engine_;
 };
 
 //! Saltelli (2010) design for first-order and total indices: base matrices
@@ -234,9 +245,10 @@ struct SweepSetup {
 //! @throws ConfigError with every problem, `file:line:col: key.path: message`.
 SweepSetup load_sweep(const std::filesystem::path& path);
 
-//! Parse and validate only the sweep file's own structure (no scenario).
+//! Parse and validate only the sweep file's own structure (no scenario); the
+//! bytes read are returned in `text` when given (the file is read once).
 //! @throws ConfigError.
-SweepSpec parse_sweep_file(const std::filesystem::path& path);
+SweepSpec parse_sweep_file(const std::filesystem::path& path, std::string* text = nullptr);
 
 struct SweepOptions {
   std::filesystem::path out;  //!< default results/sweeps/<name>
