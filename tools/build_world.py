@@ -27,6 +27,9 @@ Inputs (see scenarios/world/README.md, the data statement):
     then pass --npm-dir ~/.cache/blocsim-npm (or set BLOCSIM_NPM_DIR).
 
 Outputs: scenarios/world/{countries.csv, provenance.csv, unga.csv, groups.yaml, borders.csv, trade.csv}.
+Why one file over 600 lines: it is one pipeline read top to bottom, one block per column with
+the provenance rule next to the value it writes; readers of raw releases live in
+tools/world_sources.py, so what remains here is the rules a reviewer checks side by side.
 geopandas is not used (geopandas.datasets was removed in GeoPandas 1.0).
 """
 from __future__ import annotations
