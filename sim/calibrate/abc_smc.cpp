@@ -15,6 +15,8 @@
 #include <sstream>
 
 #include "blocsim/calibrate/calibrate.h"
+#include "blocsim/analysis/score.h"
+#include "blocsim/analysis/score_forecast.h"
 #include "blocsim/output/format.h"
 #include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
@@ -502,27 +504,6 @@ struct Forecast {
   std::vector<std::vector<std::array<double, 3>>> p;  //!< per year, country: class probabilities
 };
 
-struct ScoreSet {
-  double brier = 0, log_score = 0, accuracy = 0;
-};
-
-//! Per-country scores of a forecast on one year (log score floor 0.01).
-void country_scores(const ObservedYear& o, const std::vector<std::array<double, 3>>& p, std::vector<double>& brier,
-                    std::vector<double>& logs, std::vector<double>& acc) {
-  for (std::size_t i = 0; i < o.country.size(); ++i) {
-    double b = 0;
-    int arg = 0;
-    for (int c = 0; c < 3; ++c) {
-      const double d = p[i][static_cast<std::size_t>(c)] - (c == o.cls[i] ? 1.0 : 0.0);
-      b += d * d;
-      if (p[i][static_cast<std::size_t>(c)] > p[i][static_cast<std::size_t>(arg)]) arg = c;
-    }
-    brier.push_back(b);
-    logs.push_back(-std::log(std::max(0.01, p[i][static_cast<std::size_t>(o.cls[i])])));
-    acc.push_back(arg == o.cls[i] ? 1.0 : 0.0);
-  }
-}
-
 std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post, const std::vector<double>& wnorm,
                                int draws, int replicates, Progress& progress, std::string& countries_csv,
                                std::string& ppc_csv) {
@@ -690,41 +671,54 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
   std::vector<const Forecast*> preds{&model, &nonaligned, &base_rate, &persist, &democracy};
   if (ddim < 0) preds.pop_back();
   preds.push_back(&alliances);
+  // Scores and bootstrap intervals: the shared forecast-scoring piece
+  // (include/blocsim/analysis/score_forecast.h), also used by `blocsim score`.
   for (int set = 0; set < 2; ++set) {
     const std::size_t y0 = set == 0 ? 0 : s.fit.size(), y1 = set == 0 ? s.fit.size() : years.size();
     if (y0 == y1) continue;
-    std::vector<std::array<std::vector<double>, 3>> sc(preds.size());
-    for (std::size_t k = 0; k < preds.size(); ++k)
-      for (std::size_t y = y0; y < y1; ++y) country_scores(*years[y], preds[k]->p[y], sc[k][0], sc[k][1], sc[k][2]);
-    const std::size_t n = sc[0][0].size();
-    constexpr int kBoot = 1000;
-    std::vector<std::vector<std::size_t>> boot(kBoot, std::vector<std::size_t>(n));
-    for (int b = 0; b < kBoot; ++b) {
-      Rng rng(spec.seed, kBootstrapTick + static_cast<std::uint64_t>(set), static_cast<std::uint64_t>(b),
-              static_cast<std::uint32_t>(kStream));
-      for (std::size_t i = 0; i < n; ++i) boot[static_cast<std::size_t>(b)][i] = rng.below(n);
+    std::vector<int> obs;
+    for (std::size_t y = y0; y < y1; ++y) obs.insert(obs.end(), years[y]->cls.begin(), years[y]->cls.end());
+    std::vector<score::Probs> probs(preds.size());
+    std::vector<score::ItemScores> sc(preds.size());
+    for (std::size_t k = 0; k < preds.size(); ++k) {
+      for (std::size_t y = y0; y < y1; ++y)
+        for (const auto& p : preds[k]->p[y]) probs[k].push_back({p[0], p[1], p[2]});
+      sc[k] = score::item_scores(obs, probs[k]);
     }
-    const char* metric[3] = {"brier", "log_score", "accuracy"};
+    const std::size_t n = obs.size();
+    const auto boot = score::bootstrap_indices(spec.seed, kBootstrapTick + static_cast<std::uint64_t>(set),
+                                               static_cast<std::uint32_t>(kStream), 1000, n);
+    // AUC and κ of a forecaster on a resample of the items
+    auto stat = [&](std::size_t k, bool kappa) {
+      return [&, k, kappa](const std::vector<std::size_t>& idx) {
+        std::vector<int> o, pred;
+        score::Probs pp;
+        for (std::size_t i : idx) {
+          o.push_back(obs[i]);
+          pp.push_back(probs[k][i]);
+          pred.push_back(score::argmax(probs[k][i]));
+        }
+        return kappa ? score::cohen_kappa(o, pred, 3) : score::class_auc(o, pp);
+      };
+    };
+    const char* metric[5] = {"brier", "log_score", "accuracy", "auc", "kappa"};
     // baselines only on the held-out years: on the fit years they would be scored on their own data
     for (std::size_t k = 0; k < (set == 0 ? 1 : preds.size()); ++k)
-      for (int m = 0; m < 3; ++m) {
-        const auto& a = sc[0][static_cast<std::size_t>(m)];
-        const auto& b = sc[k][static_cast<std::size_t>(m)];
-        auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); };
-        std::vector<double> diffs;
-        if (k > 0)
-          for (const auto& idx : boot) {
-            double d = 0;
-            for (std::size_t i : idx) d += a[i] - b[i];
-            diffs.push_back(d / static_cast<double>(n));
-          }
-        std::sort(diffs.begin(), diffs.end());
-        val << (set == 0 ? "fit" : "held_out") << "," << preds[k]->name << "," << metric[m] << "," << num(mean(b)) << ",";
-        if (k == 0)
+      for (int m = 0; m < 5; ++m) {
+        const std::vector<double>* item[3] = {&sc[k].brier, &sc[k].log_score, &sc[k].hit};
+        const std::vector<double>* item0[3] = {&sc[0].brier, &sc[0].log_score, &sc[0].hit};
+        std::vector<std::size_t> all(n);
+        std::iota(all.begin(), all.end(), 0);
+        const double value = m < 3 ? std::accumulate(item[m]->begin(), item[m]->end(), 0.0) / static_cast<double>(n)
+                                   : stat(k, m == 4)(all);
+        val << (set == 0 ? "fit" : "held_out") << "," << preds[k]->name << "," << metric[m] << "," << num(value) << ",";
+        if (k == 0) {
           val << ",,\n";
-        else
-          val << num(mean(a) - mean(b)) << "," << num(quantile_sorted(diffs, 0.05)) << ","
-              << num(quantile_sorted(diffs, 0.95)) << "\n";
+          continue;
+        }
+        const score::Difference d = m < 3 ? score::mean_difference(*item0[m], *item[m], boot)
+                                          : score::statistic_difference(stat(0, m == 4), stat(k, m == 4), boot, n);
+        val << num(d.value) << "," << num(d.lo) << "," << num(d.hi) << "\n";
       }
   }
   return val.str();
