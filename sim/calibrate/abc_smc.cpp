@@ -205,13 +205,39 @@ void evaluate(const Setup& s, Particle& p, int replicates) {
   }
 }
 
-void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress) {
+//! Indices i of [0, n) this process simulates (i % size == rank).
+std::vector<std::int64_t> owned(std::int64_t n, const CalibOptions& opt) {
+  std::vector<std::int64_t> out;
+  for (std::int64_t i = opt.rank; i < n; i += std::max(1, opt.size)) out.push_back(i);
+  return out;
+}
+
+void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress, const CalibOptions& opt) {
   // one particle per thread (its simulations run serially inside); index-owned slots
-  parallel_for_runs(static_cast<std::int64_t>(ps.size()), 0, [&](std::int64_t i, int slot) {
-    evaluate(s, ps[static_cast<std::size_t>(i)], replicates);
+  const auto mine = owned(static_cast<std::int64_t>(ps.size()), opt);
+  parallel_for_runs(static_cast<std::int64_t>(mine.size()), 0, [&](std::int64_t k, int slot) {
+    evaluate(s, ps[static_cast<std::size_t>(mine[static_cast<std::size_t>(k)])], replicates);
     progress.add(replicates);
     if (slot == 0) progress.maybe_print();
   });
+  if (opt.size <= 1) return;
+  // share the results: distance, the five components, failed — zeros where not owned
+  constexpr std::size_t W = 7;
+  std::vector<double> buf(ps.size() * W, 0.0);
+  for (std::int64_t i : mine) {
+    const Particle& p = ps[static_cast<std::size_t>(i)];
+    double* b = &buf[static_cast<std::size_t>(i) * W];
+    b[0] = p.distance;
+    for (std::size_t k = 0; k < 5; ++k) b[1 + k] = p.parts[k];
+    b[6] = p.failed ? 1.0 : 0.0;
+  }
+  opt.allreduce(buf);
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    const double* b = &buf[i * W];
+    ps[i].distance = b[0];
+    for (std::size_t k = 0; k < 5; ++k) ps[i].parts[k] = b[1 + k];
+    ps[i].failed = b[6] != 0.0;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -506,7 +532,7 @@ struct Forecast {
 
 std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post, const std::vector<double>& wnorm,
                                int draws, int replicates, Progress& progress, std::string& countries_csv,
-                               std::string& ppc_csv) {
+                               std::string& ppc_csv, const CalibOptions& opt) {
   const CalibSpec& spec = *s.spec;
   std::vector<const ObservedYear*> years;
   for (const auto& y : s.fit) years.push_back(&y);
@@ -524,8 +550,9 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
   }
   std::vector<Counts> per(static_cast<std::size_t>(draws));
   std::vector<char> failed(static_cast<std::size_t>(draws), 0);
-  parallel_for_runs(draws, 0, [&](std::int64_t mm, int slot) {
-    const int m = static_cast<int>(mm);
+  const auto mine = owned(draws, opt);
+  parallel_for_runs(static_cast<std::int64_t>(mine.size()), 0, [&](std::int64_t kk, int slot) {
+    const int m = static_cast<int>(mine[static_cast<std::size_t>(kk)]);
     try {
       per[static_cast<std::size_t>(m)] = simulate_counts(s, post[pick[static_cast<std::size_t>(m)]].theta, spec.seed,
                                                          kPredictiveTick + static_cast<std::uint64_t>(m), replicates,
@@ -536,6 +563,35 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
     progress.add(replicates);
     if (slot == 0) progress.maybe_print();
   });
+  if (opt.size > 1) {
+    // share the counts (exact small integers as doubles) and failures; zeros where not owned
+    std::size_t per_draw = 1;
+    for (const auto* y : years) per_draw += 3 * y->country.size();
+    std::vector<double> buf(static_cast<std::size_t>(draws) * per_draw, 0.0);
+    for (std::int64_t mm : mine) {
+      const auto m = static_cast<std::size_t>(mm);
+      double* b = &buf[m * per_draw];
+      b[0] = failed[m] ? 1.0 : 0.0;
+      if (failed[m]) continue;
+      std::size_t k = 1;
+      for (std::size_t y = 0; y < years.size(); ++y)
+        for (const auto& c : per[m][y])
+          for (int v : c) b[k++] = v;
+    }
+    opt.allreduce(buf);
+    for (std::size_t m = 0; m < static_cast<std::size_t>(draws); ++m) {
+      const double* b = &buf[m * per_draw];
+      failed[m] = b[0] != 0.0 ? 1 : 0;
+      if (failed[m]) continue;
+      per[m].assign(years.size(), {});
+      std::size_t k = 1;
+      for (std::size_t y = 0; y < years.size(); ++y) {
+        per[m][y].assign(years[y]->country.size(), {0, 0, 0});
+        for (auto& c : per[m][y])
+          for (int& v : c) v = static_cast<int>(b[k++]);
+      }
+    }
+  }
   // ppc.csv: per draw and year, the four target discrepancies and the model's class shares
   std::ostringstream ppc;
   ppc << "draw,year,set,brier,log_score,spearman,shares,share_nonaligned,share_" << spec.low << ",share_" << spec.high
@@ -759,17 +815,28 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
           << (i < s.cfg.world.source_sha256.size() ? s.cfg.world.source_sha256[i] : std::string()) << "\n";
   if (!spec.observed.empty()) ident << "observed_sha256: " << sha256_file(spec.observed) << "\n";
   const fs::path gdir = res.out / "generations";
+  // Rank 0 alone writes; the others wait for its setup before reading the history.
+  const bool writer = opt.rank == 0;
+  auto put = [writer](const fs::path& path, const std::string& content) {
+    if (writer) write_atomic(path, content);
+  };
+  auto barrier = [&opt] {
+    if (opt.size <= 1) return;
+    std::vector<double> one{1.0};
+    opt.allreduce(one);
+  };
   const fs::path idfile = res.out / "calibration.id";
   if (fs::exists(res.out) && !opt.fresh) {
     if (!fs::exists(idfile) || read_text(idfile) != ident.str())
       throw RunError(res.out.string() +
                      " holds a different calibration (or another settings/--fast); use --fresh to replace it or -o elsewhere");
   }
-  if (opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
-  fs::create_directories(gdir);
-  write_atomic(idfile, ident.str());
-  write_atomic(res.out / "calibration.yaml", spec.source_text);
-  write_atomic(res.out / "scenario.resolved.yaml", resolved_yaml(s.cfg));
+  barrier();  // every rank has checked the folder before rank 0 changes it
+  if (writer && opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
+  if (writer) fs::create_directories(gdir);
+  put(idfile, ident.str());
+  put(res.out / "calibration.yaml", spec.source_text);
+  put(res.out / "scenario.resolved.yaml", resolved_yaml(s.cfg));
   {
     std::ostringstream obs;
     obs << "year,set,iso3,axis,class\n";
@@ -779,9 +846,10 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
           obs << o.year << "," << (set == 0 ? "fit" : "held_out") << ","
               << s.cfg.world.countries[static_cast<std::size_t>(o.country[i])].iso3 << "," << num(o.axis[i]) << ","
               << (o.cls[i] == 0 ? std::string("nonaligned") : o.cls[i] == 1 ? spec.low : spec.high) << "\n";
-    write_atomic(res.out / "observed.csv", obs.str());
+    put(res.out / "observed.csv", obs.str());
   }
 
+  barrier();
   // Resume: generations listed in generations.csv are complete.
   std::vector<Particle> kept;
   std::string history = history_header();
@@ -897,7 +965,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     // π/π = 1 ⇔ q = π. Kept old particles keep their weights.
     Progress progress(static_cast<std::int64_t>(nnew) * spec.replicates, opt.quiet,
                       "calibrate gen " + std::to_string(g), "runs");
-    evaluate_all(s, props, spec.replicates, progress);
+    evaluate_all(s, props, spec.replicates, progress, opt);
     progress.finish();
 
     int accepted = 0, failed = 0;
@@ -936,9 +1004,9 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     // gen file: the whole pool, kept flag, normalised weight
     std::string gcsv = particles_header(spec);
     for (std::size_t i = 0; i < pool.size(); ++i) gcsv += particle_row(pool[i], keep[i], pool[i].weight / sw);
-    write_atomic(gdir / gen_file(g), gcsv);
+    put(gdir / gen_file(g), gcsv);
     history += history_row(info, nnew, Nk, failed);
-    write_atomic(hfile, history);
+    put(hfile, history);
     info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     res.generations.push_back(info);
     if (!opt.quiet)
@@ -974,7 +1042,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
       post += num(kept[i].distance);
       post += '\n';
     }
-    write_atomic(res.out / "posterior.csv", post);
+    put(res.out / "posterior.csv", post);
   }
   std::vector<std::pair<std::string, double>> values;
   for (const auto& o : spec.scenario_set) {
@@ -1026,19 +1094,20 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
       res.q95.push_back(hi);
       values.emplace_back(pr.path, med);
     }
-    write_atomic(res.out / "posterior_summary.csv", sum.str());
+    put(res.out / "posterior_summary.csv", sum.str());
   }
-  write_atomic(res.out / "scenario.calibrated.yaml", calibrated_yaml(spec, s.cfg, res.out, values));
+  put(res.out / "scenario.calibrated.yaml", calibrated_yaml(spec, s.cfg, res.out, values));
 
   if (spec.predictive > 0) {
     Progress progress(static_cast<std::int64_t>(spec.predictive) * spec.replicates, opt.quiet, "calibrate predictive",
                       "runs");
     std::string countries, ppc;
-    const std::string val = predictive_outputs(s, kept, wn, spec.predictive, spec.replicates, progress, countries, ppc);
+    const std::string val =
+        predictive_outputs(s, kept, wn, spec.predictive, spec.replicates, progress, countries, ppc, opt);
     progress.finish();
-    write_atomic(res.out / "predictive_countries.csv", countries);
-    write_atomic(res.out / "ppc.csv", ppc);
-    write_atomic(res.out / "validation.csv", val);
+    put(res.out / "predictive_countries.csv", countries);
+    put(res.out / "ppc.csv", ppc);
+    put(res.out / "validation.csv", val);
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return res;

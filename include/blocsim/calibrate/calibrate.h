@@ -29,6 +29,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -135,6 +136,14 @@ struct CalibOptions {
   bool fresh = false;         //!< discard earlier generations in `out`
   bool quiet = false;
   bool fast = false;          //!< CI variant: particles ≤ 40, ≤ 3 generations, replicates ≤ 2, predictive ≤ 10
+  //! Distribution over processes (MPI ranks, sim/mpi/calibrate_mpi.cpp): this
+  //! process simulates the particles (and predictive draws) i with
+  //! i % size == rank; `allreduce` sums a buffer element-wise over all
+  //! processes in place (each entry is owned by one process, the others add
+  //! exact zeros), so every process continues with the same populations and
+  //! the output is the same bytes at any `size`. Only rank 0 writes files.
+  int rank = 0, size = 1;
+  std::function<void(std::vector<double>&)> allreduce;
 };
 
 struct GenerationInfo {
