@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <string>
@@ -59,7 +60,16 @@ std::vector<Counts> simulate_counts(const Setup& s, const std::vector<double>& t
 std::vector<std::int64_t> owned(std::int64_t n, const CalibOptions& opt);
 
 //! Evaluate this process's particles (in parallel) and share the results over processes.
-void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress, const CalibOptions& opt);
+void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress, const CalibOptions& opt,
+                  const std::string& key);
+
+//! Element-wise sum over shards through files `<dir>/<tag>_<key>_<rank>.bin`
+//! (written atomically; each shard waits up to `timeout` seconds for the others'
+//! files, then sums them in shard order). Files are keyed by content, not by a
+//! counter, so a shard restarted after a crash finds consistent files.
+std::function<void(std::vector<double>&, const std::string&)> file_exchange(const std::filesystem::path& dir,
+                                                                           const std::string& tag, int rank, int size,
+                                                                           double timeout);
 
 //! The scenario, the observations of the fitted and held-out years.
 Setup make_setup(const CalibSpec& spec);

@@ -265,7 +265,8 @@ void apply_fast(CalibSpec& spec) {
   if (static_cast<int>(std::floor(spec.alpha * spec.particles)) < 2) spec.alpha = 0.5;
 }
 
-CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
+CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt_in) {
+  CalibOptions opt = opt_in;
   const auto t_start = std::chrono::steady_clock::now();
   if (opt.threads > 0) set_threads(opt.threads);
   const Setup s = make_setup(spec);
@@ -295,10 +296,16 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
   auto put = [writer](const fs::path& path, const std::string& content) {
     if (writer) write_atomic(path, content);
   };
-  auto barrier = [&opt] {
+  if (opt.size > 1 && !opt.allreduce) {
+    // shards: separate processes meet through files beside the result folder
+    if (opt.fresh) throw RunError("--fresh cannot be combined with --shard (delete " + res.out.string() + " instead)");
+    opt.allreduce = file_exchange(res.out.string() + ".shards", sha256_hex(ident.str()).substr(0, 16), opt.rank,
+                                  opt.size, opt.shard_timeout);
+  }
+  auto barrier = [&opt](const std::string& key) {
     if (opt.size <= 1) return;
     std::vector<double> one{1.0};
-    opt.allreduce(one);
+    opt.allreduce(one, key);
   };
   const fs::path idfile = res.out / "calibration.id";
   if (fs::exists(res.out) && !opt.fresh) {
@@ -306,7 +313,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
       throw RunError(res.out.string() +
                      " holds a different calibration (or another settings/--fast); use --fresh to replace it or -o elsewhere");
   }
-  barrier();  // every rank has checked the folder before rank 0 changes it
+  barrier("checked");  // every rank has checked the folder before rank 0 changes it
   if (writer && opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
   if (writer) fs::create_directories(gdir);
   put(idfile, ident.str());
@@ -324,7 +331,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     put(res.out / "observed.csv", obs.str());
   }
 
-  barrier();
+  barrier("setup");
   // Resume: generations listed in generations.csv are complete.
   std::vector<Particle> kept;
   std::string history = history_header();
@@ -440,7 +447,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     // π/π = 1 ⇔ q = π. Kept old particles keep their weights.
     Progress progress(static_cast<std::int64_t>(nnew) * spec.replicates, opt.quiet,
                       "calibrate gen " + std::to_string(g), "runs");
-    evaluate_all(s, props, spec.replicates, progress, opt);
+    evaluate_all(s, props, spec.replicates, progress, opt, "gen_" + gen_file(g).substr(4, 3));
     progress.finish();
 
     int accepted = 0, failed = 0;

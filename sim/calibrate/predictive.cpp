@@ -73,7 +73,7 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
         for (const auto& c : per[m][y])
           for (int v : c) b[k++] = v;
     }
-    opt.allreduce(buf);
+    opt.allreduce(buf, "predictive");
     for (std::size_t m = 0; m < static_cast<std::size_t>(draws); ++m) {
       const double* b = &buf[m * per_draw];
       failed[m] = b[0] != 0.0 ? 1 : 0;

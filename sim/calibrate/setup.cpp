@@ -100,7 +100,8 @@ std::vector<std::int64_t> owned(std::int64_t n, const CalibOptions& opt) {
   return out;
 }
 
-void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress, const CalibOptions& opt) {
+void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress, const CalibOptions& opt,
+                  const std::string& key) {
   // one particle per thread (its simulations run serially inside); index-owned slots
   const auto mine = owned(static_cast<std::int64_t>(ps.size()), opt);
   parallel_for_runs(static_cast<std::int64_t>(mine.size()), 0, [&](std::int64_t k, int slot) {
@@ -119,7 +120,7 @@ void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Pro
     for (std::size_t k = 0; k < 5; ++k) b[1 + k] = p.parts[k];
     b[6] = p.failed ? 1.0 : 0.0;
   }
-  opt.allreduce(buf);
+  opt.allreduce(buf, key);
   for (std::size_t i = 0; i < ps.size(); ++i) {
     const double* b = &buf[i * W];
     ps[i].distance = b[0];

@@ -7,6 +7,7 @@
 #endif
 
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "blocsim/io/error.h"
@@ -31,7 +32,7 @@ int run_calibration(const calib::CalibSpec& spec, calib::CalibOptions opt) {
   opt.size = size;
   if (rank != 0) opt.quiet = true;
   // called from the main thread only (between OpenMP regions): FUNNELED suffices
-  opt.allreduce = [](std::vector<double>& buf) {
+  opt.allreduce = [](std::vector<double>& buf, const std::string&) {
     if (!buf.empty())
       MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   };
