@@ -226,6 +226,28 @@ TEST_SUITE("score") {
     CHECK(z.hi == 0.0);
   }
 
+  TEST_CASE("shared baselines: quintile bins, bin frequencies, alliances") {
+    // sample 1..10: type-7 quantiles at 0.2/0.4/0.6/0.8 → 2.8, 4.6, 6.4, 8.2.
+    const auto q = score::quintile_bins({10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+    CHECK(q.cuts[0] == doctest::Approx(2.8));
+    CHECK(q.cuts[3] == doctest::Approx(8.2));
+    CHECK(q.bin(1.0) == 0);
+    CHECK(q.bin(2.8) == 0);  // on a cut: the lower bin
+    CHECK(q.bin(5.0) == 2);
+    CHECK(q.bin(9.0) == 4);
+    CHECK(q.bin(std::nullopt) == 5);
+    // Bin 0 holds values 1 and 2 with classes 1, 1: (0.5, 2.5)/3; the missing bin (one class-0 item): (1.5, 0.5)/2.
+    const auto f = score::bin_frequencies(q, {1.0, 2.0, 9.0, std::nullopt}, {1, 1, 0, 0}, 2);
+    CHECK(f[0][1] == doctest::Approx(2.5 / 3.0));
+    CHECK(f[5][0] == doctest::Approx(0.75));
+    CHECK(f[2][0] == doctest::Approx(0.5));  // empty bin: uniform
+    // Alliances: the largest tie >= 0.5, ties → the power listed first.
+    CHECK(score::alliance_bloc({{"us", 0.4}, {"cn", 0.2}}, {"us", "cn"}) == -1);
+    CHECK(score::alliance_bloc({{"us", 0.5}, {"cn", 0.2}}, {"us", "cn"}) == 0);
+    CHECK(score::alliance_bloc({{"us", 0.6}, {"cn", 0.9}}, {"us", "cn"}) == 1);
+    CHECK(score::alliance_bloc({{"us", 0.7}, {"cn", 0.7}}, {"us", "cn"}) == 0);
+  }
+
   TEST_CASE("one-sided list: members vs the rest of the run") {
     // list bloc us, members {AAA, BBB}; default exclude = the powers' homes AAA, CCC →
     // scored: BBB (member), DDD, EEE, FFF (the rest).

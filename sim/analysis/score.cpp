@@ -120,30 +120,17 @@ std::map<std::string, double> read_unga(const fs::path& file, int year, int& use
   return by_year[used];
 }
 
-//! Binned single-covariate forecast: quintiles of `value` over the scored
-//! countries that have one (a sixth bin for the missing), each bin forecasting
-//! its observed class frequencies with +½ smoothing.
+//! Binned single-covariate forecast (score_forecast.h, shared with calibrate):
+//! quintiles over the scored countries that have a value, missing values in a
+//! sixth bin, each bin forecasting its observed class frequencies (+½).
 Probs binned_forecast(const std::vector<std::optional<double>>& value, const std::vector<int>& truth, std::size_t K) {
   std::vector<double> v;
   for (const auto& x : value)
     if (x) v.push_back(*x);
-  std::sort(v.begin(), v.end());
-  std::array<double, 4> cuts{};
-  for (int q = 0; q < 4; ++q) cuts[static_cast<std::size_t>(q)] = quantile_sorted(v, 0.2 * (q + 1));
-  auto bin = [&](const std::optional<double>& x) {
-    if (!x) return 5;
-    int b = 0;
-    while (b < 4 && *x > cuts[static_cast<std::size_t>(b)]) ++b;
-    return b;
-  };
-  std::vector<std::vector<double>> freq(6, std::vector<double>(K, 0.5));
-  for (std::size_t i = 0; i < truth.size(); ++i) freq[static_cast<std::size_t>(bin(value[i]))][static_cast<std::size_t>(truth[i])] += 1;
-  for (auto& f : freq) {
-    const double s = std::accumulate(f.begin(), f.end(), 0.0);
-    for (double& x : f) x /= s;
-  }
+  const QuintileBins bins = quintile_bins(v);
+  const Probs freq = bin_frequencies(bins, value, truth, K);
   Probs p;
-  for (const auto& x : value) p.push_back(freq[static_cast<std::size_t>(bin(x))]);
+  for (const auto& x : value) p.push_back(freq[static_cast<std::size_t>(bins.bin(x))]);
   return p;
 }
 
@@ -481,18 +468,13 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
     unavailable("baseline: alliances -> blocs", "needs the run's scenario.resolved.yaml (security ties)");
   } else {
     std::vector<int> pred(n, neutral_label);
+    std::vector<std::string> ids;
+    for (const auto& pw : powers) ids.push_back(pw.first);
     for (std::size_t i = 0; i < n; ++i)
       for (const auto& c : cfg->world.countries) {
         if (c.iso3 != rep.iso3[i]) continue;
-        double best = 0.5 - 1e-12;
-        for (const auto& [id, home] : powers) {
-          auto it = c.security.find(id);
-          const int li = label_index(id);
-          if (it != c.security.end() && li >= 0 && it->second > best) {
-            best = it->second;
-            pred[i] = li;
-          }
-        }
+        const int k = alliance_bloc(c.security, ids);
+        if (k >= 0 && label_index(ids[static_cast<std::size_t>(k)]) >= 0) pred[i] = label_index(ids[static_cast<std::size_t>(k)]);
       }
     add("baseline: alliances -> blocs", one_hot(pred), "security tie >= 0.5 with a power -> its label");
   }

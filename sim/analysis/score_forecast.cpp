@@ -119,6 +119,46 @@ std::vector<ReliabilityBin> reliability(const std::vector<int>& obs, const Probs
   return out;
 }
 
+int QuintileBins::bin(std::optional<double> v) const {
+  if (!v) return 5;
+  int b = 0;
+  while (b < 4 && *v > cuts[static_cast<std::size_t>(b)]) ++b;
+  return b;
+}
+
+QuintileBins quintile_bins(std::vector<double> sample) {
+  std::sort(sample.begin(), sample.end());
+  QuintileBins q;
+  for (int k = 0; k < 4; ++k) q.cuts[static_cast<std::size_t>(k)] = quantile_sorted(sample, 0.2 * (k + 1));
+  return q;
+}
+
+Probs bin_frequencies(const QuintileBins& bins, const std::vector<std::optional<double>>& value,
+                      const std::vector<int>& cls, std::size_t K) {
+  Probs f(6, std::vector<double>(K, 0.5));
+  for (std::size_t i = 0; i < value.size(); ++i)
+    f[static_cast<std::size_t>(bins.bin(value[i]))][static_cast<std::size_t>(cls[i])] += 1.0;
+  for (auto& row : f) {
+    const double t = std::accumulate(row.begin(), row.end(), 0.0);
+    for (double& x : row) x /= t;
+  }
+  return f;
+}
+
+int alliance_bloc(const std::map<std::string, double>& security, const std::vector<std::string>& powers) {
+  int best = -1;
+  double level = 0.5;
+  for (std::size_t k = 0; k < powers.size(); ++k) {
+    auto it = security.find(powers[k]);
+    if (it == security.end()) continue;
+    if (best < 0 ? it->second >= level : it->second > level) {
+      best = static_cast<int>(k);
+      level = it->second;
+    }
+  }
+  return best;
+}
+
 std::vector<std::vector<std::size_t>> bootstrap_indices(std::uint64_t seed, std::uint64_t key, std::uint32_t stream,
                                                        int resamples, std::size_t n) {
   std::vector<std::vector<std::size_t>> boot(static_cast<std::size_t>(resamples), std::vector<std::size_t>(n));

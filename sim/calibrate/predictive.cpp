@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "blocsim/analysis/score.h"
@@ -180,42 +181,30 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
     const auto& id = s.cfg.world.countries[static_cast<std::size_t>(i)].identity;
     return ddim >= 0 && static_cast<std::size_t>(ddim) < id.size() ? id[static_cast<std::size_t>(ddim)] : 0.0;
   };
+  // shared with `blocsim score` (score_forecast.h): bins cut on the last fitted year's countries
   std::vector<double> dv;
   for (std::int32_t i : last_fit.country) dv.push_back(demo(i));
-  std::sort(dv.begin(), dv.end());
-  std::array<double, 4> cuts{};
-  for (int q = 0; q < 4; ++q) cuts[static_cast<std::size_t>(q)] = quantile_sorted(dv, 0.2 * (q + 1));
-  auto bin_of = [&](std::int32_t i) {
-    const double v = demo(i);
-    int b = 0;
-    while (b < 4 && v > cuts[static_cast<std::size_t>(b)]) ++b;
-    return b;
-  };
-  std::array<std::array<double, 3>, 5> freq{};
-  for (auto& f : freq) f = {0.5, 0.5, 0.5};
+  const score::QuintileBins bins = score::quintile_bins(dv);
+  std::vector<std::optional<double>> fv;
+  std::vector<int> fc;
   for (const auto& o : s.fit)
-    for (std::size_t i = 0; i < o.country.size(); ++i)
-      freq[static_cast<std::size_t>(bin_of(o.country[i]))][static_cast<std::size_t>(o.cls[i])] += 1.0;
-  for (auto& f : freq) {
-    const double t = f[0] + f[1] + f[2];
-    for (double& x : f) x /= t;
-  }
-  // Alliances → blocs: a security tie ≥ 0.5 with the high (low) power → that bloc, else non-aligned.
-  const std::string hi_id = spec.high, lo_id = spec.low;
-  auto tie = [&](std::int32_t i, const std::string& id) {
-    const auto& sec = s.cfg.world.countries[static_cast<std::size_t>(i)].security;
-    auto it = sec.find(id);
-    return it == sec.end() ? 0.0 : it->second;
-  };
+    for (std::size_t i = 0; i < o.country.size(); ++i) {
+      fv.emplace_back(demo(o.country[i]));
+      fc.push_back(o.cls[i]);
+    }
+  const score::Probs freq = score::bin_frequencies(bins, fv, fc, 3);
+  // Alliances → blocs: the largest security tie ≥ 0.5 with the high or low power (ties → high).
+  const std::vector<std::string> allies{spec.high, spec.low};
   for (const auto* o : years) {
     democracy.p.emplace_back();
     alliances.p.emplace_back();
     for (std::int32_t i : o->country) {
-      democracy.p.back().push_back(freq[static_cast<std::size_t>(bin_of(i))]);
-      const double th = tie(i, hi_id), tl = tie(i, lo_id);
+      const auto& f = freq[static_cast<std::size_t>(bins.bin(demo(i)))];
+      democracy.p.back().push_back({f[0], f[1], f[2]});
+      const int k = score::alliance_bloc(s.cfg.world.countries[static_cast<std::size_t>(i)].security, allies);
       std::array<double, 3> a{1.0, 0.0, 0.0};
-      if (th >= 0.5 && th >= tl) a = {0.0, 0.0, 1.0};
-      else if (tl >= 0.5) a = {0.0, 1.0, 0.0};
+      if (k == 0) a = {0.0, 0.0, 1.0};
+      else if (k == 1) a = {0.0, 1.0, 0.0};
       alliances.p.back().push_back(a);
     }
   }

@@ -27,7 +27,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <array>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace blocsim::score {
@@ -62,6 +66,29 @@ struct ReliabilityBin {
 };
 //! Reliability (calibration) table; empty bins are omitted.
 std::vector<ReliabilityBin> reliability(const std::vector<int>& obs, const Probs& prob, int bins = 10);
+
+// ---------------------------------------------------------------------------
+// Naive baselines shared by `blocsim score` and `blocsim calibrate`
+// ---------------------------------------------------------------------------
+
+//! Quintile bins of a covariate: cuts at the 20/40/60/80 % quantiles of a
+//! sample (type-7 interpolation); bin(v) = number of cuts below v (0–4), and
+//! bin 5 for a missing value.
+struct QuintileBins {
+  std::array<double, 4> cuts{};
+  int bin(std::optional<double> v) const;
+};
+QuintileBins quintile_bins(std::vector<double> sample);
+
+//! Class frequencies per bin (6 rows × K) of the pairs (value_i, cls_i), each
+//! cell starting at ½ (add-½ smoothing) and normalised per bin: the forecast of
+//! "covariate alone" baselines (democracy alone, UNGA position alone).
+Probs bin_frequencies(const QuintileBins& bins, const std::vector<std::optional<double>>& value,
+                      const std::vector<int>& cls, std::size_t K);
+
+//! Alliances → blocs: the index in `powers` of the largest security tie ≥ 0.5
+//! (ties → the power listed first), or −1 (non-aligned).
+int alliance_bloc(const std::map<std::string, double>& security, const std::vector<std::string>& powers);
 
 //! B bootstrap resamples of n indices; resample b uses Rng(seed, key, b, stream).
 std::vector<std::vector<std::size_t>> bootstrap_indices(std::uint64_t seed, std::uint64_t key, std::uint32_t stream,
