@@ -155,6 +155,27 @@ TEST_SUITE("calibrate") {
     CHECK_NOTHROW(run_calibration(other, o2));
   }
 
+  TEST_CASE("the registry states the source of every default; estimated ones name the calibration") {
+    // Every parameter the shipped calibration estimates carries its hindcast_2018
+    // posterior (docs/parameters.md is generated from the same field).
+    const CalibSpec spec = load_calibration(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/calibration/hindcast_2018.yaml");
+    REQUIRE(spec.priors.size() >= 11);
+    for (const auto& pr : spec.priors) {
+      REQUIRE(pr.path.rfind("model.", 0) == 0);
+      const std::string key = pr.path.substr(6);
+      bool found = false;
+      for (const auto& s : model_params())
+        if (s.key == key) {
+          found = true;
+          const std::string src = param_source(s, "model");
+          CHECK_MESSAGE(src.find("hindcast_2018 posterior median") != std::string::npos, pr.path << ": " << src);
+        }
+      CHECK_MESSAGE(found, pr.path);
+    }
+    for (const auto& s : model_params()) CHECK_FALSE(param_source(s, "model").empty());
+    for (const auto& s : power_params()) CHECK(param_source(s, "powers").rfind("set by hand", 0) == 0);
+  }
+
   TEST_CASE("scenario.calibrated.yaml extends the scenario with the posterior medians") {
     test::TempDir tmp;
     CalibSpec spec = load_calibration(kData / "recovery_minimal.yaml");

@@ -129,7 +129,7 @@ TEST_SUITE("score") {
     CHECK(rep.tick == 4);
     CHECK(rep.replicates == 2);
     CHECK(rep.countries == 6);
-    REQUIRE(rep.predictors.size() == 5);
+    REQUIRE(rep.predictors.size() == 9);
     const auto& m = rep.predictors[0].scores;
     CHECK(m.accuracy == doctest::Approx(0.5));
     CHECK(m.kappa == doctest::Approx(0.25));
@@ -146,13 +146,164 @@ TEST_SUITE("score") {
     CHECK(na.kappa == doctest::Approx(0.0));
     CHECK(na.ari == doctest::Approx(0.0));
     CHECK(na.brier == doctest::Approx(4.0 / 3.0));
-    CHECK(rep.predictors[3].scores.accuracy == doctest::Approx(4.0 / 6.0));
+    CHECK(rep.predictors[7].scores.accuracy == doctest::Approx(4.0 / 6.0));
+    CHECK(rep.predictors[7].scores.brier == doctest::Approx(2.0 / 3.0));
+    REQUIRE(rep.predictors[8].available);
+    CHECK(rep.predictors[8].scores.accuracy == doctest::Approx(0.5));
+    // Base rate: shares 1/3 each → Brier = (2/3)² + 2(1/3)² = 2/3, log = ln 3, AUC 0.5, accuracy 2/6 (ties → first class).
     CHECK(rep.predictors[3].scores.brier == doctest::Approx(2.0 / 3.0));
-    REQUIRE(rep.predictors[4].available);
-    CHECK(rep.predictors[4].scores.accuracy == doctest::Approx(0.5));
+    CHECK(rep.predictors[3].scores.log_score == doctest::Approx(std::log(3.0)));
+    CHECK(rep.predictors[3].scores.auc == doctest::Approx(0.5));
+    // Model log score: p_obs = AAA 1, BBB .5, CCC 1, DDD 0 (floor .01), EEE 1, FFF 0 → (ln 2 + 2 ln 100)/6.
+    CHECK(m.log_score == doctest::Approx((std::log(2.0) + 2 * std::log(100.0)) / 6.0));
+    // Alliances need security ties (no scenario.resolved.yaml in the fixture) → n/a, and no comparison row.
+    CHECK_FALSE(rep.predictors[6].available);
+    for (const auto& c : rep.comparisons) CHECK(c.baseline != rep.predictors[6].name);
     const std::string text = score::format_report(rep);
     CHECK(text.find("baseline: G7/BRICS membership") != std::string::npos);
     CHECK(score::report_csv(rep).find("\"baseline: everyone nonaligned\",accuracy,,0.3333333333333333") != std::string::npos);
+  }
+
+  TEST_CASE("AUC of a known toy input") {
+    // scores 0.1 0.4 0.35 0.8, positives {0.35, 0.8}: pairs (pos > neg): 0.35>0.1, 0.8>0.1, 0.8>0.4 → 3 of 4 = 0.75.
+    CHECK(score::auc({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}) == doctest::Approx(0.75));
+    // A tie between a positive and a negative counts ½: {0.5 (neg), 0.5 (pos), 0.9 (pos)} → (0.5 + 1)/2.
+    CHECK(score::auc({0.5, 0.5, 0.9}, {0, 1, 1}) == doctest::Approx(0.75));
+    CHECK(std::isnan(score::auc({0.1, 0.2}, {1, 1})));
+    // Three classes: macro one-vs-rest. Perfect separation → 1; a constant forecast → 0.5.
+    const score::Probs perfect = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0.9, 0.1, 0}};
+    CHECK(score::class_auc({0, 1, 2, 0}, perfect) == doctest::Approx(1.0));
+    const score::Probs flat(4, {1.0 / 3, 1.0 / 3, 1.0 / 3});
+    CHECK(score::class_auc({0, 1, 2, 0}, flat) == doctest::Approx(0.5));
+  }
+
+  TEST_CASE("kappa of a known 3x3 table") {
+    // Confusion (obs rows, pred cols) [[10,2,3],[1,8,1],[4,0,11]], n = 40: p_o = 29/40 = 0.725;
+    // row sums 15,10,15; column sums 15,10,15 → p_e = (225 + 100 + 225)/1600 = 0.34375;
+    // κ = (0.725 − 0.34375)/(1 − 0.34375) = 0.580952…
+    std::vector<int> obs, pred;
+    const int t[3][3] = {{10, 2, 3}, {1, 8, 1}, {4, 0, 11}};
+    for (int o = 0; o < 3; ++o)
+      for (int p = 0; p < 3; ++p)
+        for (int k = 0; k < t[o][p]; ++k) {
+          obs.push_back(o);
+          pred.push_back(p);
+        }
+    CHECK(score::cohen_kappa(obs, pred, 3) == doctest::Approx(0.38125 / 0.65625));
+  }
+
+  TEST_CASE("reliability table and log score floor") {
+    // Binary: only P(class 1) is binned. Forecasts 0.05, 0.05, 0.95, 0.55 with outcomes 0, 1, 1, 0.
+    const score::Probs p = {{0.95, 0.05}, {0.95, 0.05}, {0.05, 0.95}, {0.45, 0.55}};
+    const auto t = score::reliability({0, 1, 1, 0}, p);
+    REQUIRE(t.size() == 3);
+    CHECK(t[0].n == 2);
+    CHECK(t[0].forecast == doctest::Approx(0.05));
+    CHECK(t[0].observed == doctest::Approx(0.5));
+    CHECK(t[1].lo == doctest::Approx(0.5));
+    CHECK(t[1].observed == doctest::Approx(0.0));
+    CHECK(t[2].observed == doctest::Approx(1.0));
+    // A zero probability on the observed class costs −ln 0.01, not infinity.
+    CHECK(score::log_score({1}, {{1.0, 0.0}}) == doctest::Approx(std::log(100.0)));
+  }
+
+  TEST_CASE("bootstrap intervals are deterministic given the seed") {
+    const std::vector<double> a = {0.1, 0.5, 0.9, 0.3, 0.7, 0.2, 0.4}, b = {0.2, 0.1, 0.3, 0.9, 0.6, 0.8, 0.5};
+    const auto boot1 = score::bootstrap_indices(7, 0, 113, 500, a.size());
+    const auto boot2 = score::bootstrap_indices(7, 0, 113, 500, a.size());
+    const auto boot3 = score::bootstrap_indices(8, 0, 113, 500, a.size());
+    const auto d1 = score::mean_difference(a, b, boot1), d2 = score::mean_difference(a, b, boot2),
+               d3 = score::mean_difference(a, b, boot3);
+    CHECK(d1.value == doctest::Approx((3.1 - 3.4) / 7.0));
+    CHECK(d1.lo == d2.lo);
+    CHECK(d1.hi == d2.hi);
+    CHECK(d1.lo < d1.value);
+    CHECK(d1.hi > d1.value);
+    CHECK((d1.lo != d3.lo || d1.hi != d3.hi));  // another seed, other resamples
+    // Identical forecasters: every resampled difference is 0.
+    const auto z = score::mean_difference(a, a, boot1);
+    CHECK(z.lo == 0.0);
+    CHECK(z.hi == 0.0);
+  }
+
+  TEST_CASE("shared baselines: quintile bins, bin frequencies, alliances") {
+    // sample 1..10: type-7 quantiles at 0.2/0.4/0.6/0.8 → 2.8, 4.6, 6.4, 8.2.
+    const auto q = score::quintile_bins({10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+    CHECK(q.cuts[0] == doctest::Approx(2.8));
+    CHECK(q.cuts[3] == doctest::Approx(8.2));
+    CHECK(q.bin(1.0) == 0);
+    CHECK(q.bin(2.8) == 0);  // on a cut: the lower bin
+    CHECK(q.bin(5.0) == 2);
+    CHECK(q.bin(9.0) == 4);
+    CHECK(q.bin(std::nullopt) == 5);
+    // Bin 0 holds values 1 and 2 with classes 1, 1: (0.5, 2.5)/3; the missing bin (one class-0 item): (1.5, 0.5)/2.
+    const auto f = score::bin_frequencies(q, {1.0, 2.0, 9.0, std::nullopt}, {1, 1, 0, 0}, 2);
+    CHECK(f[0][1] == doctest::Approx(2.5 / 3.0));
+    CHECK(f[5][0] == doctest::Approx(0.75));
+    CHECK(f[2][0] == doctest::Approx(0.5));  // empty bin: uniform
+    // Alliances: the largest tie >= 0.5, ties → the power listed first.
+    CHECK(score::alliance_bloc({{"us", 0.4}, {"cn", 0.2}}, {"us", "cn"}) == -1);
+    CHECK(score::alliance_bloc({{"us", 0.5}, {"cn", 0.2}}, {"us", "cn"}) == 0);
+    CHECK(score::alliance_bloc({{"us", 0.6}, {"cn", 0.9}}, {"us", "cn"}) == 1);
+    CHECK(score::alliance_bloc({{"us", 0.7}, {"cn", 0.7}}, {"us", "cn"}) == 0);
+  }
+
+  TEST_CASE("one-sided list: members vs the rest of the run") {
+    // list bloc us, members {AAA, BBB}; default exclude = the powers' homes AAA, CCC →
+    // scored: BBB (member), DDD, EEE, FFF (the rest).
+    // Tick 4 P(us): BBB 0.5, DDD 0, EEE 0, FFF 1.
+    // AUC: positive BBB (0.5) vs negatives 0, 0, 1 → (1 + 1 + 0)/3 = 2/3.
+    // Predictions (us only if P > 0.5): BBB other ✗, DDD ✓, EEE ✓, FFF us ✗ → accuracy 1/2.
+    // Brier (two classes): BBB 2·0.25, DDD 0, EEE 0, FFF 2 → 2.5/4 = 0.625.
+    // κ: obs (1,0,0,0), pred (0,0,0,1): p_o = 0.5, p_e = (3/4)(3/4) + (1/4)(1/4) = 0.625 → κ = −1/3.
+    score::Options opt;
+    opt.groups = kData + "groups.yaml";
+    const auto rep = score::score_run(kData + "run", score::load_observed(kData + "list.yaml"), opt);
+    CHECK(rep.binary);
+    REQUIRE(rep.iso3 == std::vector<std::string>{"BBB", "DDD", "EEE", "FFF"});
+    CHECK(rep.truth == std::vector<int>{1, 0, 0, 0});
+    const auto& m = rep.predictors[0].scores;
+    CHECK(m.auc == doctest::Approx(2.0 / 3.0));
+    CHECK(m.accuracy == doctest::Approx(0.5));
+    CHECK(m.brier == doctest::Approx(0.625));
+    CHECK(m.kappa == doctest::Approx(-1.0 / 3.0));
+    // Everyone non-aligned: P(us) = 0 for all → AUC 0.5, accuracy 3/4.
+    CHECK(rep.predictors[2].scores.auc == doctest::Approx(0.5));
+    CHECK(rep.predictors[2].scores.accuracy == doctest::Approx(0.75));
+    // Differences come with intervals, the same at a second call (deterministic), other with another seed.
+    REQUIRE_FALSE(rep.comparisons.empty());
+    const auto again = score::score_run(kData + "run", score::load_observed(kData + "list.yaml"), opt);
+    REQUIRE(again.comparisons.size() == rep.comparisons.size());
+    for (std::size_t i = 0; i < rep.comparisons.size(); ++i) {
+      CHECK(again.comparisons[i].lo == rep.comparisons[i].lo);
+      CHECK(again.comparisons[i].hi == rep.comparisons[i].hi);
+    }
+    CHECK(rep.comparisons[0].baseline == "baseline: everyone nonaligned");
+    CHECK(rep.comparisons[0].metric == "auc");
+    CHECK(rep.comparisons[0].diff == doctest::Approx(2.0 / 3.0 - 0.5));
+    const std::string text = score::format_report(rep);
+    CHECK(text.find("reliability of BlocSim (P(us))") != std::string::npos);
+    CHECK(text.find("not scored: AAA, CCC") != std::string::npos);
+  }
+
+  TEST_CASE("list file: strict validation") {
+    const std::string t = config_error_text(kData + "bad_list.yaml");
+    CHECK(t.find("bad_list.yaml:3:3: list.memebrs: unknown key 'memebrs' (did you mean 'members'?)") != std::string::npos);
+    CHECK(t.find("list.members: missing required key 'members'") != std::string::npos);
+    CHECK(t.find("bad_list.yaml:5:16: exclude[1]: expected an ISO3 code") != std::string::npos);
+    CHECK(config_error_text(kData + "bad_both.yaml").find("give either 'blocs' (classes) or 'list'") != std::string::npos);
+    const auto o = score::load_observed(kData + "list.yaml");
+    CHECK(o.is_list);
+    CHECK(o.one_sided);
+    // The bloc must be a label of the run.
+    const auto bad = score::load_observed(kData + "list_bad_bloc.yaml");
+    try {
+      score::score_run(kData + "run", bad, {});
+      FAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      CHECK(std::string(e.what()).find("list_bad_bloc.yaml:3:9: list.bloc: 'usa' is not a bloc label of the run (did you mean 'us'?)") !=
+            std::string::npos);
+    }
   }
 
   TEST_CASE("standards, explicit tick") {

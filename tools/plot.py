@@ -9,6 +9,7 @@ Every figure family is one subcommand; see ``tools/README.md``::
     tools/plot sweep SWEEP_DIR                 # phase diagram, lines, Sobol
     tools/plot countries RUN_DIR --countries IND,BRA
     tools/plot calibration CALIB_DIR           # posterior, hindcast, reliability
+    tools/plot score SCORE_DIR                 # reliability diagram + misses map (blocsim score --out)
 
 Each ``plot_*`` function returns a :class:`matplotlib.figure.Figure` (so tests
 can check the data behind the lines); the ``cmd_*`` functions save them. Data
@@ -1165,6 +1166,15 @@ def plot_reliability(cal: blocsim_io.Calibration):
     last["miss"] = 1 - np.choose(
         [classes.index(c) for c in last["observed"]],
         [last["p_" + c].to_numpy() for c in classes])
+    return reliability_and_misses(tab, last[["iso3", "miss"]],
+                                  f"{'held-out' if st == 'held_out' else 'fitted'} years",
+                                  f"1 − P(observed class), {year}")
+
+
+def reliability_and_misses(tab: pd.DataFrame, misses: pd.DataFrame, title: str, map_label: str):
+    """Two panels: reliability diagram of ``tab`` (columns forecast, observed,
+    n) and a world map of ``misses`` (columns iso3, miss in [0, 1]). Shared by
+    ``tools/plot calibration`` and ``tools/plot score``."""
     fig = plt.figure(figsize=(figstyle.DOUBLE, 3.0))
     a1 = fig.add_axes([0.07, 0.15, 0.25, 0.75])
     a1.plot([0, 1], [0, 1], color="k", lw=0.5)
@@ -1176,7 +1186,7 @@ def plot_reliability(cal: blocsim_io.Calibration):
     a1.set_ylim(0, 1)
     a1.set_xlabel("forecast probability")
     a1.set_ylabel("observed frequency")
-    a1.set_title(f"{'held-out' if st == 'held_out' else 'fitted'} years", fontsize=figstyle.FONT_SIZE)
+    a1.set_title(title, fontsize=figstyle.FONT_SIZE)
     _panel_letter(a1, 0)
     a2 = fig.add_axes([0.36, 0.05, 0.62, 0.9])
     try:
@@ -1186,15 +1196,42 @@ def plot_reliability(cal: blocsim_io.Calibration):
         a2.text(0.5, 0.5, "map needs the npm package world-atlas\n" + str(exc).splitlines()[0],
                 ha="center", va="center", fontsize=figstyle.FONT_SIZE - 3)
         return fig
-    last["iso3"] = [_ISO_ALIAS.get(i, i) for i in last["iso3"]]
-    world = world.merge(last[["iso3", "miss"]], on="iso3", how="left")
+    misses = misses.copy()
+    misses["iso3"] = [_ISO_ALIAS.get(i, i) for i in misses["iso3"]]
+    world = world.merge(misses[["iso3", "miss"]], on="iso3", how="left")
     world.plot(ax=a2, color="#eeeeee", edgecolor="white", linewidth=0.2)
     sub = world[world["miss"].notna()]
     sub.plot(ax=a2, column="miss", cmap="Reds", vmin=0, vmax=1, edgecolor="white", linewidth=0.2,
-             legend=True, legend_kwds={"shrink": 0.5, "label": f"1 − P(observed class), {year}"})
+             legend=True, legend_kwds={"shrink": 0.5, "label": map_label})
     a2.set_axis_off()
     _panel_letter(a2, 1)
     return fig
+
+
+def cmd_score(args) -> List[Path]:
+    """Reliability diagram and per-country misses map of a `blocsim score --out DIR` folder."""
+    path = Path(args.score_dir)
+    for f in ("reliability.csv", "countries.csv", "score.yaml"):
+        if not (path / f).is_file():
+            raise UsageError(f"{path}: no {f} (write it with `blocsim score RUN OBSERVED --out {path}`)")
+    rel = pd.read_csv(path / "reliability.csv")
+    cty = pd.read_csv(path / "countries.csv", keep_default_na=False, na_values=[""])
+    meta = {}
+    for line in (path / "score.yaml").read_text().splitlines():
+        k, _, v = line.partition(":")
+        meta[k.strip()] = v.strip()
+    model = rel["predictor"].iloc[0] if len(rel) else None
+    tab = rel[rel["predictor"] == model]
+    if tab.empty:
+        raise UsageError(f"{path}/reliability.csv: no rows")
+    binary = meta.get("binary") == "true"
+    classes = [c for c in cty.columns if c.startswith("p_")]
+    what = f"P({classes[-1][2:]})" if binary else "class probabilities, pooled"
+    fig = reliability_and_misses(tab, cty[["iso3", "miss"]],
+                                 f"{meta.get('date', '')}: {what}",
+                                 "1 − P(observed class)")
+    out = Path(args.out) if args.out else path / "figures"
+    return _save({"score_reliability": fig}, out, args.formats)
 
 
 def cmd_calibration(args) -> List[Path]:
@@ -1315,6 +1352,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("calib_dir", metavar="CALIB_DIR")
     common(sp, "CALIB_DIR")
     sp.set_defaults(func=cmd_calibration)
+
+    sp = sub.add_parser("score", help="reliability diagram and misses map of a "
+                        "`blocsim score --out DIR` folder",
+                        description="Reliability diagram of BlocSim's forecast "
+                        "and a world map of per-country misses 1 - P(observed class).")
+    sp.add_argument("score_dir", metavar="SCORE_DIR")
+    common(sp, "SCORE_DIR")
+    sp.set_defaults(func=cmd_score)
     return p
 
 

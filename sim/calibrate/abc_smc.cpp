@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-#include "blocsim/calibrate/calibrate.h"
+#include "calibrate/abc_detail.h"
 #include "blocsim/output/format.h"
 #include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
@@ -27,13 +27,7 @@
 namespace fs = std::filesystem;
 
 namespace blocsim::calib {
-namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr auto kStream = static_cast<Stream>(static_cast<std::uint32_t>(Stream::user) + 12);  // calibration draws
-// Counter "ticks" of the calibration's random draws (distinct from generation numbers).
-constexpr std::uint64_t kPredictiveTick = 1u << 20;
-constexpr std::uint64_t kBootstrapTick = (1u << 20) + 1;
+namespace detail {
 
 std::string num(double v) { return format_number(v); }
 
@@ -72,6 +66,12 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
+
 // ---------------------------------------------------------------------------
 // Priors in internal coordinates (u = log θ for log-uniform priors, else θ)
 // ---------------------------------------------------------------------------
@@ -105,244 +105,6 @@ double draw_prior(const Prior& p, Rng& rng) {
     if (u >= a && u <= b) return u;
   }
   return a + (b - a) * rng.uniform();  // prior mass inside [a, b] is negligible: fall back to uniform
-}
-
-// ---------------------------------------------------------------------------
-// Particles
-// ---------------------------------------------------------------------------
-
-struct Particle {
-  std::vector<double> theta;  //!< parameter values (the master copy; u is derived)
-  double distance = kInf;
-  double weight = 1.0;        //!< importance weight π/q (unnormalised)
-  int born = 0;               //!< generation that proposed it
-  int index = 0;              //!< index within that generation's proposals
-  std::array<double, 5> parts{};  //!< brier, log_score, spearman, shares, change
-  bool failed = false;
-};
-
-struct Setup {
-  const CalibSpec* spec = nullptr;
-  ScenarioConfig cfg;
-  std::vector<ObservedYear> fit, held;  //!< calibration and held-out years
-  int low_bloc = 1, high_bloc = 2;      //!< Bloc values of the low / high power
-  int ticks = 0;
-};
-
-int bloc_class(const Setup& s, int bloc) {
-  if (bloc == s.low_bloc) return 1;
-  if (bloc == s.high_bloc) return 2;
-  return 0;
-}
-
-//! Simulate one parameter vector `replicates` times; counts per year (years =
-//! fit then held) and country.
-std::vector<Counts> simulate_counts(const Setup& s, const std::vector<double>& theta, std::uint64_t root,
-                                    std::uint64_t point, int replicates, const std::vector<const ObservedYear*>& years) {
-  ScenarioConfig cfg = s.cfg;
-  const auto& pr = s.spec->priors;
-  for (std::size_t d = 0; d < pr.size(); ++d) set_param(cfg, pr[d].path, theta[d]);
-  std::vector<Counts> out(1);
-  Counts& counts = out[0];
-  counts.resize(years.size());
-  for (std::size_t y = 0; y < years.size(); ++y) counts[y].assign(years[y]->country.size(), {0, 0, 0});
-  for (int r = 0; r < replicates; ++r) {
-    const std::uint64_t seed = derive_seed(root, point, static_cast<std::uint64_t>(r));
-    simulate(cfg, seed, [&](const World& w) {
-      for (std::size_t y = 0; y < years.size(); ++y) {
-        if (years[y]->tick != w.tick) continue;
-        const auto& o = *years[y];
-        for (std::size_t i = 0; i < o.country.size(); ++i)
-          ++counts[y][i][static_cast<std::size_t>(bloc_class(s, w.alignment[static_cast<std::size_t>(o.country[i])]))];
-      }
-    });
-  }
-  return out;
-}
-
-std::array<double, 5> components(const Setup& s, const Counts& counts, int replicates) {
-  std::array<double, 5> c{};
-  const auto& fit = s.fit;
-  for (std::size_t y = 0; y < fit.size(); ++y) {
-    const YearScores ys = year_scores(fit[y], counts[y], replicates);
-    c[0] += ys.brier;
-    c[1] += ys.log_score;
-    c[2] += ys.spearman;
-    c[3] += ys.shares;
-  }
-  for (int k = 0; k < 4; ++k) c[static_cast<std::size_t>(k)] /= static_cast<double>(fit.size());
-  const auto& t = s.spec->targets;
-  if (t.change > 0) {
-    std::size_t a = 0, b = 0;
-    for (std::size_t y = 0; y < fit.size(); ++y) {
-      if (fit[y].year == t.change_from) a = y;
-      if (fit[y].year == t.change_to) b = y;
-    }
-    c[4] = change_score(fit[a], counts[a], fit[b], counts[b], replicates);
-  }
-  return c;
-}
-
-double distance_of(const TargetWeights& t, const std::array<double, 5>& c) {
-  return t.brier * c[0] + t.log_score * c[1] + t.spearman * c[2] + t.shares * c[3] + t.change * c[4];
-}
-
-void evaluate(const Setup& s, Particle& p, int replicates) {
-  std::vector<const ObservedYear*> years;
-  for (const auto& y : s.fit) years.push_back(&y);
-  try {
-    const auto counts = simulate_counts(s, p.theta, s.spec->seed,
-                                        (static_cast<std::uint64_t>(p.born) << 32) | static_cast<std::uint32_t>(p.index),
-                                        replicates, years);
-    p.parts = components(s, counts[0], replicates);
-    p.distance = distance_of(s.spec->targets, p.parts);
-    if (std::isnan(p.distance)) p.distance = kInf;
-  } catch (const std::exception&) {
-    p.failed = true;
-    p.distance = kInf;
-  }
-}
-
-void evaluate_all(const Setup& s, std::vector<Particle>& ps, int replicates, Progress& progress) {
-  // one particle per thread (its simulations run serially inside); index-owned slots
-  parallel_for_runs(static_cast<std::int64_t>(ps.size()), 0, [&](std::int64_t i, int slot) {
-    evaluate(s, ps[static_cast<std::size_t>(i)], replicates);
-    progress.add(replicates);
-    if (slot == 0) progress.maybe_print();
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Observations
-// ---------------------------------------------------------------------------
-
-std::string date_of(int year, int month) {
-  return std::to_string(year) + "-" + (month < 10 ? "0" : "") + std::to_string(month);
-}
-
-int classify(const CalibSpec& spec, double axis) {
-  if (axis <= spec.cut_low) return 1;
-  if (axis >= spec.cut_high) return 2;
-  return 0;
-}
-
-//! Rows (iso3 → axis) per year from the observed CSV.
-std::map<int, std::map<std::string, double>> read_observed_csv(const CalibSpec& spec) {
-  const std::string text = read_text(spec.observed);
-  const std::string f = spec.observed.string();
-  std::vector<std::string> lines = split(text, '\n');
-  if (lines.empty() || lines[0].empty()) throw ConfigError(SourceLoc{f, 1, 1}, "", "empty file");
-  const auto head = split(lines[0], ',');
-  int ci = -1, cy = -1, cv = -1;
-  for (std::size_t i = 0; i < head.size(); ++i) {
-    if (head[i] == "iso3") ci = static_cast<int>(i);
-    if (head[i] == "year") cy = static_cast<int>(i);
-    if (head[i] == spec.column) cv = static_cast<int>(i);
-  }
-  std::vector<Diagnostic> diags;
-  if (ci < 0 || cy < 0 || cv < 0) {
-    diags.push_back({SourceLoc{f, 1, 1}, "", "header needs columns iso3, year and " + spec.column});
-    throw ConfigError(diags);
-  }
-  std::map<int, std::map<std::string, double>> out;
-  for (std::size_t l = 1; l < lines.size(); ++l) {
-    if (lines[l].empty()) continue;
-    const auto cells = split(lines[l], ',');
-    const SourceLoc loc{f, static_cast<int>(l + 1), 1};
-    if (cells.size() != head.size()) {
-      diags.push_back({loc, "", "expected " + std::to_string(head.size()) + " fields, got " + std::to_string(cells.size())});
-      continue;
-    }
-    char* end = nullptr;
-    const long year = std::strtol(cells[static_cast<std::size_t>(cy)].c_str(), &end, 10);
-    const std::string& vs = cells[static_cast<std::size_t>(cv)];
-    if (vs.empty() || vs == "NA" || vs == "nan") continue;  // no estimate that year
-    const double v = std::strtod(vs.c_str(), &end);
-    if (end != vs.c_str() + vs.size() || !std::isfinite(v)) {
-      diags.push_back({loc, spec.column, "not a finite number: '" + vs + "'"});
-      continue;
-    }
-    if (!out[static_cast<int>(year)].emplace(cells[static_cast<std::size_t>(ci)], v).second)
-      diags.push_back({loc, "", "duplicate row for " + cells[static_cast<std::size_t>(ci)] + " " + std::to_string(year)});
-  }
-  if (!diags.empty()) throw ConfigError(diags);
-  return out;
-}
-
-ObservedYear make_year(const Setup& s, int year, const std::map<std::string, double>& rows) {
-  const CalibSpec& spec = *s.spec;
-  ObservedYear o;
-  o.year = year;
-  o.tick = *date_tick(s.cfg.calendar, date_of(year, spec.month));
-  for (std::size_t i = 0; i < s.cfg.world.countries.size(); ++i) {
-    const std::string& iso = s.cfg.world.countries[i].iso3;
-    if (std::find(spec.exclude.begin(), spec.exclude.end(), iso) != spec.exclude.end()) continue;
-    auto it = rows.find(iso);
-    if (it == rows.end()) continue;
-    o.country.push_back(static_cast<std::int32_t>(i));
-    o.axis.push_back(it->second);
-    o.cls.push_back(classify(spec, it->second));
-  }
-  return o;
-}
-
-//! Synthetic observations: axis_i = (1 + freq(high) − freq(low)) / 2 over the
-//! synthetic replicates at the true parameter values.
-std::map<int, std::map<std::string, double>> synthetic_observed(const Setup& s) {
-  const CalibSpec& spec = *s.spec;
-  const SyntheticSpec& syn = *spec.synthetic;
-  ScenarioConfig cfg = s.cfg;
-  for (const auto& [p, v] : syn.set) set_param(cfg, p, v);
-  std::vector<int> years = spec.years;
-  years.insert(years.end(), spec.validate_years.begin(), spec.validate_years.end());
-  std::map<int, std::map<std::string, double>> out;
-  std::map<int, std::vector<int>> diff;  // year → Σ (high − low) per country
-  for (int y : years) diff[y].assign(cfg.world.countries.size(), 0);
-  for (int r = 0; r < syn.replicates; ++r) {
-    simulate(cfg, derive_seed(syn.seed, 0, static_cast<std::uint64_t>(r)), [&](const World& w) {
-      for (int y : years) {
-        if (*date_tick(cfg.calendar, date_of(y, spec.month)) != w.tick) continue;
-        for (std::int32_t i = 0; i < w.n; ++i) {
-          const int c = bloc_class(s, w.alignment[static_cast<std::size_t>(i)]);
-          diff[y][static_cast<std::size_t>(i)] += c == 2 ? 1 : c == 1 ? -1 : 0;
-        }
-      }
-    });
-  }
-  for (int y : years)
-    for (std::size_t i = 0; i < cfg.world.countries.size(); ++i)
-      out[y][cfg.world.countries[i].iso3] = 0.5 * (1.0 + diff[y][i] / static_cast<double>(syn.replicates));
-  return out;
-}
-
-Setup make_setup(const CalibSpec& spec) {
-  Setup s;
-  s.spec = &spec;
-  s.cfg = load_scenario(spec.scenario, spec.scenario_set);
-  s.low_bloc = find_power(s.cfg, spec.low) + 1;
-  s.high_bloc = find_power(s.cfg, spec.high) + 1;
-  int last = 0;
-  for (const auto& list : {spec.years, spec.validate_years})
-    for (int y : list) last = std::max(last, *date_tick(s.cfg.calendar, date_of(y, spec.month)));
-  s.cfg.ticks = last;  // nothing after the last compared tick matters
-  s.cfg.outputs.countries = false;
-  const auto rows = spec.synthetic ? synthetic_observed(s) : read_observed_csv(spec);
-  std::vector<Diagnostic> diags;
-  for (const auto& [list, dst] : {std::pair{&spec.years, &s.fit}, std::pair{&spec.validate_years, &s.held}})
-    for (int y : *list) {
-      auto it = rows.find(y);
-      if (it == rows.end()) {
-        diags.push_back({SourceLoc{spec.file.string(), 0, 0}, "compare",
-                         "the observations have no rows for year " + std::to_string(y)});
-        continue;
-      }
-      dst->push_back(make_year(s, y, it->second));
-      if (dst->back().country.size() < 3)
-        diags.push_back({SourceLoc{spec.file.string(), 0, 0}, "compare",
-                         "fewer than 3 countries of the scenario are observed in " + std::to_string(y)});
-    }
-  if (!diags.empty()) throw ConfigError(diags);
-  return s;
 }
 
 // ---------------------------------------------------------------------------
@@ -493,243 +255,6 @@ double weighted_quantile(std::vector<std::pair<double, double>> vw, double q) {
   return vw.back().first;
 }
 
-// ---------------------------------------------------------------------------
-// Posterior predictive and held-out scores
-// ---------------------------------------------------------------------------
-
-struct Forecast {
-  std::string name;
-  std::vector<std::vector<std::array<double, 3>>> p;  //!< per year, country: class probabilities
-};
-
-struct ScoreSet {
-  double brier = 0, log_score = 0, accuracy = 0;
-};
-
-//! Per-country scores of a forecast on one year (log score floor 0.01).
-void country_scores(const ObservedYear& o, const std::vector<std::array<double, 3>>& p, std::vector<double>& brier,
-                    std::vector<double>& logs, std::vector<double>& acc) {
-  for (std::size_t i = 0; i < o.country.size(); ++i) {
-    double b = 0;
-    int arg = 0;
-    for (int c = 0; c < 3; ++c) {
-      const double d = p[i][static_cast<std::size_t>(c)] - (c == o.cls[i] ? 1.0 : 0.0);
-      b += d * d;
-      if (p[i][static_cast<std::size_t>(c)] > p[i][static_cast<std::size_t>(arg)]) arg = c;
-    }
-    brier.push_back(b);
-    logs.push_back(-std::log(std::max(0.01, p[i][static_cast<std::size_t>(o.cls[i])])));
-    acc.push_back(arg == o.cls[i] ? 1.0 : 0.0);
-  }
-}
-
-std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post, const std::vector<double>& wnorm,
-                               int draws, int replicates, Progress& progress, std::string& countries_csv,
-                               std::string& ppc_csv) {
-  const CalibSpec& spec = *s.spec;
-  std::vector<const ObservedYear*> years;
-  for (const auto& y : s.fit) years.push_back(&y);
-  for (const auto& y : s.held) years.push_back(&y);
-  // draws by weight (multinomial, deterministic keys)
-  std::vector<double> cdf(wnorm.size());
-  std::partial_sum(wnorm.begin(), wnorm.end(), cdf.begin());
-  std::vector<std::size_t> pick(static_cast<std::size_t>(draws));
-  for (int m = 0; m < draws; ++m) {
-    Rng rng(spec.seed, kPredictiveTick, static_cast<std::uint64_t>(m), static_cast<std::uint32_t>(kStream));
-    const double u = rng.uniform() * cdf.back();
-    pick[static_cast<std::size_t>(m)] =
-        std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin()),
-                              cdf.size() - 1);
-  }
-  std::vector<Counts> per(static_cast<std::size_t>(draws));
-  std::vector<char> failed(static_cast<std::size_t>(draws), 0);
-  parallel_for_runs(draws, 0, [&](std::int64_t mm, int slot) {
-    const int m = static_cast<int>(mm);
-    try {
-      per[static_cast<std::size_t>(m)] = simulate_counts(s, post[pick[static_cast<std::size_t>(m)]].theta, spec.seed,
-                                                         kPredictiveTick + static_cast<std::uint64_t>(m), replicates,
-                                                         years)[0];
-    } catch (const std::exception&) {
-      failed[static_cast<std::size_t>(m)] = 1;
-    }
-    progress.add(replicates);
-    if (slot == 0) progress.maybe_print();
-  });
-  // ppc.csv: per draw and year, the four target discrepancies and the model's class shares
-  std::ostringstream ppc;
-  ppc << "draw,year,set,brier,log_score,spearman,shares,share_nonaligned,share_" << spec.low << ",share_" << spec.high
-      << ",obs_share_nonaligned,obs_share_" << spec.low << ",obs_share_" << spec.high << "\n";
-  Counts total;
-  total.resize(years.size());
-  for (std::size_t y = 0; y < years.size(); ++y) total[y].assign(years[y]->country.size(), {0, 0, 0});
-  int ok_draws = 0;
-  for (int m = 0; m < draws; ++m) {
-    if (failed[static_cast<std::size_t>(m)]) continue;
-    ++ok_draws;
-    for (std::size_t y = 0; y < years.size(); ++y) {
-      const auto& o = *years[y];
-      const auto& cnt = per[static_cast<std::size_t>(m)][y];
-      const YearScores ys = year_scores(o, cnt, replicates);
-      std::array<double, 3> ms{}, os{};
-      for (std::size_t i = 0; i < o.country.size(); ++i) {
-        for (std::size_t c = 0; c < 3; ++c) {
-          ms[c] += cnt[i][c] / static_cast<double>(replicates) / static_cast<double>(o.country.size());
-          total[y][i][c] += cnt[i][c];
-        }
-        os[static_cast<std::size_t>(o.cls[i])] += 1.0 / static_cast<double>(o.country.size());
-      }
-      ppc << m << "," << o.year << "," << (y < s.fit.size() ? "fit" : "held_out") << "," << num(ys.brier) << ","
-          << num(ys.log_score) << "," << num(ys.spearman) << "," << num(ys.shares) << "," << num(ms[0]) << ","
-          << num(ms[1]) << "," << num(ms[2]) << "," << num(os[0]) << "," << num(os[1]) << "," << num(os[2]) << "\n";
-    }
-  }
-  ppc_csv = ppc.str();
-  // predictive_countries.csv and the forecast of the model
-  const double nsim = static_cast<double>(std::max(1, ok_draws * replicates));
-  std::ostringstream pc;
-  pc << "year,set,iso3,axis,observed,p_nonaligned,p_" << spec.low << ",p_" << spec.high << "\n";
-  const char* names[3] = {"nonaligned", nullptr, nullptr};
-  Forecast model{"model", {}};
-  for (std::size_t y = 0; y < years.size(); ++y) {
-    const auto& o = *years[y];
-    model.p.emplace_back();
-    for (std::size_t i = 0; i < o.country.size(); ++i) {
-      std::array<double, 3> p{};
-      for (std::size_t c = 0; c < 3; ++c) p[c] = total[y][i][c] / nsim;
-      model.p.back().push_back(p);
-      const int cls = o.cls[i];
-      pc << o.year << "," << (y < s.fit.size() ? "fit" : "held_out") << ","
-         << s.cfg.world.countries[static_cast<std::size_t>(o.country[i])].iso3 << "," << num(o.axis[i]) << ","
-         << (cls == 0 ? names[0] : cls == 1 ? spec.low : spec.high) << "," << num(p[0]) << "," << num(p[1]) << ","
-         << num(p[2]) << "\n";
-    }
-  }
-  countries_csv = pc.str();
-
-  // Baselines on every year (fit and held-out): the information a forecaster
-  // had at the end of the calibration period.
-  const ObservedYear& last_fit = s.fit.back();
-  std::array<double, 3> base{};
-  std::size_t nb = 0;
-  for (const auto& o : s.fit)
-    for (int c : o.cls) {
-      base[static_cast<std::size_t>(c)] += 1.0;
-      ++nb;
-    }
-  for (double& b : base) b /= static_cast<double>(nb);
-  std::map<std::int32_t, int> last_class;
-  for (std::size_t i = 0; i < last_fit.country.size(); ++i) last_class[last_fit.country[i]] = last_fit.cls[i];
-  Forecast nonaligned{"all_nonaligned", {}}, base_rate{"base_rate", {}}, persist{"unga_last_fit_year", {}};
-  for (const auto* o : years) {
-    nonaligned.p.emplace_back();
-    base_rate.p.emplace_back();
-    persist.p.emplace_back();
-    for (std::size_t i = 0; i < o->country.size(); ++i) {
-      nonaligned.p.back().push_back({1.0, 0.0, 0.0});
-      base_rate.p.back().push_back(base);
-      auto it = last_class.find(o->country[i]);
-      std::array<double, 3> q = base;  // not observed in the last fit year: base rate
-      if (it != last_class.end()) {
-        q = {0, 0, 0};
-        q[static_cast<std::size_t>(it->second)] = 1.0;
-      }
-      persist.p.back().push_back(q);
-    }
-  }
-  // validation.csv: per set (fit / held_out), predictor and metric: value,
-  // model − predictor difference and its 90% bootstrap interval over countries.
-  std::ostringstream val;
-  val << "set,predictor,metric,value,model_minus_predictor,diff_q05,diff_q95\n";
-  // Democracy alone: quintiles of the democracy identity value (cut on the fitted
-  // countries), each forecasting its fit-years class frequencies (+½ smoothing).
-  Forecast democracy{"democracy_alone", {}}, alliances{"alliances", {}};
-  const int ddim = find_dimension(s.cfg, "democracy");
-  auto demo = [&](std::int32_t i) {
-    const auto& id = s.cfg.world.countries[static_cast<std::size_t>(i)].identity;
-    return ddim >= 0 && static_cast<std::size_t>(ddim) < id.size() ? id[static_cast<std::size_t>(ddim)] : 0.0;
-  };
-  std::vector<double> dv;
-  for (std::int32_t i : last_fit.country) dv.push_back(demo(i));
-  std::sort(dv.begin(), dv.end());
-  std::array<double, 4> cuts{};
-  for (int q = 0; q < 4; ++q) cuts[static_cast<std::size_t>(q)] = quantile_sorted(dv, 0.2 * (q + 1));
-  auto bin_of = [&](std::int32_t i) {
-    const double v = demo(i);
-    int b = 0;
-    while (b < 4 && v > cuts[static_cast<std::size_t>(b)]) ++b;
-    return b;
-  };
-  std::array<std::array<double, 3>, 5> freq{};
-  for (auto& f : freq) f = {0.5, 0.5, 0.5};
-  for (const auto& o : s.fit)
-    for (std::size_t i = 0; i < o.country.size(); ++i)
-      freq[static_cast<std::size_t>(bin_of(o.country[i]))][static_cast<std::size_t>(o.cls[i])] += 1.0;
-  for (auto& f : freq) {
-    const double t = f[0] + f[1] + f[2];
-    for (double& x : f) x /= t;
-  }
-  // Alliances → blocs: a security tie ≥ 0.5 with the high (low) power → that bloc, else non-aligned.
-  const std::string hi_id = spec.high, lo_id = spec.low;
-  auto tie = [&](std::int32_t i, const std::string& id) {
-    const auto& sec = s.cfg.world.countries[static_cast<std::size_t>(i)].security;
-    auto it = sec.find(id);
-    return it == sec.end() ? 0.0 : it->second;
-  };
-  for (const auto* o : years) {
-    democracy.p.emplace_back();
-    alliances.p.emplace_back();
-    for (std::int32_t i : o->country) {
-      democracy.p.back().push_back(freq[static_cast<std::size_t>(bin_of(i))]);
-      const double th = tie(i, hi_id), tl = tie(i, lo_id);
-      std::array<double, 3> a{1.0, 0.0, 0.0};
-      if (th >= 0.5 && th >= tl) a = {0.0, 0.0, 1.0};
-      else if (tl >= 0.5) a = {0.0, 1.0, 0.0};
-      alliances.p.back().push_back(a);
-    }
-  }
-  std::vector<const Forecast*> preds{&model, &nonaligned, &base_rate, &persist, &democracy};
-  if (ddim < 0) preds.pop_back();
-  preds.push_back(&alliances);
-  for (int set = 0; set < 2; ++set) {
-    const std::size_t y0 = set == 0 ? 0 : s.fit.size(), y1 = set == 0 ? s.fit.size() : years.size();
-    if (y0 == y1) continue;
-    std::vector<std::array<std::vector<double>, 3>> sc(preds.size());
-    for (std::size_t k = 0; k < preds.size(); ++k)
-      for (std::size_t y = y0; y < y1; ++y) country_scores(*years[y], preds[k]->p[y], sc[k][0], sc[k][1], sc[k][2]);
-    const std::size_t n = sc[0][0].size();
-    constexpr int kBoot = 1000;
-    std::vector<std::vector<std::size_t>> boot(kBoot, std::vector<std::size_t>(n));
-    for (int b = 0; b < kBoot; ++b) {
-      Rng rng(spec.seed, kBootstrapTick + static_cast<std::uint64_t>(set), static_cast<std::uint64_t>(b),
-              static_cast<std::uint32_t>(kStream));
-      for (std::size_t i = 0; i < n; ++i) boot[static_cast<std::size_t>(b)][i] = rng.below(n);
-    }
-    const char* metric[3] = {"brier", "log_score", "accuracy"};
-    // baselines only on the held-out years: on the fit years they would be scored on their own data
-    for (std::size_t k = 0; k < (set == 0 ? 1 : preds.size()); ++k)
-      for (int m = 0; m < 3; ++m) {
-        const auto& a = sc[0][static_cast<std::size_t>(m)];
-        const auto& b = sc[k][static_cast<std::size_t>(m)];
-        auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); };
-        std::vector<double> diffs;
-        if (k > 0)
-          for (const auto& idx : boot) {
-            double d = 0;
-            for (std::size_t i : idx) d += a[i] - b[i];
-            diffs.push_back(d / static_cast<double>(n));
-          }
-        std::sort(diffs.begin(), diffs.end());
-        val << (set == 0 ? "fit" : "held_out") << "," << preds[k]->name << "," << metric[m] << "," << num(mean(b)) << ",";
-        if (k == 0)
-          val << ",,\n";
-        else
-          val << num(mean(a) - mean(b)) << "," << num(quantile_sorted(diffs, 0.05)) << ","
-              << num(quantile_sorted(diffs, 0.95)) << "\n";
-      }
-  }
-  return val.str();
-}
-
 }  // namespace
 
 void apply_fast(CalibSpec& spec) {
@@ -740,7 +265,8 @@ void apply_fast(CalibSpec& spec) {
   if (static_cast<int>(std::floor(spec.alpha * spec.particles)) < 2) spec.alpha = 0.5;
 }
 
-CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
+CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt_in) {
+  CalibOptions opt = opt_in;
   const auto t_start = std::chrono::steady_clock::now();
   if (opt.threads > 0) set_threads(opt.threads);
   const Setup s = make_setup(spec);
@@ -765,17 +291,34 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
           << (i < s.cfg.world.source_sha256.size() ? s.cfg.world.source_sha256[i] : std::string()) << "\n";
   if (!spec.observed.empty()) ident << "observed_sha256: " << sha256_file(spec.observed) << "\n";
   const fs::path gdir = res.out / "generations";
+  // Rank 0 alone writes; the others wait for its setup before reading the history.
+  const bool writer = opt.rank == 0;
+  auto put = [writer](const fs::path& path, const std::string& content) {
+    if (writer) write_atomic(path, content);
+  };
+  if (opt.size > 1 && !opt.allreduce) {
+    // shards: separate processes meet through files beside the result folder
+    if (opt.fresh) throw RunError("--fresh cannot be combined with --shard (delete " + res.out.string() + " instead)");
+    opt.allreduce = file_exchange(res.out.string() + ".shards", sha256_hex(ident.str()).substr(0, 16), opt.rank,
+                                  opt.size, opt.shard_timeout);
+  }
+  auto barrier = [&opt](const std::string& key) {
+    if (opt.size <= 1) return;
+    std::vector<double> one{1.0};
+    opt.allreduce(one, key);
+  };
   const fs::path idfile = res.out / "calibration.id";
   if (fs::exists(res.out) && !opt.fresh) {
     if (!fs::exists(idfile) || read_text(idfile) != ident.str())
       throw RunError(res.out.string() +
                      " holds a different calibration (or another settings/--fast); use --fresh to replace it or -o elsewhere");
   }
-  if (opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
-  fs::create_directories(gdir);
-  write_atomic(idfile, ident.str());
-  write_atomic(res.out / "calibration.yaml", spec.source_text);
-  write_atomic(res.out / "scenario.resolved.yaml", resolved_yaml(s.cfg));
+  barrier("checked");  // every rank has checked the folder before rank 0 changes it
+  if (writer && opt.fresh && fs::exists(res.out)) fs::remove_all(res.out);
+  if (writer) fs::create_directories(gdir);
+  put(idfile, ident.str());
+  put(res.out / "calibration.yaml", spec.source_text);
+  put(res.out / "scenario.resolved.yaml", resolved_yaml(s.cfg));
   {
     std::ostringstream obs;
     obs << "year,set,iso3,axis,class\n";
@@ -785,9 +328,10 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
           obs << o.year << "," << (set == 0 ? "fit" : "held_out") << ","
               << s.cfg.world.countries[static_cast<std::size_t>(o.country[i])].iso3 << "," << num(o.axis[i]) << ","
               << (o.cls[i] == 0 ? std::string("nonaligned") : o.cls[i] == 1 ? spec.low : spec.high) << "\n";
-    write_atomic(res.out / "observed.csv", obs.str());
+    put(res.out / "observed.csv", obs.str());
   }
 
+  barrier("setup");
   // Resume: generations listed in generations.csv are complete.
   std::vector<Particle> kept;
   std::string history = history_header();
@@ -903,7 +447,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     // π/π = 1 ⇔ q = π. Kept old particles keep their weights.
     Progress progress(static_cast<std::int64_t>(nnew) * spec.replicates, opt.quiet,
                       "calibrate gen " + std::to_string(g), "runs");
-    evaluate_all(s, props, spec.replicates, progress);
+    evaluate_all(s, props, spec.replicates, progress, opt, "gen_" + gen_file(g).substr(4, 3));
     progress.finish();
 
     int accepted = 0, failed = 0;
@@ -942,9 +486,9 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
     // gen file: the whole pool, kept flag, normalised weight
     std::string gcsv = particles_header(spec);
     for (std::size_t i = 0; i < pool.size(); ++i) gcsv += particle_row(pool[i], keep[i], pool[i].weight / sw);
-    write_atomic(gdir / gen_file(g), gcsv);
+    put(gdir / gen_file(g), gcsv);
     history += history_row(info, nnew, Nk, failed);
-    write_atomic(hfile, history);
+    put(hfile, history);
     info.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     res.generations.push_back(info);
     if (!opt.quiet)
@@ -980,7 +524,7 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
       post += num(kept[i].distance);
       post += '\n';
     }
-    write_atomic(res.out / "posterior.csv", post);
+    put(res.out / "posterior.csv", post);
   }
   std::vector<std::pair<std::string, double>> values;
   for (const auto& o : spec.scenario_set) {
@@ -1032,19 +576,20 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt) {
       res.q95.push_back(hi);
       values.emplace_back(pr.path, med);
     }
-    write_atomic(res.out / "posterior_summary.csv", sum.str());
+    put(res.out / "posterior_summary.csv", sum.str());
   }
-  write_atomic(res.out / "scenario.calibrated.yaml", calibrated_yaml(spec, s.cfg, res.out, values));
+  put(res.out / "scenario.calibrated.yaml", calibrated_yaml(spec, s.cfg, res.out, values));
 
   if (spec.predictive > 0) {
     Progress progress(static_cast<std::int64_t>(spec.predictive) * spec.replicates, opt.quiet, "calibrate predictive",
                       "runs");
     std::string countries, ppc;
-    const std::string val = predictive_outputs(s, kept, wn, spec.predictive, spec.replicates, progress, countries, ppc);
+    const std::string val =
+        predictive_outputs(s, kept, wn, spec.predictive, spec.replicates, progress, countries, ppc, opt);
     progress.finish();
-    write_atomic(res.out / "predictive_countries.csv", countries);
-    write_atomic(res.out / "ppc.csv", ppc);
-    write_atomic(res.out / "validation.csv", val);
+    put(res.out / "predictive_countries.csv", countries);
+    put(res.out / "ppc.csv", ppc);
+    put(res.out / "validation.csv", val);
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return res;

@@ -19,12 +19,20 @@ using M = ModelParams;
 using P = PowerConfig;
 using N = NetworkConfig;
 
+//! A registry entry with its `source` (where the default comes from).
+template <class Owner>
+constexpr ParamSpec<Owner> with_source(ParamSpec<Owner> s, std::string_view source) {
+  s.source = source;
+  return s;
+}
+
 // Keep the defaults here equal to the member initialisers in config.h
 // (tests/test_config.cpp checks it).
 const std::array kModelParams = {
     // identity phase
-    ParamSpec<M>{"mu", &M::mu, 0.05, 0, 1, false, "1/tick", "identity",
+    with_source(ParamSpec<M>{"mu", &M::mu, 0.05, 0, 1, false, "1/tick", "identity",
                  "peer influence rate: share of the gap to like-minded neighbours closed per tick"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.367 [90 % 0.028, 0.925] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"epsilon", &M::epsilon, 0.5, 0, kInf, false, "identity distance", "identity",
                  "bounded-confidence radius: neighbours farther than this exert no influence"},
     ParamSpec<M>{"kappa", &M::kappa, 0.05, 0, 10, false, "identity / grievance", "identity",
@@ -39,10 +47,12 @@ const std::array kModelParams = {
     ParamSpec<M>{"swing_scale", &M::swing_scale, 0.25, 1e-6, 100, false, "utility", "courtship",
                  "utility-margin scale of `swing` aid targeting (smaller = aid only to the closest calls)"},
     // choice phase
-    ParamSpec<M>{"beta_identity", &M::beta_identity, 2.0, 0, 20, false, "utility", "choice",
+    with_source(ParamSpec<M>{"beta_identity", &M::beta_identity, 2.0, 0, 20, false, "utility", "choice",
                  "weight of identity similarity to the power"},
-    ParamSpec<M>{"beta_ties", &M::beta_ties, 1.0, 0, 20, false, "utility", "choice",
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 9.67 [90 % 3.67, 15.5] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
+    with_source(ParamSpec<M>{"beta_ties", &M::beta_ties, 1.0, 0, 20, false, "utility", "choice",
                  "weight of economic ties T_ik"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 1.07 [90 % 0.148, 4.22] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"beta_access", &M::beta_access, 1.0, 0, 20, false, "utility", "choice",
                  "weight of technology access A_ik"},
     ParamSpec<M>{"beta_aid", &M::beta_aid, 0.5, 0, 20, false, "utility", "choice",
@@ -53,14 +63,17 @@ const std::array kModelParams = {
                  "weight of lock-in L_ik (installed infrastructure)"},
     ParamSpec<M>{"beta_grievance", &M::beta_grievance, 0.5, 0, 20, false, "utility", "choice",
                  "weight of grievance G_ik (subtracted)"},
-    ParamSpec<M>{"beta_security", &M::beta_security, 1.0, 0, 20, false, "utility", "choice",
+    with_source(ParamSpec<M>{"beta_security", &M::beta_security, 1.0, 0, 20, false, "utility", "choice",
                  "weight of security ties S_ik"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.262 [90 % 0.109, 1.05] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"beta_inertia", &M::beta_inertia, 0.3, 0, 20, false, "utility", "choice",
                  "bonus for keeping the current alignment"},
-    ParamSpec<M>{"beta_hedge", &M::beta_hedge, 1.6, -20, 20, false, "utility", "choice",
+    with_source(ParamSpec<M>{"beta_hedge", &M::beta_hedge, 1.6, -20, 20, false, "utility", "choice",
                  "base utility of staying non-aligned (hedging)"},
-    ParamSpec<M>{"lambda", &M::lambda, 5.0, 0, kInf, true, "1/utility", "choice",
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 2.66 [90 % -0.81, 4.68] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
+    with_source(ParamSpec<M>{"lambda", &M::lambda, 5.0, 0, kInf, true, "1/utility", "choice",
                  "logit intensity of choice; .inf = best response"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 1.96 [90 % 0.646, 36.7] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"revision_rate", &M::revision_rate, 0.25, 0, 1, false, "1/tick", "choice",
                  "probability per tick that a country reconsiders its alignment"},
     // standards phase
@@ -100,24 +113,29 @@ const std::array kModelParams = {
     ParamSpec<M>{"frontier_open_spillover", &M::frontier_open_spillover, 0.02, 0, 1, false, "1/tick",
                  "material", "pull of a rival's open models on a power's frontier"},
     // model v2 (issue 11; docs/ODD.md §7.9). lo/hi: plausible range for sampling
-    ParamSpec<M>{"beta_rivalry", &M::beta_rivalry, 2.0, 0, 20, false, "utility", "choice",
+    with_source(ParamSpec<M>{"beta_rivalry", &M::beta_rivalry, 2.0, 0, 20, false, "utility", "choice",
                  "utility cost per unit of rivalry R_ik of aligning with power k", 0.5, 4.0,
                  "a full rivalry (R = 1) must outweigh identity (beta_identity = 2) but not security ties plus identity"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.829 [90 % 0.058, 4.09] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"beta_threat", &M::beta_threat, 0.5, 0, 20, false, "utility", "choice",
                  "balance of threat: utility of aligning with the rivals of a power one is in rivalry with", 0.0, 1.5,
                  "Walt (1987): threatened states balance; kept below beta_rivalry so hedging stays open"},
-    ParamSpec<M>{"hedge_sovereignty", &M::hedge_sovereignty, 0.5, 0, 20, false, "utility", "choice",
+    with_source(ParamSpec<M>{"hedge_sovereignty", &M::hedge_sovereignty, 0.5, 0, 20, false, "utility", "choice",
                  "hedge utility per unit of the sovereignty identity dimension", 0.0, 2.0,
                  "halved (issue 11) from 1.0, set on the synthetic world: on the real-data world 1.0 made ~70 % of countries non-aligned; sovereignty spans 0.3-0.95, so up to ~0.3 utility"},
-    ParamSpec<M>{"hedge_evenness", &M::hedge_evenness, 0.4, 0, 20, false, "utility", "choice",
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.770 [90 % 0.067, 1.85] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
+    with_source(ParamSpec<M>{"hedge_evenness", &M::hedge_evenness, 0.4, 0, 20, false, "utility", "choice",
                  "hedge utility of evenly split economic ties (E_i = 1 - normalised spread of T_ik)", 0.0, 2.0,
                  "even dependence on both powers makes choosing costly (Kuik 2008); halved (issue 11) from 0.8 with the other hedge weights for the real-data world"},
-    ParamSpec<M>{"hedge_group", &M::hedge_group, 0.3, 0, 20, false, "utility", "choice",
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.938 [90 % 0.141, 1.86] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
+    with_source(ParamSpec<M>{"hedge_group", &M::hedge_group, 0.3, 0, 20, false, "utility", "choice",
                  "hedge utility of membership in a hedge group (model.hedge_groups, e.g. NAM)", 0.0, 1.5,
                  "a stated non-alignment doctrine; halved (issue 11) from 0.6 with the other hedge weights for the real-data world"},
-    ParamSpec<M>{"multi_alignment", &M::multi_alignment, 0.5, 0, 1, false, "1", "choice",
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.880 [90 % 0.083, 1.95] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
+    with_source(ParamSpec<M>{"multi_alignment", &M::multi_alignment, 0.5, 0, 1, false, "1", "choice",
                  "share of the best offer (rather than the mean) a hedger obtains by taking from both", 0.0, 1.0,
                  "0 = hedgers get the mean offer (v1), 1 = they get the best offer of every power"},
+                "set by hand, face-validity checked (docs/ODD.md section 7); hindcast_2018 posterior median 0.479 [90 % 0.044, 0.914] (2026-12-02) NOT adopted: it fails the face-validity suite (docs/ODD.md section 10)"),
     ParamSpec<M>{"aid_half", &M::aid_half, 0.5, 1e-6, 100, false, "aid/tick", "choice",
                  "aid at which its utility reaches half of beta_aid (saturating inducement)", 0.2, 2.0,
                  "diminishing returns: the base budgets (0.3) sit below half-saturation"},

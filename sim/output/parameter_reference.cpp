@@ -24,22 +24,28 @@ std::string parameter_reference_markdown() {
      << "`blocsim run SCENARIO --set <path>=<value>`, varied in a sweep, and changed by a\n"
      << "timeline event (`set: {<path>: <value>}`). Ranges are inclusive; `.inf` is accepted\n"
      << "only where the range ends in `+inf]`.\n\n";
-  auto table = [&](const std::string& title, const std::string& intro, const std::string& prefix, auto specs) {
+  auto table = [&](const std::string& title, const std::string& intro, const std::string& prefix, auto specs,
+                   std::string_view registry) {
     md << "## " << title << "\n\n" << intro << "\n\n";
-    md << "| group | key path | default | range | unit | meaning |\n|---|---|---|---|---|---|\n";
+    md << "| group | key path | default | range | unit | meaning | source of the default |\n|---|---|---|---|---|---|---|\n";
     for (const auto& s : specs) {
       md << "| " << s.group << " | `" << prefix << s.key << "` | " << short_num(s.default_value) << " | "
-         << range(s.min, s.max, s.allow_inf) << " | " << s.unit << " | " << s.meaning << " |\n";
+         << range(s.min, s.max, s.allow_inf) << " | " << s.unit << " | " << s.meaning << " | " << param_source(s, registry)
+         << " |\n";
     }
     md << "\n";
   };
-  table("Model (`model:`)", "Global model parameters, one flat map.", "model.", model_params());
+  md << "The last column says where each default comes from: `calibrated:` (a posterior median of\n"
+     << "`blocsim calibrate`, with its file and date), `from data:` (a cited source) or `set by hand:`\n"
+     << "(with the reason). The hindcast calibration's posterior medians are listed where they were\n"
+     << "not adopted; `scenarios/calibrated.yaml` applies them.\n\n";
+  table("Model (`model:`)", "Global model parameters, one flat map.", "model.", model_params(), "model");
   table("Powers (`powers:` list)",
         "Per power; in paths the power is addressed by its id, e.g. `powers.us.open_models`.\n"
         "In the scenario file the keys sit inside the power's map (`export_controls: {strictness: 0.5}`).",
-        "powers.<id>.", power_params());
+        "powers.<id>.", power_params(), "powers");
   table("Network (`network:`)", "How the country network W is built from borders, groups, trade and custom edges.",
-        "network.", network_params());
+        "network.", network_params(), "network");
   md << "## Other scalar paths\n\n"
      << "Also accepted by `--set`, sweeps and (except `ticks`, `seed`, `initial.*`, `outputs.*` and `world.*`) "
         "timeline events.\n\n"

@@ -23,6 +23,19 @@
 //! `what: standard`. A country may appear once. Countries of the run that are
 //! not listed are not scored; listed countries must exist in the run.
 //!
+//! Instead of `blocs:`, a binary or one-sided list (members vs the rest):
+//! @code{.yaml}
+//!   list:
+//!     bloc: us               # the label members are forecast to hold
+//!     members: [GBR, JPN]    # observed members (positives)
+//!     nonmembers: [IND]      # optional: the negatives; default = every other
+//!                            # country of the run (a one-sided list)
+//!   exclude: [USA, CHN]      # optional, both forms: not scored (default: none for
+//!                            # blocs:, the powers' home countries for list:)
+//! @endcode
+//! The event scored is "the country holds `bloc`" (class 1) against anything
+//! else (class 0, named `other`).
+//!
 //! @code
 //!   auto obs = blocsim::score::load_observed("observed/2025.yaml");
 //!   auto rep = blocsim::score::score_run("results/baseline", obs, {});
@@ -30,11 +43,13 @@
 //! @endcode
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "blocsim/analysis/score_forecast.h"
 #include "blocsim/engine/config.h"
 #include "blocsim/io/error.h"
 
@@ -52,6 +67,14 @@ struct Observed {
   std::vector<std::string> iso3;     //!< one entry per listed country
   std::vector<int> label;            //!< index into `labels`
   std::vector<SourceLoc> loc;        //!< where each country is listed
+  // list: form (binary / one-sided)
+  bool is_list = false;              //!< true for `list:` (labels = {bloc})
+  bool one_sided = false;            //!< no `nonmembers:` — the rest of the run are negatives
+  std::string list_bloc;             //!< `list.bloc`
+  SourceLoc list_bloc_loc;
+  std::vector<std::string> exclude;  //!< `exclude:` (ISO3)
+  std::vector<SourceLoc> exclude_loc;
+  bool exclude_given = false;
 };
 
 //! Load and validate an observed file (syntax, keys, types, ISO3 format,
@@ -85,6 +108,7 @@ struct ClassScore {
 
 struct Scores {
   double accuracy = 0, kappa = 0, ari = 0, brier = 0;
+  double auc = 0, log_score = 0;  //!< class_auc / log_score of score_forecast.h (filled by score_run)
   std::vector<ClassScore> per_class;
 };
 
@@ -102,6 +126,10 @@ struct Options {
   std::string date;               //!< "YYYY-MM" (alternative to tick)
   std::string what;               //!< "alignment" | "standard" ("" = the file's, else alignment)
   std::filesystem::path groups;   //!< groups file for the G7/BRICS baseline ("" = from the run's scenario)
+  std::filesystem::path unga;     //!< UNGA ideal points (iso3,year,axis); "" = scenarios/world/unga.csv near the run's world
+  std::uint64_t seed = 1;         //!< bootstrap seed (intervals are deterministic given it)
+  int bootstrap = 1000;           //!< bootstrap resamples (0 = no intervals)
+  double level = 0.9;             //!< interval level
 };
 
 //! One predictor (BlocSim or a baseline) and its scores.
@@ -111,6 +139,15 @@ struct Predictor {
   Scores scores;
   bool available = true;  //!< false if the baseline could not be built (note says why)
   double accuracy_lo = 0, accuracy_hi = 0;  //!< per-replicate range (BlocSim only)
+  std::vector<std::vector<double>> prob;    //!< n × K probabilities (empty for the per-replicate mean)
+  std::vector<int> pred;                    //!< point predictions (argmax, ties → first class)
+  bool compared = true;                     //!< gets a model − baseline row (baselines only)
+};
+
+//! Model (predictor 0) minus one baseline on one metric, with its bootstrap interval.
+struct Comparison {
+  std::string baseline, metric;
+  double model = 0, base = 0, diff = 0, lo = 0, hi = 0;
 };
 
 struct Report {
@@ -119,9 +156,17 @@ struct Report {
   std::string date;
   int replicates = 0;
   int countries = 0;                 //!< countries scored
-  std::vector<std::string> labels;
+  std::vector<std::string> labels;   //!< the classes scored (run labels, or {other, bloc} for a list)
+  bool binary = false;               //!< list: form
   std::vector<Predictor> predictors; //!< BlocSim modal, BlocSim per-replicate mean, baselines
   std::vector<std::string> notes;
+  std::vector<std::string> iso3;     //!< scored countries, in order
+  std::vector<int> truth;            //!< observed class of each
+  std::vector<Comparison> comparisons;
+  std::vector<ReliabilityBin> reliability;  //!< of predictor 0 (BlocSim)
+  int bootstrap = 0;
+  double level = 0.9;
+  std::uint64_t seed = 1;
 };
 
 //! Score a run folder against observed lists.
@@ -134,5 +179,9 @@ Report score_run(const std::filesystem::path& run_dir, const Observed& observed,
 std::string format_report(const Report& r);
 //! Tidy CSV: predictor,metric,label,value (label empty for overall metrics).
 std::string report_csv(const Report& r);
+//! Write a report folder: report.txt, scores.csv (= report_csv), differences.csv,
+//! reliability.csv, countries.csv (per-country forecast and miss) — the input of
+//! `tools/plot score DIR`.
+void write_report_dir(const Report& r, const std::filesystem::path& dir);
 
 }  // namespace blocsim::score

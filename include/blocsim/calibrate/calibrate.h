@@ -29,6 +29,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -135,6 +136,20 @@ struct CalibOptions {
   bool fresh = false;         //!< discard earlier generations in `out`
   bool quiet = false;
   bool fast = false;          //!< CI variant: particles ≤ 40, ≤ 3 generations, replicates ≤ 2, predictive ≤ 10
+  //! Distribution over processes — MPI ranks (sim/mpi/calibrate_mpi.cpp) or
+  //! shards (`--shard rank/size`, separate processes sharing a file system):
+  //! this process simulates the particles (and predictive draws) i with
+  //! i % size == rank; `allreduce` sums a buffer element-wise over all
+  //! processes in place (each entry is owned by one process, the others add
+  //! exact zeros), so every process continues with the same populations and
+  //! the output is the same bytes at any `size`. Only rank 0 writes the result
+  //! folder. The key names the exchange ("checked", "setup", "gen_NNN",
+  //! "predictive"); its contents are a deterministic function of the
+  //! calibration and the key. Without `allreduce` and with size > 1, the
+  //! processes exchange files in `<out>.shards/` (shard_exchange.cpp).
+  int rank = 0, size = 1;
+  std::function<void(std::vector<double>&, const std::string& key)> allreduce;
+  double shard_timeout = 86400;  //!< seconds a shard waits for the others' exchange files
 };
 
 struct GenerationInfo {

@@ -138,7 +138,22 @@ struct ParamSpec {
   double lo = std::numeric_limits<double>::quiet_NaN();
   double hi = std::numeric_limits<double>::quiet_NaN();
   std::string_view reason = {};  //!< why this range (model v2 parameters)
+  //! Where the default comes from, e.g. "calibrated: hindcast_2018 posterior
+  //! median (2026-12-02)", "set by hand: <reason>", "from data: <source>".
+  //! Empty = the registry's generic "set by hand" entry (param_source()).
+  std::string_view source = {};
 };
+
+//! The source of a registry entry's default: its `source` field, else the
+//! generic one for its registry ("model", "powers", "network").
+template <class Owner>
+std::string param_source(const ParamSpec<Owner>& s, std::string_view registry) {
+  if (!s.source.empty()) return std::string(s.source);
+  if (registry == "powers") return "set by hand: scenario lever or power setting, a relative judgement stated per scenario (scenarios/base.yaml)";
+  if (registry == "network") return "set by hand: network construction choice (docs/ODD.md section 7.8)";
+  if (!s.reason.empty()) return "set by hand (model v2, docs/ODD.md section 7.9): " + std::string(s.reason);
+  return "set by hand: v1 default chosen so that utilities stay O(1) (docs/design.md); not estimated";
+}
 
 //! Registry of `model:` parameters, in reference order.
 std::span<const ParamSpec<ModelParams>> model_params();
