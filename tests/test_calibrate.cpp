@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "blocsim/calibrate/calibrate.h"
+#include "blocsim/input/country_panel.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
 #include "helpers.h"
@@ -118,6 +119,42 @@ TEST_SUITE("calibrate") {
           std::string::npos);
     CHECK(msg2.find("bad2.yaml:6:3: parameters.model.mu: range outside the parameter's legal range") != std::string::npos);
     CHECK(msg2.find("date 2031-10 is not a tick of the scenario") != std::string::npos);
+  }
+
+  TEST_CASE("observed country-year panels: one reader for calibrate and score, every problem located") {
+    test::TempDir tmp;
+    // quotes, a comment line, NA cells and a BOM are read as by every other input
+    const fs::path ok = write(tmp.path, "ok.csv",
+                              "\xEF\xBB\xBFiso3,year,axis,note\n"
+                              "# UNGA ideal points\n"
+                              "IND,2020,0.25,\"lean, non-aligned\"\n"
+                              "IND,2021,NA,\n"
+                              "BRA,2021,0.5,x\n");
+    const CountryPanel p = read_country_panel(ok, "axis");
+    REQUIRE(p.size() == 2);
+    CHECK(p.at(2020).at("IND") == 0.25);
+    CHECK(p.at(2021).size() == 1);
+    CHECK(p.at(2021).at("BRA") == 0.5);
+    const fs::path bad = write(tmp.path, "bad.csv",
+                               "iso3,year,axis\n"
+                               "IND,20x1,0.25\n"
+                               "BRA,2021,high\n"
+                               "BRA,2021,0.5\n"
+                               "BRA,2021,0.6\n"
+                               "CHN,2021,inf\n");
+    std::string msg;
+    try {
+      (void)read_country_panel(bad, "axis");
+    } catch (const ConfigError& e) {
+      msg = e.what();
+    }
+    CHECK(msg.find("bad.csv:2:5: year: expected a four-digit year, got '20x1'") != std::string::npos);
+    CHECK(msg.find("bad.csv:3:10: axis: expected a number, got 'high'") != std::string::npos);
+    CHECK(msg.find("bad.csv:5:1: iso3: second row for BRA 2021 (first on line 4)") != std::string::npos);
+    CHECK(msg.find("bad.csv:6:10: axis: must be finite, got inf") != std::string::npos);
+    const fs::path nocol = write(tmp.path, "nocol.csv", "iso3,year,value\nIND,2020,1\n");
+    CHECK_THROWS_WITH_AS(read_country_panel(nocol, "axis"), doctest::Contains("header needs columns iso3, year and axis"),
+                         ConfigError);
   }
 
   TEST_CASE("same seed: identical bytes at 1 and 2 threads; resume after an interruption") {

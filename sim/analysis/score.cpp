@@ -31,6 +31,7 @@
 
 #include "blocsim/analysis/score.h"
 #include "blocsim/engine/rng.h"
+#include "blocsim/input/country_panel.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/io/csv.h"
 #include "blocsim/io/data_dir.h"
@@ -97,22 +98,7 @@ std::vector<Group> read_groups_file(const fs::path& p) {
 
 //! UNGA axis per country in the latest year ≤ `year` (iso3 → axis); sets `used`.
 std::map<std::string, double> read_unga(const fs::path& file, int year, int& used) {
-  std::vector<Diagnostic> problems;
-  std::optional<CsvTable> t = read_csv_file(file, "unga", problems);
-  if (!t || !problems.empty()) throw RunError(file.string() + ": cannot read UNGA ideal points");
-  const auto& h = t->header.fields;
-  auto col = [&](const char* name) {
-    auto it = std::find(h.begin(), h.end(), name);
-    if (it == h.end()) throw RunError(file.string() + ": no column '" + std::string(name) + "'");
-    return static_cast<std::size_t>(it - h.begin());
-  };
-  const std::size_t ci = col("iso3"), cy = col("year"), ca = col("axis");
-  std::map<int, std::map<std::string, double>> by_year;
-  for (const auto& r : t->rows) {
-    const auto& f = r.fields;
-    if (f.size() <= std::max({ci, cy, ca}) || f[ca].empty() || f[ca] == "NA") continue;
-    by_year[std::stoi(f[cy])][f[ci]] = std::stod(f[ca]);
-  }
+  CountryPanel by_year = read_country_panel(file, "axis");
   used = 0;
   for (const auto& [y, m] : by_year)
     if (y <= year) used = y;

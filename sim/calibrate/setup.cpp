@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "blocsim/engine/simulation.h"
+#include "blocsim/input/country_panel.h"
 #include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
 
@@ -143,49 +144,6 @@ int classify(const CalibSpec& spec, double axis) {
   return 0;
 }
 
-//! Rows (iso3 → axis) per year from the observed CSV.
-std::map<int, std::map<std::string, double>> read_observed_csv(const CalibSpec& spec) {
-  const std::string text = read_text(spec.observed);
-  const std::string f = spec.observed.string();
-  std::vector<std::string> lines = split(text, '\n');
-  if (lines.empty() || lines[0].empty()) throw ConfigError(SourceLoc{f, 1, 1}, "", "empty file");
-  const auto head = split(lines[0], ',');
-  int ci = -1, cy = -1, cv = -1;
-  for (std::size_t i = 0; i < head.size(); ++i) {
-    if (head[i] == "iso3") ci = static_cast<int>(i);
-    if (head[i] == "year") cy = static_cast<int>(i);
-    if (head[i] == spec.column) cv = static_cast<int>(i);
-  }
-  std::vector<Diagnostic> diags;
-  if (ci < 0 || cy < 0 || cv < 0) {
-    diags.push_back({SourceLoc{f, 1, 1}, "", "header needs columns iso3, year and " + spec.column});
-    throw ConfigError(diags);
-  }
-  std::map<int, std::map<std::string, double>> out;
-  for (std::size_t l = 1; l < lines.size(); ++l) {
-    if (lines[l].empty()) continue;
-    const auto cells = split(lines[l], ',');
-    const SourceLoc loc{f, static_cast<int>(l + 1), 1};
-    if (cells.size() != head.size()) {
-      diags.push_back({loc, "", "expected " + std::to_string(head.size()) + " fields, got " + std::to_string(cells.size())});
-      continue;
-    }
-    char* end = nullptr;
-    const long year = std::strtol(cells[static_cast<std::size_t>(cy)].c_str(), &end, 10);
-    const std::string& vs = cells[static_cast<std::size_t>(cv)];
-    if (vs.empty() || vs == "NA" || vs == "nan") continue;  // no estimate that year
-    const double v = std::strtod(vs.c_str(), &end);
-    if (end != vs.c_str() + vs.size() || !std::isfinite(v)) {
-      diags.push_back({loc, spec.column, "not a finite number: '" + vs + "'"});
-      continue;
-    }
-    if (!out[static_cast<int>(year)].emplace(cells[static_cast<std::size_t>(ci)], v).second)
-      diags.push_back({loc, "", "duplicate row for " + cells[static_cast<std::size_t>(ci)] + " " + std::to_string(year)});
-  }
-  if (!diags.empty()) throw ConfigError(diags);
-  return out;
-}
-
 ObservedYear make_year(const Setup& s, int year, const std::map<std::string, double>& rows) {
   const CalibSpec& spec = *s.spec;
   ObservedYear o;
@@ -243,7 +201,7 @@ Setup make_setup(const CalibSpec& spec) {
     for (int y : list) last = std::max(last, *date_tick(s.cfg.calendar, date_of(y, spec.month)));
   s.cfg.ticks = last;  // nothing after the last compared tick matters
   s.cfg.outputs.countries = false;
-  const auto rows = spec.synthetic ? synthetic_observed(s) : read_observed_csv(spec);
+  const auto rows = spec.synthetic ? synthetic_observed(s) : read_country_panel(spec.observed, spec.column);
   std::vector<Diagnostic> diags;
   for (const auto& [list, dst] : {std::pair{&spec.years, &s.fit}, std::pair{&spec.validate_years, &s.held}})
     for (int y : *list) {
