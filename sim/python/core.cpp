@@ -231,6 +231,7 @@ void add_params(py::list& out, const char* section, std::span<const ParamSpec<Ow
     d["unit"] = std::string(p.unit);
     d["group"] = std::string(p.group);
     d["meaning"] = std::string(p.meaning);
+    d["source"] = param_source(p, section);  // where the default comes from (as `blocsim params`)
     out.append(d);
   }
 }

@@ -108,6 +108,10 @@ def test_params_match_the_cli_reference(run_cli):
         assert f"`{key}`" in ref or key in ref, key
     mu = p[(p.section == "model") & (p.key == "mu")].iloc[0]
     assert mu["min"] <= mu["default"] <= mu["max"]
+    # every default names its source, with the same text as `blocsim params`
+    assert p["source"].str.len().min() > 0
+    assert mu["source"].startswith("set by hand") and "posterior median" in mu["source"]
+    assert mu["source"] in ref
 
 
 def test_version_agrees_with_cli_and_cmake(run_cli, root):

@@ -148,10 +148,11 @@ def run(scenario: Union[PathLike, Scenario], seed: Optional[int] = None, replica
 
 def params():
     """The parameter reference (``blocsim params``) as a DataFrame: section, key,
-    default, min, max, unit, group, meaning. Paths for ``set=`` are
+    default, min, max, unit, group, meaning, source (where the default comes from:
+    set by hand with its reason, or the calibration it was estimated by). Paths for ``set=`` are
     ``model.<key>``, ``powers.<id>.<key>``, ``network.<key>``."""
     return _frame({k: [p[k] for p in _core.params()] for k in
-                   ["section", "key", "default", "min", "max", "unit", "group", "meaning"]})
+                   ["section", "key", "default", "min", "max", "unit", "group", "meaning", "source"]})
 
 
 @dataclass
