@@ -33,4 +33,4 @@ set -e
 rm -f "$root/scenarios/calibration/.bad_test.yaml"
 [ $rc -eq 2 ] || { echo "bad file: exit $rc, expected 2"; exit 1; }
 grep -Eq "\.bad_test\.yaml:[0-9]+:[0-9]+: targets\.spearmann: unknown key 'spearmann' \(did you mean 'spearman'\?\)" "$tmp/err2"
-exec /usr/bin/python3 "$root/tests/python/test_calibration_figures.py" "$tmp/c"
+BLOCSIM_CALIB_DIR="$tmp/c" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$root/tests/python/test_calibration_figures.py"

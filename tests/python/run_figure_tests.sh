@@ -10,4 +10,5 @@ trap 'rm -rf "$tmp"' EXIT
 "$blocsim" sweep "$root/tests/data/sweeps/small.yaml" --out "$tmp/sweep" >/dev/null
 test -s "$tmp/run/timeseries.csv"
 test -s "$tmp/sweep/points.csv"
-exec /usr/bin/python3 "$root/tests/python/test_figures.py" "$tmp/run" "$tmp/sweep"
+BLOCSIM_FIG_RUN="$tmp/run" BLOCSIM_FIG_SWEEP="$tmp/sweep" \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider "$root/tests/python/test_figures.py"

@@ -57,5 +57,10 @@ def main(argv) -> int:
     return 0
 
 
+def test_figures_on_a_real_folder(calib_dir):
+    """pytest entry (tests/python/conftest.py gives the folder)."""
+    assert main(["", calib_dir]) == 0
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

@@ -43,5 +43,10 @@ def main(argv) -> int:
     return 0
 
 
+def test_figures_on_a_real_folder(score_dir):
+    """pytest entry (tests/python/conftest.py gives the folder)."""
+    assert main(["", score_dir]) == 0
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv))

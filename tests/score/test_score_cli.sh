@@ -24,4 +24,4 @@ cmp "$tmp/s1/differences.csv" "$tmp/s2/differences.csv"
 if cmp -s "$tmp/s1/differences.csv" "$tmp/s3/differences.csv"; then echo "--seed changed nothing"; exit 1; fi
 # the 3-class example file still scores (backward compatible format)
 "$blocsim" score "$tmp/run" "$root/scenarios/observed/example_security_2025.yaml" --date 2025-01 >/dev/null
-exec /usr/bin/python3 "$root/tests/python/test_score_figures.py" "$tmp/s1"
+BLOCSIM_SCORE_DIR="$tmp/s1" /usr/bin/python3 -m pytest -q -p no:cacheprovider "$root/tests/python/test_score_figures.py"
