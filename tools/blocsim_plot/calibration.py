@@ -115,7 +115,7 @@ def plot_hindcast(cal: blocsim_io.Calibration):
     if cal.ppc is None:
         raise UsageError(f"{cal.path}: no ppc.csv (calibration ran with predictive: 0)")
     classes = cal.classes
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(figstyle.DOUBLE, 2.6))
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(figstyle.DOUBLE, 3.1))
     years = sorted(cal.ppc["year"].unique())
     held = sorted(cal.ppc.loc[cal.ppc["set"] == "held_out", "year"].unique())
     for ax in (a1, a2):
@@ -131,16 +131,18 @@ def plot_hindcast(cal: blocsim_io.Calibration):
     a1.set_ylabel("share of countries")
     a1.set_ylim(0, 1)
     a1.set_xticks(years)
-    a1.legend(fontsize=figstyle.FONT_SIZE - 3, ncol=2, frameon=False)
+    # legend below both panels, so it hides no observation
+    handles, labels = a1.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=figstyle.FONT_SIZE - 3)
     rho = 1 - cal.ppc.groupby("year")["spearman"].describe(percentiles=[0.05, 0.5, 0.95])
     a2.fill_between(years, rho["95%"], rho["5%"], color="#2c6fbb", alpha=0.25, lw=0)
     a2.plot(years, rho["50%"], color="#2c6fbb")
     a2.axhline(0, color="k", lw=0.5)
-    a2.set_ylabel("Spearman ρ (model score vs UNGA axis)")
+    a2.set_ylabel("Spearman ρ with UNGA axis")
     a2.set_xticks(years)
     for i, ax in enumerate((a1, a2)):
         _panel_letter(ax, i)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig
 
 

@@ -53,7 +53,7 @@ def reliability_and_misses(tab: pd.DataFrame, misses: pd.DataFrame, title: str, 
     a1.set_ylabel("observed frequency")
     a1.set_title(title, fontsize=figstyle.FONT_SIZE)
     _panel_letter(a1, 0)
-    a2 = fig.add_axes([0.36, 0.05, 0.62, 0.9])
+    a2 = fig.add_axes([0.36, 0.14, 0.63, 0.82])
     try:
         world = load_world().copy()
     except SystemExit as exc:  # no world-atlas: the diagram alone, with a note
@@ -67,7 +67,8 @@ def reliability_and_misses(tab: pd.DataFrame, misses: pd.DataFrame, title: str, 
     world.plot(ax=a2, color="#eeeeee", edgecolor="white", linewidth=0.2)
     sub = world[world["miss"].notna()]
     sub.plot(ax=a2, column="miss", cmap="Reds", vmin=0, vmax=1, edgecolor="white", linewidth=0.2,
-             legend=True, legend_kwds={"shrink": 0.5, "label": map_label})
+             legend=True, legend_kwds={"shrink": 0.45, "label": map_label, "orientation": "horizontal",
+                                       "pad": 0.02, "aspect": 30})
     a2.set_axis_off()
     _panel_letter(a2, 1)
     return fig
