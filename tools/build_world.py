@@ -54,7 +54,7 @@ REPO = Path(__file__).resolve().parent.parent
 INPUTS = REPO / "tools" / "world_inputs"
 OUT = REPO / "scenarios" / "world"
 DEFAULT_MEMBERSHIPS = REPO / "tools" / "world_inputs" / "memberships.yaml"
-NPM_CANDIDATES = [os.environ.get("BLOCSIM_NPM_DIR", ""), str(Path.home() / ".cache" / "blocsim-npm"), "/tmp/wa"]
+NPM_CANDIDATES = [os.environ.get("BLOCSIM_NPM_DIR", ""), str(Path.home() / ".cache" / "blocsim-npm")]
 
 COLUMNS = ["iso3", "name", "region", "subregion", "gdp", "pop", "capacity", "democracy", "sovereignty",
            "multilateralism", "market", "trade_us", "trade_cn", "trade_eu", "trade_in",

@@ -25,7 +25,7 @@ _WORLD_CACHE = {}
 
 def _world_atlas() -> Path:
     """countries-110m.json of the npm package world-atlas (Natural Earth 1:110m as TopoJSON)."""
-    cands = [os.environ.get("BLOCSIM_NPM_DIR", ""), str(Path.home() / ".cache" / "blocsim-npm"), "/tmp/wa"]
+    cands = [os.environ.get("BLOCSIM_NPM_DIR", ""), str(Path.home() / ".cache" / "blocsim-npm")]
     for c in cands:
         f = Path(c) / "node_modules" / "world-atlas" / "countries-110m.json" if c else None
         if f and f.exists():
