@@ -92,6 +92,9 @@ void network_pass_impl(World& w, bool interop) {
   const int D = w.d, K = choice_row.K;
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
   std::vector<double> partial(static_cast<std::size_t>(2 * nblocks), 0.0);
+  // alignment switches per block (a count: the same integer in any order, as
+  // the choice phase's fixed_sum over 0/1 terms gives — no pass of its own)
+  std::vector<std::int64_t> switches(static_cast<std::size_t>(nblocks), 0);
   const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
@@ -141,6 +144,7 @@ void network_pass_impl(World& w, bool interop) {
   auto block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
     double same = 0.0, all = 0.0;
+    std::int64_t switched = 0;
     // groups of 4 rows whose first Philox blocks are computed together, as
     // detail::for_each_country_with_block0 does (kParallelGrain is a multiple of 4)
     for (std::int64_t g = lo; g < hi; g += 4) {
@@ -208,14 +212,16 @@ void network_pass_impl(World& w, bool interop) {
         }
       }
     }
+    for (std::int64_t i = lo; i < hi; ++i)
+      switched += w.alignment_next[static_cast<std::size_t>(i)] != alignment[i] ? 1 : 0;
+    switches[static_cast<std::size_t>(b)] = switched;
     partial[static_cast<std::size_t>(2 * b)] = same;
     partial[static_cast<std::size_t>(2 * b + 1)] = all;
   };
   parallel_for(nblocks, block, 2);
   w.x.swap(w.x_next);
-  w.churn = static_cast<std::int64_t>(fixed_sum(w.n, [&](std::int64_t i) {
-    return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
-  }));
+  w.churn = 0;
+  for (const std::int64_t c : switches) w.churn += c;
   w.alignment.swap(w.alignment_next);
   w.standard.swap(w.standard_next);
   if (interop) {
