@@ -83,6 +83,56 @@ struct Hist3 {
   return {(a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3), (c0 + c1) + (c2 + c3)};
 }
 
+// philox_block0_x4 (rng.h) for two streams of the same agents at once: the
+// two 10-round chains interleaved, so that each one's multiply latency hides
+// the other's (the same integer operations lane by lane, so the same bits).
+inline void philox_block0_x4_two(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent0, std::uint32_t stream_a,
+                                 std::uint32_t stream_b, int count, std::array<std::uint32_t, 4>* out_a,
+                                 std::array<std::uint32_t, 4>* out_b) noexcept {
+#if defined(__AVX2__)
+  alignas(32) std::uint64_t ca[4][4], cb[4][4];  // [word][lane], 32-bit values in 64-bit lanes
+  for (int l = 0; l < 4; ++l) {
+    const auto a = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_a);
+    const auto b = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_b);
+    for (int k = 0; k < 4; ++k) {
+      ca[k][l] = a[static_cast<std::size_t>(k)];
+      cb[k][l] = b[static_cast<std::size_t>(k)];
+    }
+  }
+  auto ld = [](const std::uint64_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); };
+  __m256i a0 = ld(ca[0]), a1 = ld(ca[1]), a2 = ld(ca[2]), a3 = ld(ca[3]);
+  __m256i b0 = ld(cb[0]), b1 = ld(cb[1]), b2 = ld(cb[2]), b3 = ld(cb[3]);
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int round = 0; round < 10; ++round) {
+    const __m256i vk0 = _mm256_set1_epi64x(k0), vk1 = _mm256_set1_epi64x(k1);
+    const __m256i pa0 = _mm256_mul_epu32(a0, m0), pa1 = _mm256_mul_epu32(a2, m1);
+    const __m256i pb0 = _mm256_mul_epu32(b0, m0), pb1 = _mm256_mul_epu32(b2, m1);
+    a0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa1, 32), a1), vk0);
+    b0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb1, 32), b1), vk0);
+    a1 = pa1;
+    b1 = pb1;
+    a2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa0, 32), a3), vk1);
+    b2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb0, 32), b3), vk1);
+    a3 = pa0;
+    b3 = pb0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  auto st = [](std::uint64_t* p, __m256i v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); };
+  st(ca[0], a0), st(ca[1], a1), st(ca[2], a2), st(ca[3], a3);
+  st(cb[0], b0), st(cb[1], b1), st(cb[2], b2), st(cb[3], b3);
+  for (int l = 0; l < count; ++l)
+    for (int k = 0; k < 4; ++k) {
+      out_a[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(ca[k][l]);
+      out_b[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(cb[k][l]);
+    }
+#else
+  philox_block0_x4(seed, tick, agent0, stream_a, count, out_a);
+  philox_block0_x4(seed, tick, agent0, stream_b, count, out_b);
+#endif
+}
+
 template <int DC, int KC>
 void network_pass_impl(World& w, bool interop) {
   const rows::Identity<DC> identity_row(w);
@@ -164,9 +214,14 @@ void network_pass_impl(World& w, bool interop) {
         }
       }
       std::array<std::uint32_t, 4> block_c[4] = {}, block_s[4] = {};
-      if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);
-      if (draw_standards)
-        philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
+      if (draw_choice && draw_standards) {
+        philox_block0_x4_two(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice),
+                             static_cast<std::uint32_t>(Stream::standards), m, block_c, block_s);
+      } else {
+        if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);
+        if (draw_standards)
+          philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
+      }
       for (int l = 0; l < m; ++l) {
         const std::int64_t i = g + l;
         if (prefetch && i + kPrefetchAhead < n) {
