@@ -87,18 +87,26 @@ void courtship(World& w) {
     std::fill(capped.begin(), capped.end(), 0);
     double scale = 0.0;
     std::int64_t ncapped = 0;
+    double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
     for (int round = 0; round < 64; ++round) {
-      const double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
       const double left = total_budget - static_cast<double>(ncapped) * cap;
       scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
-      std::int64_t more = 0;
-      for (std::int64_t i = 0; i < w.n; ++i)
-        if (!capped[static_cast<std::size_t>(i)] && scale * w.aid(k, i) > cap) {
-          capped[static_cast<std::size_t>(i)] = 1;
-          ++more;
+      // One parallel pass: cap the countries this scale pushes over the cap
+      // (a count: any order gives the same integer) and sum the next round's
+      // free weight over the updated flags, term by term in fixed_sum's
+      // order (so the same bits as a fixed_sum pass of its own).
+      const std::vector<double> r = fixed_reduce(w.n, 2, [&](std::int64_t i, double* acc) {
+        char& c = capped[static_cast<std::size_t>(i)];
+        if (!c && scale * w.aid(k, i) > cap) {
+          c = 1;
+          acc[1] += 1.0;
         }
+        acc[0] += c ? 0.0 : w.aid(k, i);
+      });
+      const auto more = static_cast<std::int64_t>(r[1]);
       if (more == 0) break;
       ncapped += more;
+      free_weight = r[0];
     }
     parallel_for(w.n, [&](std::int64_t i) {
       w.aid(k, i) = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
