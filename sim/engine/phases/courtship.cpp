@@ -76,10 +76,17 @@ void courtship(World& w) {
   // and re-spends the rest on the others; sums are fixed-order.
   // n ≥ 0 spelled out: GCC 12 without OpenMP otherwise warns (stringop-overflow) on the zero fill.
   std::vector<char> capped(static_cast<std::size_t>(std::max<std::int64_t>(w.n, 0)), 0);
+  // aid added by reactive rules (policy phase) joins in the last pass over
+  // each power's row: the one addition `aid + extra` that a separate (serial)
+  // w.aid += w.aid_extra made
+  const bool extra = w.aid_extra.size() == w.aid.size();
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
     if (budget <= 0.0) {
-      w.aid.row(k).setZero();
+      if (extra)
+        parallel_for(w.n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
+      else
+        w.aid.row(k).setZero();
       continue;
     }
     const double total_budget = budget * static_cast<double>(w.n);
@@ -109,10 +116,10 @@ void courtship(World& w) {
       free_weight = r[0];
     }
     parallel_for(w.n, [&](std::int64_t i) {
-      w.aid(k, i) = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
+      const double v = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
+      w.aid(k, i) = extra ? v + w.aid_extra(k, i) : v;
     });
   }
-  if (w.aid_extra.size() == w.aid.size()) w.aid += w.aid_extra;
 }
 
 }  // namespace blocsim::phase
