@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -254,21 +256,27 @@ void run_case(const BenchArgs& a) {
     set_reference_paths(false);
     rec_now.record(now);
     double c_ref = 0.0, c_now = 0.0;
+    std::array<double, 7> ph_ref{}, ph_now{};
     for (int t = 0; t < a.ticks; ++t) {
       set_reference_paths(true);
       double c0 = cpu_seconds();
-      step(ref, cfg);
-      rec_ref.record(ref);
+      step(ref, cfg, ph_ref.data());
+      { const auto r0 = std::chrono::steady_clock::now(); rec_ref.record(ref); ph_ref[6] += std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count(); }
       if (t + 1 == a.ticks) rec_ref.finish(ref);
       c_ref += cpu_seconds() - c0;
       set_reference_paths(false);
       c0 = cpu_seconds();
-      step(now, cfg);
-      rec_now.record(now);
+      step(now, cfg, ph_now.data());
+      { const auto r0 = std::chrono::steady_clock::now(); rec_now.record(now); ph_now[6] += std::chrono::duration<double>(std::chrono::steady_clock::now() - r0).count(); }
       if (t + 1 == a.ticks) rec_now.finish(now);
       c_now += cpu_seconds() - c0;
     }
     if (rows_ref.back() != rows_now.back()) throw RunError("bench: reference and current paths disagree");
+    if (std::getenv("BLOCSIM_BENCH_PHASES")) {
+      std::fprintf(stderr, "PHASES wall ms/tick, reference|current, policy courtship identity(current: the fused walk) choice standards material record:");
+      for (int p = 0; p < 7; ++p) std::fprintf(stderr, " %.2f|%.2f", 1e3 * ph_ref[p] / a.ticks, 1e3 * ph_now[p] / a.ticks);
+      std::fprintf(stderr, "\n");
+    }
     r.agents = n;
     r.sec_per_tick = c_now / a.ticks;
     r.sec_per_run = c_ref / a.ticks;

@@ -76,10 +76,17 @@ void courtship(World& w) {
   // and re-spends the rest on the others; sums are fixed-order.
   // n ≥ 0 spelled out: GCC 12 without OpenMP otherwise warns (stringop-overflow) on the zero fill.
   std::vector<char> capped(static_cast<std::size_t>(std::max<std::int64_t>(w.n, 0)), 0);
+  // aid added by reactive rules (policy phase) joins in the last pass over
+  // each power's row: the one addition `aid + extra` that a separate (serial)
+  // w.aid += w.aid_extra made
+  const bool extra = w.aid_extra.size() == w.aid.size();
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
     if (budget <= 0.0) {
-      w.aid.row(k).setZero();
+      if (extra)
+        parallel_for(w.n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
+      else
+        w.aid.row(k).setZero();
       continue;
     }
     const double total_budget = budget * static_cast<double>(w.n);
@@ -87,24 +94,32 @@ void courtship(World& w) {
     std::fill(capped.begin(), capped.end(), 0);
     double scale = 0.0;
     std::int64_t ncapped = 0;
+    double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
     for (int round = 0; round < 64; ++round) {
-      const double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
       const double left = total_budget - static_cast<double>(ncapped) * cap;
       scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
-      std::int64_t more = 0;
-      for (std::int64_t i = 0; i < w.n; ++i)
-        if (!capped[static_cast<std::size_t>(i)] && scale * w.aid(k, i) > cap) {
-          capped[static_cast<std::size_t>(i)] = 1;
-          ++more;
+      // One parallel pass: cap the countries this scale pushes over the cap
+      // (a count: any order gives the same integer) and sum the next round's
+      // free weight over the updated flags, term by term in fixed_sum's
+      // order (so the same bits as a fixed_sum pass of its own).
+      const std::vector<double> r = fixed_reduce(w.n, 2, [&](std::int64_t i, double* acc) {
+        char& c = capped[static_cast<std::size_t>(i)];
+        if (!c && scale * w.aid(k, i) > cap) {
+          c = 1;
+          acc[1] += 1.0;
         }
+        acc[0] += c ? 0.0 : w.aid(k, i);
+      });
+      const auto more = static_cast<std::int64_t>(r[1]);
       if (more == 0) break;
       ncapped += more;
+      free_weight = r[0];
     }
     parallel_for(w.n, [&](std::int64_t i) {
-      w.aid(k, i) = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
+      const double v = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
+      w.aid(k, i) = extra ? v + w.aid_extra(k, i) : v;
     });
   }
-  if (w.aid_extra.size() == w.aid.size()) w.aid += w.aid_extra;
 }
 
 }  // namespace blocsim::phase

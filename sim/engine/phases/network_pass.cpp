@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -35,6 +36,103 @@ namespace blocsim::phase {
 
 namespace {
 
+using v4d = double __attribute__((vector_size(32)));
+
+// neighbour_histogram3 (world.h) for nlabels ≤ 4, with the twelve partial
+// histograms in named vector variables: as arrays (v4d a[4], …) GCC 12 keeps
+// them on the stack, zeroes them with `rep stos` on every row and spills each
+// addition (10⁵ agents: a quarter of the histogram's time in the zeroing).
+// Every bin sees the additions of neighbour_histogram in its order — partial
+// u gets the neighbours q ≡ begin + u (mod 4), combined (h0 + h1) + (h2 + h3) —
+// so the bits are the same.
+struct Hist3 {
+  v4d peer, share, ties;  // choice's peer weights, standards shares, interoperability ties
+};
+
+[[gnu::always_inline]] inline Hist3 histogram3_v4(const Network& net, std::int64_t i, const Bloc* label_a,
+                                                  const Bloc* label_b, const double* gdp) {
+  alignas(32) static constexpr double kOneHot[4][4] = {
+      {1.0, 0.0, 0.0, 0.0}, {0.0, 1.0, 0.0, 0.0}, {0.0, 0.0, 1.0, 0.0}, {0.0, 0.0, 0.0, 1.0}};
+  const v4d* onehot = reinterpret_cast<const v4d*>(kOneHot);
+  const float* wv = net.valuePtr();
+  const auto* inner = net.innerIndexPtr();
+  const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+  const v4d zero = {0.0, 0.0, 0.0, 0.0};
+  v4d a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero, c0 = zero, c1 = zero,
+      c2 = zero, c3 = zero;
+#define BLOCSIM_ADD3(A, B, C, Q)                                \
+  do {                                                          \
+    const auto j_ = inner[Q];                                   \
+    const double w_ = static_cast<double>(wv[Q]);               \
+    const v4d ob_ = onehot[label_b[j_]];                        \
+    A += w_ * onehot[label_a[j_]];                              \
+    B += (w_ * gdp[j_]) * ob_;                                  \
+    C += w_ * ob_;                                              \
+  } while (0)
+  auto q = begin;
+  for (; q + 4 <= end; q += 4) {
+    BLOCSIM_ADD3(a0, b0, c0, q);
+    BLOCSIM_ADD3(a1, b1, c1, q + 1);
+    BLOCSIM_ADD3(a2, b2, c2, q + 2);
+    BLOCSIM_ADD3(a3, b3, c3, q + 3);
+  }
+  if (q < end) BLOCSIM_ADD3(a0, b0, c0, q);
+  if (q + 1 < end) BLOCSIM_ADD3(a1, b1, c1, q + 1);
+  if (q + 2 < end) BLOCSIM_ADD3(a2, b2, c2, q + 2);
+#undef BLOCSIM_ADD3
+  return {(a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3), (c0 + c1) + (c2 + c3)};
+}
+
+// philox_block0_x4 (rng.h) for two streams of the same agents at once: the
+// two 10-round chains interleaved, so that each one's multiply latency hides
+// the other's (the same integer operations lane by lane, so the same bits).
+inline void philox_block0_x4_two(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent0, std::uint32_t stream_a,
+                                 std::uint32_t stream_b, int count, std::array<std::uint32_t, 4>* out_a,
+                                 std::array<std::uint32_t, 4>* out_b) noexcept {
+#if defined(__AVX2__)
+  alignas(32) std::uint64_t ca[4][4], cb[4][4];  // [word][lane], 32-bit values in 64-bit lanes
+  for (int l = 0; l < 4; ++l) {
+    const auto a = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_a);
+    const auto b = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_b);
+    for (int k = 0; k < 4; ++k) {
+      ca[k][l] = a[static_cast<std::size_t>(k)];
+      cb[k][l] = b[static_cast<std::size_t>(k)];
+    }
+  }
+  auto ld = [](const std::uint64_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); };
+  __m256i a0 = ld(ca[0]), a1 = ld(ca[1]), a2 = ld(ca[2]), a3 = ld(ca[3]);
+  __m256i b0 = ld(cb[0]), b1 = ld(cb[1]), b2 = ld(cb[2]), b3 = ld(cb[3]);
+  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
+  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
+  for (int round = 0; round < 10; ++round) {
+    const __m256i vk0 = _mm256_set1_epi64x(k0), vk1 = _mm256_set1_epi64x(k1);
+    const __m256i pa0 = _mm256_mul_epu32(a0, m0), pa1 = _mm256_mul_epu32(a2, m1);
+    const __m256i pb0 = _mm256_mul_epu32(b0, m0), pb1 = _mm256_mul_epu32(b2, m1);
+    a0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa1, 32), a1), vk0);
+    b0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb1, 32), b1), vk0);
+    a1 = pa1;
+    b1 = pb1;
+    a2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa0, 32), a3), vk1);
+    b2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb0, 32), b3), vk1);
+    a3 = pa0;
+    b3 = pb0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  auto st = [](std::uint64_t* p, __m256i v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); };
+  st(ca[0], a0), st(ca[1], a1), st(ca[2], a2), st(ca[3], a3);
+  st(cb[0], b0), st(cb[1], b1), st(cb[2], b2), st(cb[3], b3);
+  for (int l = 0; l < count; ++l)
+    for (int k = 0; k < 4; ++k) {
+      out_a[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(ca[k][l]);
+      out_b[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(cb[k][l]);
+    }
+#else
+  philox_block0_x4(seed, tick, agent0, stream_a, count, out_a);
+  philox_block0_x4(seed, tick, agent0, stream_b, count, out_b);
+#endif
+}
+
 template <int DC, int KC>
 void network_pass_impl(World& w, bool interop) {
   const rows::Identity<DC> identity_row(w);
@@ -44,6 +142,9 @@ void network_pass_impl(World& w, bool interop) {
   const int D = w.d, K = choice_row.K;
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
   std::vector<double> partial(static_cast<std::size_t>(2 * nblocks), 0.0);
+  // alignment switches per block (a count: the same integer in any order, as
+  // the choice phase's fixed_sum over 0/1 terms gives — no pass of its own)
+  std::vector<std::int64_t> switches(static_cast<std::size_t>(nblocks), 0);
   const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
@@ -53,17 +154,74 @@ void network_pass_impl(World& w, bool interop) {
   const Bloc* const standard = w.standard.data();
   const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
   const bool draw_choice = choice_row.rule.draw, draw_standards = standards_row.rule.draw;
+  // The row-ordered ("sequential") arrays the three kernels read and write:
+  // ~30 streams in one loop — more than the hardware prefetcher follows while
+  // the neighbour reads jump between pages (profile, 10⁵ agents: the identity
+  // and choice kernels ran 25–50 % slower inside this loop than in their own
+  // phase loops, stalled on loads of the row's own x0 / ties / …). So they
+  // are prefetched in software, seq_ahead rows ahead, one prefetch per cache
+  // line (interleaved comparison, 10⁵ agents, 1 thread: +8 % for the tick).
+  struct SeqStream {
+    const char* base;
+    std::int64_t bytes_per_row;
+  };
+  const std::int64_t Kb = w.k;
+  const SeqStream seq[] = {
+      {reinterpret_cast<const char*>(w.x.data()), D * 8},
+      {reinterpret_cast<const char*>(w.x_next.data()), D * 8},
+      {reinterpret_cast<const char*>(w.x0.data()), w.x0.size() == w.x.size() ? D * 8 : 0},
+      {reinterpret_cast<const char*>(w.access.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.dgrievance.data()), w.dgrievance.size() ? Kb * 8 : 0},
+      {reinterpret_cast<const char*>(w.ties.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.aid.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.lock.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.grievance.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.open_value.data()), Kb * 8},
+      {reinterpret_cast<const char*>(w.security.data()), Kb * 4},
+      {reinterpret_cast<const char*>(w.rivalry.data()), Kb * 4},
+      {reinterpret_cast<const char*>(w.forum.data()), w.forum.size() ? Kb * 4 : 0},
+      {reinterpret_cast<const char*>(w.utility.data()), (Kb + 1) * 8},
+      {reinterpret_cast<const char*>(w.w_rowsum.data()), 8},
+      {reinterpret_cast<const char*>(w.hedge_member.data()), w.hedge_member.size() ? 8 : 0},
+      {reinterpret_cast<const char*>(w.margin.data()), 8},
+      {reinterpret_cast<const char*>(w.choice_z.data()), 8},
+      {reinterpret_cast<const char*>(w.threshold.data()), w.threshold.size() ? 8 : 0},
+      {reinterpret_cast<const char*>(w.capacity.data()), 8},
+      {reinterpret_cast<const char*>(w.gdp.data()), 8},
+      {reinterpret_cast<const char*>(outer), 4},
+  };
+  constexpr std::int64_t seq_ahead = 4 * kPrefetchAhead;  // rows (16, 32 and 64 measured alike at 10⁵ agents)
   auto block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
     double same = 0.0, all = 0.0;
+    std::int64_t switched = 0;
     // groups of 4 rows whose first Philox blocks are computed together, as
     // detail::for_each_country_with_block0 does (kParallelGrain is a multiple of 4)
     for (std::int64_t g = lo; g < hi; g += 4) {
       const int m = static_cast<int>(std::min<std::int64_t>(4, hi - g));
+      if (prefetch && g + seq_ahead + 4 <= n) {
+        // the cache lines that begin within rows [r, r + 4) of each stream
+        const std::int64_t r = g + seq_ahead;
+        for (const SeqStream& st : seq) {
+          const std::int64_t end = (r + 4) * st.bytes_per_row;
+          for (std::int64_t off = (r * st.bytes_per_row + 63) & ~std::int64_t{63}; off < end; off += 64)
+            __builtin_prefetch(st.base + off);
+        }
+        const auto q0 = outer[r], q1 = outer[r + 4];
+        for (std::int64_t off = (q0 * 4 + 63) & ~std::int64_t{63}; off < q1 * 4; off += 64) {
+          __builtin_prefetch(reinterpret_cast<const char*>(inner) + off);
+          __builtin_prefetch(reinterpret_cast<const char*>(w.w.valuePtr()) + off);
+        }
+      }
       std::array<std::uint32_t, 4> block_c[4] = {}, block_s[4] = {};
-      if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);
-      if (draw_standards)
-        philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
+      if (draw_choice && draw_standards) {
+        philox_block0_x4_two(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice),
+                             static_cast<std::uint32_t>(Stream::standards), m, block_c, block_s);
+      } else {
+        if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);
+        if (draw_standards)
+          philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
+      }
       for (int l = 0; l < m; ++l) {
         const std::int64_t i = g + l;
         if (prefetch && i + kPrefetchAhead < n) {
@@ -81,27 +239,44 @@ void network_pass_impl(World& w, bool interop) {
         identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
-        // zeroed: GCC 12 without OpenMP cannot see that neighbour_histogram3 fills them (-Wmaybe-uninitialized)
-        double peer[kMaxPowers + 1] = {}, share[kMaxPowers + 1] = {}, ties_by_standard[kMaxPowers + 1] = {};
-        neighbour_histogram3(w.w, i, alignment, standard, gdp, K + 1, peer, share, ties_by_standard);
-        choice_row.decide(i, block_c[l], peer);
-        standards_row.decide(i, block_s[l], share);
-        if (interop) {  // as rows::interoperability_row
-          double a = 0.0;
-          for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
-          same += ties_by_standard[standard[i]];
-          all += a;
+        if (K + 1 <= 4) {
+          const Hist3 h = histogram3_v4(w.w, i, alignment, standard, gdp);
+          alignas(32) double peer[4], share[4];
+          std::memcpy(peer, &h.peer, sizeof peer);
+          std::memcpy(share, &h.share, sizeof share);
+          choice_row.decide(i, block_c[l], peer);
+          standards_row.decide(i, block_s[l], share);
+          if (interop) {  // as rows::interoperability_row
+            double a = 0.0;
+            for (int t = 0; t <= K; ++t) a += h.ties[t];
+            same += h.ties[standard[i]];
+            all += a;
+          }
+        } else {
+          // zeroed: GCC 12 without OpenMP cannot see that neighbour_histogram3 fills them (-Wmaybe-uninitialized)
+          double peer[kMaxPowers + 1] = {}, share[kMaxPowers + 1] = {}, ties_by_standard[kMaxPowers + 1] = {};
+          neighbour_histogram3(w.w, i, alignment, standard, gdp, K + 1, peer, share, ties_by_standard);
+          choice_row.decide(i, block_c[l], peer);
+          standards_row.decide(i, block_s[l], share);
+          if (interop) {  // as rows::interoperability_row
+            double a = 0.0;
+            for (int t = 0; t <= K; ++t) a += ties_by_standard[t];
+            same += ties_by_standard[standard[i]];
+            all += a;
+          }
         }
       }
     }
+    for (std::int64_t i = lo; i < hi; ++i)
+      switched += w.alignment_next[static_cast<std::size_t>(i)] != alignment[i] ? 1 : 0;
+    switches[static_cast<std::size_t>(b)] = switched;
     partial[static_cast<std::size_t>(2 * b)] = same;
     partial[static_cast<std::size_t>(2 * b + 1)] = all;
   };
   parallel_for(nblocks, block, 2);
   w.x.swap(w.x_next);
-  w.churn = static_cast<std::int64_t>(fixed_sum(w.n, [&](std::int64_t i) {
-    return w.alignment_next[static_cast<std::size_t>(i)] != w.alignment[static_cast<std::size_t>(i)] ? 1.0 : 0.0;
-  }));
+  w.churn = 0;
+  for (const std::int64_t c : switches) w.churn += c;
   w.alignment.swap(w.alignment_next);
   w.standard.swap(w.standard_next);
   if (interop) {
