@@ -194,6 +194,16 @@ TEST_SUITE("determinism") {
         CHECK(fused_difference(cfg, cfg.seed, 12, threads) == "");
       }
     }
+    // four powers: K + 1 = 5 labels, past the 4-lane histogram (the walk's
+    // generic neighbour_histogram3 path)
+    {
+      const ScenarioConfig cfg = load_scenario(fs::path(BLOCSIM_TEST_DATA) / "good/four_powers.yaml");
+      REQUIRE(cfg.powers.size() == 4);
+      for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        CHECK(fused_difference(cfg, cfg.seed, 12, threads) == "");
+      }
+    }
     // D = 2 (the D-specialised kernels other than D = 4)
     {
       const ScenarioConfig cfg = load_scenario(fs::path(BLOCSIM_TEST_DATA) / "good/variant2.yaml");
