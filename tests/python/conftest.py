@@ -49,24 +49,18 @@ def _figure_folders():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
-def run_dir(_figure_folders):
-    return _figure_folders["run"]
+def _folder_fixture(name, key):
+    """A fixture `name` giving one of the session's figure folders."""
+    @pytest.fixture(name=name)
+    def fixture(_figure_folders):
+        return _figure_folders[key]
+    return fixture
 
 
-@pytest.fixture
-def run2_dir(_figure_folders):
-    return _figure_folders["run2"]
-
-
-@pytest.fixture
-def sweep_dir(_figure_folders):
-    return _figure_folders["sweep"]
-
-
-@pytest.fixture
-def saltelli_dir(_figure_folders):
-    return _figure_folders["saltelli"]
+run_dir = _folder_fixture("run_dir", "run")
+run2_dir = _folder_fixture("run2_dir", "run2")
+sweep_dir = _folder_fixture("sweep_dir", "sweep")
+saltelli_dir = _folder_fixture("saltelli_dir", "saltelli")
 
 
 @pytest.fixture
