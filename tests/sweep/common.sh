@@ -33,3 +33,40 @@ reference() {
   [[ $n -gt 0 ]] || fail "reference has no runs"
   echo "reference: $n runs"
 }
+
+# start_local_cluster: start the one-node Slurm cluster of
+# tools/slurm/local_cluster.sh for this test (its state under $WORK/slurm),
+# export its environment (SLURM_CONF) and stop it when the test exits.
+# Exits 77 (skipped) if Slurm cannot be installed or started as this user.
+start_local_cluster() {
+  export BLOCSIM_SLURM_DIR=$WORK/slurm
+  CLUSTER=$ROOT/tools/slurm/local_cluster.sh
+  local envline rc
+  set +e
+  envline=$("$CLUSTER" start)
+  rc=$?
+  set -e
+  if [[ $rc -eq 77 ]]; then echo "SKIP: Slurm cannot be installed or started here"; exit 77; fi
+  [[ $rc -eq 0 ]] || fail "local cluster did not start (logs in $BLOCSIM_SLURM_DIR)"
+  eval "$envline"
+  trap '"$CLUSTER" stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+}
+
+# wait_jobs ID...: poll squeue (not sbatch --wait) until the jobs have left
+# the queue, up to 5 minutes; fails at once, showing the job logs in the
+# working directory, if one of them waits on a dependency that can never be
+# satisfied (an afterok on a failed job).
+wait_jobs() {
+  local ids; ids=$(IFS=,; echo "$*")
+  for _ in $(seq 1 600); do
+    [[ -z $(squeue -h -j "$ids" 2>/dev/null) ]] && return 0
+    if squeue -h -j "$ids" -o '%r' 2>/dev/null | grep -q DependencyNeverSatisfied; then
+      cat ./*.out logs/*.out >&2 2>/dev/null || true
+      scancel "$@" 2>/dev/null || true
+      fail "a job failed and a dependent job can never start (jobs $ids)"
+    fi
+    sleep 0.5
+  done
+  squeue >&2
+  fail "jobs $ids still queued after 5 minutes"
+}

@@ -6,16 +6,7 @@
 # Exit 77 (skipped) if Slurm cannot start here, blocsim has no MPI, or this
 # Slurm has no PMI plugin Open MPI can use.
 source "$(dirname "$0")/common.sh" "$@"
-export BLOCSIM_SLURM_DIR=$WORK/slurm
-CLUSTER=$ROOT/tools/slurm/local_cluster.sh
-set +e
-envline=$("$CLUSTER" start)
-rc=$?
-set -e
-if [[ $rc -eq 77 ]]; then echo "SKIP: Slurm cannot be installed or started here"; exit 77; fi
-[[ $rc -eq 0 ]] || fail "local cluster did not start (logs in $BLOCSIM_SLURM_DIR)"
-eval "$envline"
-trap '"$CLUSTER" stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+start_local_cluster
 mpi=""
 for m in pmix pmix_v4 pmix_v3 pmi2; do
   if srun --mpi=list 2>&1 | grep -qw "$m"; then mpi=$m; break; fi

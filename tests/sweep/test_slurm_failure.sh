@@ -8,27 +8,10 @@
 # Exit 77 (skipped) only if Slurm cannot be installed/started as this user.
 source "$(dirname "$0")/common.sh" "$@"
 reference
-export BLOCSIM_SLURM_DIR=$WORK/slurm
-CLUSTER=$ROOT/tools/slurm/local_cluster.sh
+start_local_cluster
 SUBMIT=$ROOT/tools/slurm/submit_sweep.sh
-set +e
-envline=$("$CLUSTER" start)
-rc=$?
-set -e
-if [[ $rc -eq 77 ]]; then echo "SKIP: Slurm cannot be installed or started here"; exit 77; fi
-[[ $rc -eq 0 ]] || fail "local cluster did not start (logs in $BLOCSIM_SLURM_DIR)"
-eval "$envline"
-trap '"$CLUSTER" stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 export BLOCSIM
 
-wait_jobs() {  # wait_jobs ID... (up to 5 minutes)
-  local ids; ids=$(IFS=,; echo "$*")
-  for _ in $(seq 1 600); do
-    [[ -z $(squeue -h -j "$ids" 2>/dev/null) ]] && return 0
-    sleep 0.5
-  done
-  squeue >&2; fail "jobs $ids still queued after 5 minutes"
-}
 
 # Run 5 of 24 fails; 5 % 3 = 2, so shard 2 of 3 holds it.
 read -r jid mid < <(BLOCSIM_FAIL_RUNS=5 "$SUBMIT" "$SWEEP" "$WORK/out" 3 --cpus-per-task=1 | tail -1)
