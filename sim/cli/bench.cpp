@@ -737,8 +737,9 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
     std::fflush(stdout);
   }
   if (problems.empty())
-    std::printf("\nidentical output: both executables wrote the same bytes (timeseries.csv and countries.csv of the runs; the runs.csv "
-                "rows of the sweep shard's manifest).\n");
+    std::printf("\nidentical output: both executables wrote the same bytes (%s%s%s).\n",
+                a.replicates > 0 ? "timeseries.csv and countries.csv of the runs" : "", a.replicates > 0 && !in.sweep.empty() ? "; " : "",
+                in.sweep.empty() ? "" : "the runs.csv rows of the sweep shard's manifest");
   else {
     std::printf("\n!!!! OUTPUT DIFFERS between today's code and this build:\n");
     for (const auto& p : problems) std::printf("!!!!   %s\n", p.c_str());
@@ -777,8 +778,25 @@ double valgrind_count(const std::string& err, const std::string& label) {
 // differenced (world building and loading cancel; per-tick output formatting
 // stays in). Instruction counts do not depend on the load, so the children
 // run in parallel.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 void instruction_section(const BenchArgs& a, const std::string& against_version) {
   std::printf("\n## Instructions per tick (valgrind)\n\n");
+  if (kAddressSanitizer) {
+    std::printf("skipped: this build is instrumented with AddressSanitizer, which valgrind cannot run (use a Release build).\n");
+    std::fflush(stdout);
+    return;
+  }
   const std::string vg = find_on_path("valgrind");
   if (vg.empty()) {
     std::printf("skipped: valgrind is not on PATH (install it, e.g. apt-get install valgrind; --no-instructions hides this section).\n");
