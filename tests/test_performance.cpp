@@ -377,7 +377,14 @@ TEST_SUITE("cli") {
     test::TempDir d;
     const fs::path out = d.path / "bench.txt";
     const std::string args = " bench --quick --sizes '' --threads 1 --runs 1 --replicates 0 --sweep '' >'" + out.string() + "' 2>&1";
-    std::string cmd = std::string("env PATH=/nonexistent '") + BLOCSIM_BINARY + "'" + args;
+    // a bad tick window fails before anything is measured
+    std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --instructions-ticks 30,10" + args.substr(6);
+    const int rc = std::system(cmd.c_str());
+    CHECK(WIFEXITED(rc));
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK(test::read_text(out).find("--instructions-ticks: expected two tick counts T1,T2 with 1 <= T1 < T2") != std::string::npos);
+    CHECK(test::read_text(out).find("STREAM") == std::string::npos);
+    cmd = std::string("env PATH=/nonexistent '") + BLOCSIM_BINARY + "'" + args;
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::string text = test::read_text(out);
     REQUIRE(text.find("## Instructions per tick") != std::string::npos);

@@ -34,6 +34,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
 #include <yaml-cpp/yaml.h>
 
 #include "blocsim/io/data_dir.h"
@@ -778,6 +779,24 @@ double valgrind_count(const std::string& err, const std::string& label) {
 // differenced (world building and loading cancel; per-tick output formatting
 // stays in). Instruction counts do not depend on the load, so the children
 // run in parallel.
+// --instructions-ticks T1,T2 (default 10,30; --quick 1,3). @throws ConfigError.
+std::pair<int, int> instruction_ticks(const BenchArgs& a) {
+  std::vector<int> tt;
+  try {
+    for (const auto& x : split(a.instr_ticks.empty() ? (a.quick ? "1,3" : "10,30") : a.instr_ticks)) {
+      std::size_t used = 0;
+      tt.push_back(std::stoi(x, &used));
+      if (used != x.size()) tt.clear();
+    }
+  } catch (const std::exception&) {
+    tt.clear();
+  }
+  if (tt.size() != 2 || tt[0] < 1 || tt[1] <= tt[0])
+    throw ConfigError(SourceLoc{}, "--instructions-ticks",
+                      "expected two tick counts T1,T2 with 1 <= T1 < T2 (e.g. 10,30), got '" + a.instr_ticks + "'");
+  return {tt[0], tt[1]};
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kAddressSanitizer = true;
 #elif defined(__has_feature)
@@ -803,11 +822,7 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
     std::fflush(stdout);
     return;
   }
-  std::vector<int> tt;
-  for (const auto& x : split(a.instr_ticks.empty() ? (a.quick ? "1,3" : "10,30") : a.instr_ticks)) tt.push_back(std::stoi(x));
-  if (tt.size() != 2 || tt[0] < 1 || tt[1] <= tt[0])
-    throw ConfigError(SourceLoc{}, "--instructions-ticks", "give two tick counts T1,T2 with 1 <= T1 < T2 (e.g. 10,30)");
-  const int t1 = tt[0], t2 = tt[1];
+  const auto [t1, t2] = instruction_ticks(a);
   const std::string self = this_exe();
   TempDir tmp("instructions");
   const ScenarioConfig base = load_scenario(a.scenario);
@@ -930,6 +945,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     a->scenario = existing_scenario(a->scenario).string();
     if (!a->sweep.empty()) a->sweep = existing_scenario(a->sweep).string();
     const std::string against_version = a->against.empty() ? "" : check_against(a->against);
+    if (!a->no_instructions) instruction_ticks(*a);  // a bad --instructions-ticks fails before anything is measured
     const ScenarioConfig base = load_scenario(a->scenario);
     const std::vector<int> threads = [&] {
       std::vector<int> t;
