@@ -308,7 +308,7 @@ TEST_SUITE("cli") {
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::string text = test::read_text(out);
     CAPTURE(text);
-    for (const char* s : {"## vs today's code (", "blocsim ", "| speed-up (wall) |", "| speed-up (CPU) |",
+    for (const char* s : {"## vs today's code (", "This build: ", "| speed-up (wall) |", "| speed-up (CPU) |",
                           "`run baseline -r 2 -t 1`, countries.csv on", "the same, countries.csv off (`--set outputs.countries=false`)",
                           "`sweep small --shard 0/8 -j 1` (plan runs 0, 8, 16, … of 24) | 3 |", "| identical |",
                           "identical output: both executables wrote the same bytes", "this build's resolved scenario"})

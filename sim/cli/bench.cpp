@@ -44,6 +44,7 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/sweep/sweep.h"
+#include "blocsim/version.h"
 #include "cli/cli.h"
 
 extern char** environ;
@@ -666,6 +667,7 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
   const ScenarioConfig base = load_scenario(a.scenario);
   const SharedInputs in = shared_inputs(a, base, {self, other}, tmp.path);
   std::printf("\n## vs today's code (%s, `%s`)\n\n", other.c_str(), against_version.c_str());
+  std::printf("This build: %s, `blocsim %s (%s, %s)`, %s.\n", self.c_str(), kVersion, kGitSha, kCompiler, kBuildType);
   std::printf("Both executables run the same commands as child processes, alternately (%d round%s, this build first in even rounds; "
               "median), on %s.\n", a.against_rounds, a.against_rounds == 1 ? "" : "s",
               in.resolved ? "this build's resolved scenario (every parameter explicit: both run the same model)"
