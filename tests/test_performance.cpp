@@ -6,7 +6,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <vector>
 
 #include "blocsim/engine/metrics.h"
 #include "blocsim/engine/simulation.h"
@@ -273,18 +278,150 @@ TEST_SUITE("cli") {
     test::TempDir d;
     const fs::path out = d.path / "bench.txt";
     const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes 3000 --threads 1 --ticks 1 --runs 2" +
-                            " --replicates 2 --sweep-runs 3 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml' >'" +
+                            " --replicates 2 --sweep-runs 3 --no-instructions --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml' >'" +
                             out.string() + "' 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     const std::string text = test::read_text(out);
     CAPTURE(text);
     for (const char* s : {"load average (1 min) at start", "STREAM triad bandwidth", "peak arithmetic",
-                          "| reference (today's code) | 1 |", "| current | 1 |", "arithmetic floor/tick",
+                          "| reference paths (this binary) | 1 |", "| current | 1 |", "arithmetic floor/tick",
                           "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
                           "sweep small, 3 runs | current", "| 3000 | 1 |", "speed-up vs reference (interleaved, CPU time)",
                           "CPU time/tick", "load average (1 min) at end"})
       CHECK(text.find(s) != std::string::npos);
     CHECK(text.find("nan") == std::string::npos);
     CHECK(text.find("inf") == std::string::npos);
+    CHECK(text.find("## Instructions per tick") == std::string::npos);  // --no-instructions
+    CHECK(text.find("## vs today's code") == std::string::npos);        // no --against
+  }
+
+  // `--against PATH`: whole run and sweep commands of another executable
+  // timed side by side. Against itself the outputs must be identical; against
+  // a wrapper that changes a model parameter of `run` they must not be.
+  TEST_CASE("blocsim bench --against times another executable side by side and compares the output bytes") {
+    test::TempDir d;
+    const std::string bench = std::string("bench --quick --sizes '' --threads 1 --ticks 1 --runs 1 --sweep-runs 3 --no-instructions") +
+                              " --against-rounds 1 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml'";
+    const fs::path out = d.path / "bench.txt";
+    std::string cmd = std::string("'") + BLOCSIM_BINARY + "' " + bench + " --replicates 2 --against '" + BLOCSIM_BINARY + "' >'" +
+                      out.string() + "' 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::string text = test::read_text(out);
+    CAPTURE(text);
+    for (const char* s : {"## vs today's code (", "This build: ", "| speed-up (wall) |", "| speed-up (CPU) |",
+                          "`run baseline -r 2 -t 1`, countries.csv on", "the same, countries.csv off (`--set outputs.countries=false`)",
+                          "`sweep small --shard 0/8 -j 1` (plan runs 0, 8, 16, … of 24) | 3 |", "| identical |",
+                          "identical output: both executables wrote the same bytes", "this build's resolved scenario"})
+      CHECK(text.find(s) != std::string::npos);
+    CHECK(text.find("DIFFERENT") == std::string::npos);
+    CHECK(text.find("OUTPUT DIFFERS") == std::string::npos);
+    // every row of the table carries a wall and a CPU speed-up
+    std::size_t rows = 0;
+    for (std::size_t p = text.find("\n| `"); p != std::string::npos; p = text.find("\n| ", p + 1)) {
+      const std::string row = text.substr(p + 1, text.find('\n', p + 1) - p - 1);
+      if (row.find("| identical |") == std::string::npos) continue;
+      ++rows;
+      std::size_t times = 0;
+      for (std::size_t q = row.find("×"); q != std::string::npos; q = row.find("×", q + 1)) ++times;
+      CHECK_MESSAGE(times == 2, row);
+    }
+    CHECK(rows == 3);
+
+    // a "today's code" whose `run` differs (another model parameter) is caught
+    const fs::path wrapper = d.path / "other-blocsim";
+    {
+      std::ofstream w(wrapper);
+      w << "#!/bin/sh\nif [ \"$1\" = run ]; then exec '" << BLOCSIM_BINARY << "' \"$@\" --set model.hedge_group=0.9; fi\nexec '"
+        << BLOCSIM_BINARY << "' \"$@\"\n";
+    }
+    fs::permissions(wrapper, fs::perms::owner_all);
+    cmd = std::string("'") + BLOCSIM_BINARY + "' " + bench + " --replicates 1 --against '" + wrapper.string() + "' >'" +
+          out.string() + "' 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    text = test::read_text(out);
+    CAPTURE(text);
+    CHECK(text.find("| DIFFERENT: timeseries.csv, countries.csv |") != std::string::npos);
+    CHECK(text.find("!!!! OUTPUT DIFFERS between today's code and this build") != std::string::npos);
+    CHECK(text.find("identical output") == std::string::npos);
+  }
+
+  TEST_CASE("blocsim bench --against a path that is not a blocsim executable fails with a clear message") {
+    test::TempDir d;
+    const fs::path out = d.path / "bench.txt";
+    const auto run = [&](const std::string& path) {
+      const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes '' --no-instructions --against '" + path +
+                              "' >'" + out.string() + "' 2>&1";
+      return std::system(cmd.c_str());
+    };
+    int rc = run("/nonexistent/blocsim");
+    std::string text = test::read_text(out);
+    CAPTURE(text);
+    CHECK(WIFEXITED(rc));
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK(text.find("--against: /nonexistent/blocsim: no such file") != std::string::npos);
+    CHECK(text.find("STREAM") == std::string::npos);  // failed before measuring anything
+    // an executable that is not blocsim
+    rc = run("/bin/true");
+    text = test::read_text(out);
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK(text.find("/bin/true: not a blocsim executable") != std::string::npos);
+  }
+
+  // Instructions per tick, counted by valgrind. Without valgrind on PATH the
+  // section says it is skipped (checked with PATH pointing nowhere); with it,
+  // step + record must count a positive number of instructions per tick
+  // within [0.5, 100] × the instruction floor (below: not whole ticks; above:
+  // world building leaked into the count, ~75 M instructions per tick here),
+  // and the differenced whole run a positive number.
+  TEST_CASE("blocsim bench counts instructions per tick with valgrind, or says why not") {
+    test::TempDir d;
+    const fs::path out = d.path / "bench.txt";
+    const std::string args = " bench --quick --sizes '' --threads 1 --runs 1 --replicates 0 --sweep '' >'" + out.string() + "' 2>&1";
+    // a bad tick window fails before anything is measured
+    std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --instructions-ticks 30,10" + args.substr(6);
+    const int rc = std::system(cmd.c_str());
+    CHECK(WIFEXITED(rc));
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK(test::read_text(out).find("--instructions-ticks: expected two tick counts T1,T2 with 1 <= T1 < T2") != std::string::npos);
+    CHECK(test::read_text(out).find("STREAM") == std::string::npos);
+    cmd = std::string("env PATH=/nonexistent '") + BLOCSIM_BINARY + "'" + args;
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::string text = test::read_text(out);
+    REQUIRE(text.find("## Instructions per tick") != std::string::npos);
+    if (text.find("skipped: this build is instrumented with AddressSanitizer") != std::string::npos) {
+      MESSAGE("AddressSanitizer build: valgrind cannot run it, the instruction count is not checked here (the Release suite does)");
+      return;
+    }
+    CHECK(text.find("skipped: valgrind is not on PATH") != std::string::npos);
+    if (std::system("command -v valgrind >/dev/null 2>&1") != 0) {
+      MESSAGE("valgrind is not installed: the instruction count itself is not checked (tools/deps.sh test installs it)");
+      return;
+    }
+    cmd = std::string("'") + BLOCSIM_BINARY + "'" + args;
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    text = test::read_text(out);
+    CAPTURE(text);
+    const auto number_after = [&](const std::string& prefix) {
+      const auto p = text.find(prefix);
+      REQUIRE(p != std::string::npos);
+      const std::string row = text.substr(p, text.find('\n', p) - p);
+      // | code | what | instructions/tick | floor/tick | × floor |
+      std::vector<std::string> cells;
+      std::stringstream ss(row);
+      std::string c;
+      while (std::getline(ss, c, '|')) cells.push_back(c);
+      REQUIRE(cells.size() >= 6);
+      return std::make_pair(std::stod(cells[3]), std::stod(cells[4]));
+    };
+    const auto [step_record, floor] = number_after("| this build | step + record");
+    CHECK(step_record > 0.0);
+    CHECK(floor > 0.0);
+    // the default world's tick is at least its essential arithmetic, and not absurdly more
+    CHECK(step_record > 0.5 * floor);
+    CHECK(step_record < 100.0 * floor);
+    const auto [whole_run, floor2] = number_after("| this build | whole `run -r 1 -t 1`");
+    CHECK(whole_run > 0.0);
+    CHECK(floor2 == floor);
+    CHECK(text.find("Ticks 2–3 counted") != std::string::npos);
   }
 }

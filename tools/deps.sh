@@ -9,7 +9,8 @@ pkgs=(cmake g++ make libeigen3-dev libyaml-cpp-dev libcli11-dev doctest-dev
       python3-dev pybind11-dev libboost-dev libboost-math-dev)
 if [[ $what == test ]]; then
   pkgs+=(libopenmpi-dev openmpi-bin slurmctld slurmd slurm-client git procps
-         python3-pytest jupyter-nbconvert python3-nbformat python3-ipykernel snakemake r-cran-reticulate)
+         python3-pytest jupyter-nbconvert python3-nbformat python3-ipykernel snakemake r-cran-reticulate
+         valgrind)  # valgrind: `blocsim bench` counts instructions per tick (and its test)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
