@@ -18,6 +18,54 @@
 
 namespace blocsim::phase {
 
+namespace {
+
+// The per-country update, with the parameters in locals (a store through
+// w.lock(k, i) may alias w.params, so the compiler would otherwise reload
+// them for every element) and K a compile-time constant where it is 1, 2 or
+// 3 (KC = 0: any K). Every value is computed with the operations, in the
+// order, of the formulas above.
+template <int KC>
+void countries(World& w, double open_growth) {
+  const ModelParams& p = w.params;
+  const int K = KC > 0 ? KC : w.k;
+  const double capacity_growth = p.capacity_growth, aid_capacity = p.aid_capacity;
+  const double lock_keep = 1.0 - p.lock_decay, lock_aid = p.lock_aid, lock_adoption = p.lock_adoption;
+  const double grievance_keep = 1.0 - p.grievance_decay, tie_bonus = p.tie_bonus, tie_drift = p.tie_drift;
+  const double* const access = w.access.data();
+  const double* const aid = w.aid.data();
+  const double* const dgrievance = w.dgrievance.data();
+  const double* const ties0 = w.ties0.data();
+  double* const capacity = w.capacity.data();
+  double* const lock = w.lock.data();
+  double* const grievance = w.grievance.data();
+  double* const ties = w.ties.data();
+  const Bloc* const alignment = w.alignment.data();
+  const Bloc* const standard = w.standard.data();
+  parallel_for(w.n, [&](std::int64_t i) {
+    const std::int64_t o = i * K;
+    double best_access = 0.0, aid_total = 0.0;
+    for (int k = 0; k < K; ++k) {
+      best_access = std::max(best_access, access[o + k]);
+      aid_total += aid[o + k];
+    }
+    double c = capacity[i];
+    c += capacity_growth * std::max(0.0, best_access - c) + aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c) +
+         open_growth * (1.0 - c);
+    capacity[i] = std::clamp(c, 0.0, 1.0);
+    const Bloc a = alignment[i];
+    const Bloc s = standard[i];
+    for (int k = 0; k < K; ++k) {
+      lock[o + k] = lock_keep * lock[o + k] + lock_aid * aid[o + k] + (s == k + 1 ? lock_adoption : 0.0);
+      grievance[o + k] = grievance_keep * grievance[o + k] + dgrievance[o + k];
+      const double target = std::min(1.0, ties0[o + k] + (a == k + 1 ? tie_bonus : 0.0));
+      ties[o + k] += tie_drift * (target - ties[o + k]);
+    }
+  });
+}
+
+}  // namespace
+
 void material(World& w) {
   const ModelParams& p = w.params;
   const int K = w.k;
@@ -26,25 +74,12 @@ void material(World& w) {
   if (fmax <= 0.0) fmax = 1.0;
   for (const auto& pw : w.powers) open_best = std::max(open_best, pw.cfg.open_models * pw.frontier / fmax);
   const double open_growth = p.open_capacity * open_best;
-  parallel_for(w.n, [&](std::int64_t i) {
-    double best_access = 0.0, aid_total = 0.0;
-    for (int k = 0; k < K; ++k) {
-      best_access = std::max(best_access, w.access(k, i));
-      aid_total += w.aid(k, i);
-    }
-    double c = w.capacity(i);
-    c += p.capacity_growth * std::max(0.0, best_access - c) + p.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c) +
-         open_growth * (1.0 - c);
-    w.capacity(i) = std::clamp(c, 0.0, 1.0);
-    const Bloc a = w.alignment[static_cast<std::size_t>(i)];
-    const Bloc s = w.standard[static_cast<std::size_t>(i)];
-    for (int k = 0; k < K; ++k) {
-      w.lock(k, i) = (1.0 - p.lock_decay) * w.lock(k, i) + p.lock_aid * w.aid(k, i) + (s == k + 1 ? p.lock_adoption : 0.0);
-      w.grievance(k, i) = (1.0 - p.grievance_decay) * w.grievance(k, i) + w.dgrievance(k, i);
-      const double target = std::min(1.0, w.ties0(k, i) + (a == k + 1 ? p.tie_bonus : 0.0));
-      w.ties(k, i) += p.tie_drift * (target - w.ties(k, i));
-    }
-  });
+  switch (K) {
+    case 1: countries<1>(w, open_growth); break;
+    case 2: countries<2>(w, open_growth); break;
+    case 3: countries<3>(w, open_growth); break;
+    default: countries<0>(w, open_growth); break;
+  }
   std::vector<double> old(static_cast<std::size_t>(K));
   for (int k = 0; k < K; ++k) old[static_cast<std::size_t>(k)] = w.powers[static_cast<std::size_t>(k)].frontier;
   for (int k = 0; k < K; ++k) {
