@@ -70,9 +70,9 @@ bool bloc_out_of_range(const Bloc* v, std::int64_t len, int k) {
 bool may_violate(const World& w, std::int64_t lo, std::int64_t hi) {
   const std::int64_t m = hi - lo, D = w.d, K = w.k;
   const auto u = static_cast<std::size_t>(lo);
-  return unit_interval_violated(w.capacity.data() + lo, m) | unit_interval_violated(w.x.data() + lo * D, m * D) |
-         bloc_out_of_range(w.alignment.data() + u, m, w.k) | bloc_out_of_range(w.standard.data() + u, m, w.k) |
-         non_finite(w.access.data() + lo * K, m * K) | non_finite(w.aid.data() + lo * K, m * K) |
+  return unit_interval_violated(w.capacity.data() + lo, m) || unit_interval_violated(w.x.data() + lo * D, m * D) ||
+         bloc_out_of_range(w.alignment.data() + u, m, w.k) || bloc_out_of_range(w.standard.data() + u, m, w.k) ||
+         non_finite(w.access.data() + lo * K, m * K) || non_finite(w.aid.data() + lo * K, m * K) ||
          non_finite(w.utility.data() + lo * (K + 1), m * (K + 1));
 }
 

@@ -152,6 +152,12 @@ void courtship(World& w) {
   // Per-thread scratch as above (replicates on other threads have their own).
   thread_local std::vector<char> capped;
   capped.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  thread_local std::vector<double> round_part;
+  thread_local std::vector<std::int64_t> round_count;
+  round_part.resize(static_cast<std::size_t>(nblocks));
+  round_count.resize(static_cast<std::size_t>(nblocks));
+  double* const round_scratch = round_part.data();
+  std::int64_t* const round_counts = round_count.data();
   // aid added by reactive rules (policy phase) joins in the last pass over
   // each power's row: the one addition `aid + extra` that a separate (serial)
   // w.aid += w.aid_extra made
@@ -179,36 +185,42 @@ void courtship(World& w) {
       // any order gives the same integer) and sum the next round's free
       // weight over the updated flags, term by term in fixed_sum's order (so
       // the same bits as a fixed_sum pass of its own).
-      // (the count in an integer: the same number as fixed_reduce's sum of 1.0s)
+      // fixed_reduce's arithmetic, written out: each block of kParallelGrain
+      // countries sums its free weight from 0 in index order (blocks in
+      // parallel in large worlds), and the block sums are added to 0 in block
+      // order; the capped count is an integer (the same number as
+      // fixed_reduce's sum of 1.0s). No allocation per round.
       const double* const staged = w.aid.data();
       char* const flag = capped.data();
-      auto term = [&](std::int64_t i, double* acc) {
-        const double a = staged[i * K + k];
-        char& c = flag[i];
-        const bool now = !c && scale * a > cap;
-        c = static_cast<char>(c | now);
-        acc[1] += now ? 1.0 : 0.0;
-        acc[0] += c ? 0.0 : a;
-      };
-      double r[2] = {0.0, 0.0};
-      if (nblocks > 1) {
-        const std::vector<double> t = fixed_reduce(n, 2, term);
-        r[0] = t[0];
-        r[1] = t[1];
-      } else {  // one block: fixed_reduce's arithmetic without its two allocations
-        double acc0 = 0.0;
+      double* const part = round_scratch;
+      std::int64_t* const counts = round_counts;
+      const double sc = scale;
+      auto round_block = [=](std::int64_t b) {
+        const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+        double acc = 0.0;
         std::int64_t count = 0;
-        for (std::int64_t i = 0; i < n; ++i) {
+        for (std::int64_t i = lo; i < hi; ++i) {
           const double a = staged[i * K + k];
           char& c = flag[i];
-          const bool now = !c && scale * a > cap;
+          const bool now = !c && sc * a > cap;
           c = static_cast<char>(c | now);
           count += now;
-          acc0 += c ? 0.0 : a;
+          acc += c ? 0.0 : a;
         }
-        r[0] += acc0;
-        r[1] = static_cast<double>(count);
+        part[b] = acc;
+        counts[b] = count;
+      };
+      if (nblocks > 1)
+        parallel_for(nblocks, round_block, 2);
+      else if (nblocks == 1)
+        round_block(0);
+      double r[2] = {0.0, 0.0};
+      std::int64_t count = 0;
+      for (std::int64_t b = 0; b < nblocks; ++b) {
+        r[0] += part[b];
+        count += counts[b];
       }
+      r[1] = static_cast<double>(count);
       const auto more = static_cast<std::int64_t>(r[1]);
       if (more == 0) break;
       ncapped += more;
