@@ -41,7 +41,7 @@ void timed(double* acc, Phase p, F&& f) {
 // flag a state the count then clears), and, only if it flags, the exact
 // per-country count, which alone decides whether to throw. So the behaviour
 // is that of the count alone, at a fraction of its cost (default world:
-// ~25k → ~2k instructions per tick).
+// ~30k → ~6k instructions per tick).
 // (Quiet comparisons and an integer accumulator: GCC vectorises these loops;
 // it does not vectorise `bad |= !(v >= 0.0)` — a signalling comparison — nor
 // a bool accumulator.)
