@@ -46,8 +46,13 @@ struct Lever {
 // The offers of countries [lo, hi) and, per power, Σ ω_ik over them in index
 // order into sum[k] (fixed_reduce's block sum: starts at 0, one addition per
 // country). KC: K as a compile-time constant (0 = any K).
+// The outputs are restrict parameters (distinct World members): otherwise a
+// store to them could alias the levers and the inputs, and the compiler would
+// reload those for every country.
 template <int KC>
-void offers(World& w, const Lever* lv, std::int64_t lo, std::int64_t hi, double* sum) {
+void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::int64_t hi, double* __restrict sum,
+            double* __restrict access, double* __restrict open_value, double* __restrict dgrievance,
+            double* __restrict aid) {
   const ModelParams& p = w.params;
   const int K = KC > 0 ? KC : w.k;
   const int sdim = w.sovereignty_dim;
@@ -61,10 +66,6 @@ void offers(World& w, const Lever* lv, std::int64_t lo, std::int64_t hi, double*
   const std::int8_t* const tier = w.tier.data();
   const Bloc* const pinned = w.pinned.data();
   const Bloc* const alignment = w.alignment.data();
-  double* const access = w.access.data();
-  double* const open_value = w.open_value.data();
-  double* const dgrievance = w.dgrievance.data();
-  double* const aid = w.aid.data();
   for (std::int64_t i = lo; i < hi; ++i) {
     const std::int64_t o = i * K;
     const double c = capacity[i];
@@ -135,14 +136,18 @@ void courtship(World& w) {
   thread_local std::vector<double> block_sum_scratch;
   block_sum_scratch.resize(static_cast<std::size_t>(nblocks * K));
   double* const block_sum = block_sum_scratch.data();
+  double* const out_access = w.access.data();
+  double* const out_open = w.open_value.data();
+  double* const out_dgrievance = w.dgrievance.data();
+  double* const out_aid = w.aid.data();
   auto offers_block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
     double* sum = block_sum + b * K;
     switch (K) {
-      case 1: offers<1>(w, lv, lo, hi, sum); break;
-      case 2: offers<2>(w, lv, lo, hi, sum); break;
-      case 3: offers<3>(w, lv, lo, hi, sum); break;
-      default: offers<0>(w, lv, lo, hi, sum); break;
+      case 1: offers<1>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 2: offers<2>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 3: offers<3>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      default: offers<0>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
     }
   };
   parallel_for(nblocks, offers_block, 2);
