@@ -8,6 +8,8 @@
 #include "blocsim/engine/metrics.h"
 #include "blocsim/engine/phases.h"
 #include "blocsim/engine/simulation.h"
+#include "blocsim/io/error.h"
+#include "blocsim/parallel.h"
 #include "helpers.h"
 
 using namespace blocsim;
@@ -325,6 +327,34 @@ TEST_SUITE("phases") {
     CHECK(w.powers[US].frontier == Approx(1.1));
     CHECK(w.powers[CN].frontier == Approx(0.86));
   }
+
+#ifdef BLOCSIM_CHECKS
+  TEST_CASE("step: the invariant check throws on a non-finite offer, and only then") {
+    // A NaN frontier makes that power's access NaN in every country (rel = f/max f);
+    // step() must report the count of offending countries. Small world (one
+    // block of the pre-scan) and a synthetic world of 3 blocks (flags per block,
+    // in parallel at 2 threads), at 1 and 2 threads.
+    const int threads0 = max_threads();
+    for (std::int64_t n : {std::int64_t{0}, std::int64_t{3 * kParallelGrain - 5}}) {
+      ScenarioConfig cfg = n == 0 ? test::tiny_config() : synthetic_variant(test::tiny_config(), n, 6.0);
+      for (int threads : {1, 2}) {
+        set_threads(threads);
+        World w = make_world(cfg, 1);
+        const std::int64_t countries = w.n;
+        CHECK_NOTHROW(step(w, cfg));
+        CHECK_NOTHROW(step(w, cfg));
+        w.powers[US].frontier = std::numeric_limits<double>::quiet_NaN();
+        CHECK_THROWS_WITH_AS(step(w, cfg),
+                             ("invariant violated at tick 3 in " + std::to_string(countries) +
+                              " countries (identity or capacity outside [0,1], bloc out of range, or non-finite "
+                              "offers/utilities)")
+                                 .c_str(),
+                             RunError);
+      }
+    }
+    set_threads(threads0);
+  }
+#endif
 
   TEST_CASE("policy: events set parameters, tiers, memberships and security at their tick") {
     ScenarioConfig cfg = test::tiny_config();

@@ -2,8 +2,10 @@
 // kTickPhases order, the record phase computing the metrics of docs/design.md §4.
 #include "blocsim/engine/simulation.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "blocsim/io/error.h"
@@ -30,9 +32,53 @@ void timed(double* acc, Phase p, F&& f) {
 
 #ifdef BLOCSIM_CHECKS
 // Seatbelts: state invariants after each tick (identity and capacity in
-// [0,1], blocs in range, finite offers and utilities), one parallel pass.
-void check_invariants(const World& w) {
-  const double bad = fixed_sum(w.n, [&](std::int64_t i) {
+// [0,1], blocs in range, finite offers and utilities).
+//
+// The per-country count (the error message's number) is only needed when
+// something is wrong, so the check runs in two stages: a branch-free
+// vectorisable scan of the whole contiguous arrays (finds whether any value
+// is out of range; it also scans the non-aligned utility row 0, so it can
+// flag a state the count then clears), and, only if it flags, the exact
+// per-country count, which alone decides whether to throw. So the behaviour
+// is that of the count alone, at a fraction of its cost (default world:
+// ~30k → ~6k instructions per tick).
+// (Quiet comparisons and an integer accumulator: GCC vectorises these loops;
+// it does not vectorise `bad |= !(v >= 0.0)` — a signalling comparison — nor
+// a bool accumulator.)
+bool unit_interval_violated(const double* v, std::int64_t len) {
+  std::int64_t bad = 0;
+  for (std::int64_t j = 0; j < len; ++j)
+    bad |= static_cast<std::int64_t>(std::isunordered(v[j], 0.0)) | static_cast<std::int64_t>(std::isless(v[j], 0.0)) |
+           static_cast<std::int64_t>(std::isgreater(v[j], 1.0));
+  return bad != 0;
+}
+
+bool non_finite(const double* v, std::int64_t len) {
+  constexpr double big = std::numeric_limits<double>::max();
+  std::int64_t bad = 0;
+  for (std::int64_t j = 0; j < len; ++j) bad |= static_cast<std::int64_t>(!(std::abs(v[j]) <= big));  // ±inf and NaN fail
+  return bad != 0;
+}
+
+bool bloc_out_of_range(const Bloc* v, std::int64_t len, int k) {
+  int bad = 0;
+  for (std::int64_t j = 0; j < len; ++j) bad |= static_cast<int>(v[j] < 0) | static_cast<int>(v[j] > k);
+  return bad != 0;
+}
+
+// Whether countries [lo, hi) may violate an invariant (no false negatives).
+bool may_violate(const World& w, std::int64_t lo, std::int64_t hi) {
+  const std::int64_t m = hi - lo, D = w.d, K = w.k;
+  const auto u = static_cast<std::size_t>(lo);
+  return unit_interval_violated(w.capacity.data() + lo, m) || unit_interval_violated(w.x.data() + lo * D, m * D) ||
+         bloc_out_of_range(w.alignment.data() + u, m, w.k) || bloc_out_of_range(w.standard.data() + u, m, w.k) ||
+         non_finite(w.access.data() + lo * K, m * K) || non_finite(w.aid.data() + lo * K, m * K) ||
+         non_finite(w.utility.data() + lo * (K + 1), m * (K + 1));
+}
+
+// The number of countries violating an invariant (one fixed-order pass).
+double count_violations(const World& w) {
+  return fixed_sum(w.n, [&](std::int64_t i) {
     const auto u = static_cast<std::size_t>(i);
     bool ok = w.capacity(i) >= 0.0 && w.capacity(i) <= 1.0 && w.alignment[u] >= 0 && w.alignment[u] <= w.k &&
               w.standard[u] >= 0 && w.standard[u] <= w.k;
@@ -41,6 +87,27 @@ void check_invariants(const World& w) {
       ok = ok && std::isfinite(w.access(k, i)) && std::isfinite(w.aid(k, i)) && std::isfinite(w.utility(k + 1, i));
     return ok ? 0.0 : 1.0;
   });
+}
+
+void check_invariants(const World& w) {
+  // blocks of kParallelGrain countries, scanned in parallel in large worlds
+  // (a flag per block: the outcome does not depend on the schedule)
+  const std::int64_t n = w.n, nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+  bool flagged = false;
+  if (nblocks <= 1) {
+    flagged = n > 0 && may_violate(w, 0, n);
+  } else {
+    std::vector<char> flag(static_cast<std::size_t>(nblocks), 0);
+    parallel_for(
+        nblocks,
+        [&](std::int64_t b) {
+          flag[static_cast<std::size_t>(b)] = may_violate(w, b * kParallelGrain, std::min(n, (b + 1) * kParallelGrain));
+        },
+        2);
+    for (char f : flag) flagged = flagged || f;
+  }
+  if (!flagged) return;
+  const double bad = count_violations(w);
   if (bad > 0.0)
     throw RunError("invariant violated at tick " + std::to_string(w.tick) + " in " + std::to_string(static_cast<long long>(bad)) +
                    " countries (identity or capacity outside [0,1], bloc out of range, or non-finite offers/utilities)");

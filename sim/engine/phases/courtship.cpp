@@ -32,6 +32,84 @@
 #include "blocsim/engine/phases.h"
 
 namespace blocsim::phase {
+namespace {
+
+// One power's levers as the offers loop reads them (hoisted out of the
+// per-country loop: PowerState is large and stores to w.access etc. may
+// alias its doubles, so the compiler would reload them for every country).
+struct Lever {
+  double strictness = 0.0, rel = 0.0, open_models = 0.0, grievance = 0.0;  // grievance = γ_G·σ_k
+  Targeting targeting = Targeting::need;
+  bool aids = false;  // aid_budget > 0
+};
+
+// The offers of countries [lo, hi) and, per power, Σ ω_ik over them in index
+// order into sum[k] (fixed_reduce's block sum: starts at 0, one addition per
+// country). KC: K as a compile-time constant (0 = any K).
+// The outputs are restrict parameters (distinct World members): otherwise a
+// store to them could alias the levers and the inputs, and the compiler would
+// reload those for every country.
+template <int KC>
+void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::int64_t hi, double* __restrict sum,
+            double* __restrict access, double* __restrict open_value, double* __restrict dgrievance,
+            double* __restrict aid) {
+  const ModelParams& p = w.params;
+  const int K = KC > 0 ? KC : w.k;
+  const int sdim = w.sovereignty_dim;
+  const double theta = p.theta, open_denial = p.open_denial, open_sovereignty = p.open_sovereignty,
+               swing_scale = p.swing_scale;
+  const int D = w.d;
+  const double* const capacity = w.capacity.data();
+  const double* const x = w.x.data();
+  const double* const margin = w.margin.data();
+  const double* const pop = w.pop.data();
+  const std::int8_t* const tier = w.tier.data();
+  const Bloc* const pinned = w.pinned.data();
+  const Bloc* const alignment = w.alignment.data();
+  for (std::int64_t i = lo; i < hi; ++i) {
+    const std::int64_t o = i * K;
+    const double c = capacity[i];
+    const double absorb = theta == 1.0 ? c : std::pow(c, theta);
+    double denied = 0.0;
+    for (int k = 0; k < K; ++k) denied = std::max(denied, lv[k].strictness * static_cast<double>(tier[o + k]) / 2.0);
+    const double sov = sdim >= 0 ? x[i * D + sdim] : 0.0;
+    const double open_gain = 1.0 + open_denial * denied + open_sovereignty * sov;
+    for (int k = 0; k < K; ++k) {
+      const Lever& l = lv[k];
+      const double tau = static_cast<double>(tier[o + k]);
+      const double closed = 1.0 - l.strictness * tau / 2.0;
+      const double open = l.open_models * absorb;
+      access[o + k] = l.rel * std::max(closed, open);
+      open_value[o + k] = l.rel * open * open_gain;
+      dgrievance[o + k] = l.grievance * tau / 2.0;
+    }
+  }
+  // ω per aiding power, one loop per targeting rule (the rule's branch out of
+  // the loop); the block is still in cache. Powers without a budget get no ω:
+  // their aid row is overwritten by courtship() without being read.
+  for (int k = 0; k < K; ++k) {
+    const Lever& l = lv[k];
+    double s = 0.0;
+    if (l.aids) {
+      auto stage = [&](auto&& omega_of) {
+        for (std::int64_t i = lo; i < hi; ++i) {
+          const double omega = pinned[i] < 0 ? omega_of(i) : 0.0;
+          aid[i * K + k] = omega;
+          s += omega;
+        }
+      };
+      switch (l.targeting) {
+        case Targeting::need: stage([&](std::int64_t i) { return 1.0 - capacity[i]; }); break;
+        case Targeting::swing: stage([&](std::int64_t i) { return std::exp(-margin[i] / swing_scale); }); break;
+        case Targeting::allies: stage([&](std::int64_t i) { return alignment[i] == k + 1 ? 1.0 : 0.0; }); break;
+        case Targeting::population: stage([&](std::int64_t i) { return pop[i]; }); break;
+      }
+    }
+    sum[k] = s;
+  }
+}
+
+}  // namespace
 
 void courtship(World& w) {
   const ModelParams& p = w.params;
@@ -39,43 +117,52 @@ void courtship(World& w) {
   for (const auto& pw : w.powers) fmax = std::max(fmax, pw.frontier);
   if (fmax <= 0.0) fmax = 1.0;
   const int K = w.k;
-  const int sdim = w.sovereignty_dim;
-  // ω is staged in the aid buffer, then normalised per power.
-  parallel_for(w.n, [&](std::int64_t i) {
-    const double c = w.capacity(i);
-    const double absorb = p.theta == 1.0 ? c : std::pow(c, p.theta);
-    const bool pinned = w.pinned[static_cast<std::size_t>(i)] >= 0;
-    double denied = 0.0;
-    for (int k = 0; k < K; ++k)
-      denied = std::max(denied, w.powers[static_cast<std::size_t>(k)].cfg.strictness * w.tier(k, i) / 2.0);
-    const double sov = sdim >= 0 ? w.x(sdim, i) : 0.0;
-    const double open_gain = 1.0 + p.open_denial * denied + p.open_sovereignty * sov;
-    for (int k = 0; k < K; ++k) {
-      const PowerConfig& pc = w.powers[static_cast<std::size_t>(k)].cfg;
-      const double rel = w.powers[static_cast<std::size_t>(k)].frontier / fmax;
-      const double tau = w.tier(k, i);
-      const double closed = 1.0 - pc.strictness * tau / 2.0;
-      const double open = pc.open_models * absorb;
-      w.access(k, i) = rel * std::max(closed, open);
-      w.open_value(k, i) = rel * open * open_gain;
-      w.dgrievance(k, i) = p.gamma_grievance * pc.strictness * tau / 2.0;
-      double omega = 0.0;
-      if (!pinned && pc.aid_budget > 0.0) {
-        switch (pc.targeting) {
-          case Targeting::need: omega = 1.0 - c; break;
-          case Targeting::swing: omega = std::exp(-w.margin(i) / p.swing_scale); break;
-          case Targeting::allies: omega = w.alignment[static_cast<std::size_t>(i)] == k + 1 ? 1.0 : 0.0; break;
-          case Targeting::population: omega = w.pop(i); break;
-        }
-      }
-      w.aid(k, i) = omega;
+  const std::int64_t n = w.n;
+  Lever lv[kMaxPowers];
+  for (int k = 0; k < K; ++k) {
+    const PowerState& ps = w.powers[static_cast<std::size_t>(k)];
+    lv[k] = Lever{ps.cfg.strictness, ps.frontier / fmax, ps.cfg.open_models, p.gamma_grievance * ps.cfg.strictness,
+                  ps.cfg.targeting, ps.cfg.aid_budget > 0.0};
+  }
+  // ω is staged in the aid buffer, then normalised per power. The offers loop
+  // runs in fixed_reduce's blocks (kParallelGrain countries, in parallel in
+  // large worlds) and sums each block's ω per power, so free_weight below is
+  // the bits of fixed_sum over ω (block sums added in block order) without a
+  // pass of its own.
+  const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+  // (scratch kept per thread: no allocation per tick. A lambda body naming a
+  // thread_local would see the worker thread's instance, so the loops below
+  // reach the scratch of this thread through pointers.)
+  thread_local std::vector<double> block_sum_scratch;
+  block_sum_scratch.resize(static_cast<std::size_t>(nblocks * K));
+  double* const block_sum = block_sum_scratch.data();
+  double* const out_access = w.access.data();
+  double* const out_open = w.open_value.data();
+  double* const out_dgrievance = w.dgrievance.data();
+  double* const out_aid = w.aid.data();
+  auto offers_block = [&](std::int64_t b) {
+    const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+    double* sum = block_sum + b * K;
+    switch (K) {
+      case 1: offers<1>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 2: offers<2>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 3: offers<3>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      default: offers<0>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
     }
-  });
+  };
+  parallel_for(nblocks, offers_block, 2);
   // Water-filling per power: spend B_k·N, no country above cap = κ_A·B_k.
   // Each round caps the countries the current scale would push over the cap
   // and re-spends the rest on the others; sums are fixed-order.
-  // n ≥ 0 spelled out: GCC 12 without OpenMP otherwise warns (stringop-overflow) on the zero fill.
-  std::vector<char> capped(static_cast<std::size_t>(std::max<std::int64_t>(w.n, 0)), 0);
+  // Per-thread scratch as above (replicates on other threads have their own).
+  thread_local std::vector<char> capped;
+  capped.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
+  thread_local std::vector<double> round_part;
+  thread_local std::vector<std::int64_t> round_count;
+  round_part.resize(static_cast<std::size_t>(nblocks));
+  round_count.resize(static_cast<std::size_t>(nblocks));
+  double* const round_scratch = round_part.data();
+  std::int64_t* const round_counts = round_count.data();
   // aid added by reactive rules (policy phase) joins in the last pass over
   // each power's row: the one addition `aid + extra` that a separate (serial)
   // w.aid += w.aid_extra made
@@ -84,40 +171,72 @@ void courtship(World& w) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
     if (budget <= 0.0) {
       if (extra)
-        parallel_for(w.n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
+        parallel_for(n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
       else
         w.aid.row(k).setZero();
       continue;
     }
-    const double total_budget = budget * static_cast<double>(w.n);
+    const double total_budget = budget * static_cast<double>(n);
     const double cap = p.aid_cap * budget;
     std::fill(capped.begin(), capped.end(), 0);
     double scale = 0.0;
     std::int64_t ncapped = 0;
-    double free_weight = fixed_sum(w.n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : w.aid(k, i); });
+    double free_weight = 0.0;  // fixed_sum's total: 0 + block sums in block order
+    for (std::int64_t b = 0; b < nblocks; ++b) free_weight += block_sum[static_cast<std::size_t>(b * K + k)];
     for (int round = 0; round < 64; ++round) {
       const double left = total_budget - static_cast<double>(ncapped) * cap;
       scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
-      // One parallel pass: cap the countries this scale pushes over the cap
-      // (a count: any order gives the same integer) and sum the next round's
-      // free weight over the updated flags, term by term in fixed_sum's
-      // order (so the same bits as a fixed_sum pass of its own).
-      const std::vector<double> r = fixed_reduce(w.n, 2, [&](std::int64_t i, double* acc) {
-        char& c = capped[static_cast<std::size_t>(i)];
-        if (!c && scale * w.aid(k, i) > cap) {
-          c = 1;
-          acc[1] += 1.0;
+      // One pass: cap the countries this scale pushes over the cap (a count:
+      // any order gives the same integer) and sum the next round's free
+      // weight over the updated flags, term by term in fixed_sum's order (so
+      // the same bits as a fixed_sum pass of its own).
+      // fixed_reduce's arithmetic, written out: each block of kParallelGrain
+      // countries sums its free weight from 0 in index order (blocks in
+      // parallel in large worlds), and the block sums are added to 0 in block
+      // order; the capped count is an integer (the same number as
+      // fixed_reduce's sum of 1.0s). No allocation per round.
+      const double* const staged = w.aid.data();
+      char* const flag = capped.data();
+      double* const part = round_scratch;
+      std::int64_t* const counts = round_counts;
+      const double sc = scale;
+      auto round_block = [=](std::int64_t b) {
+        const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+        double acc = 0.0;
+        std::int64_t count = 0;
+        for (std::int64_t i = lo; i < hi; ++i) {
+          const double a = staged[i * K + k];
+          char& c = flag[i];
+          const bool now = !c && sc * a > cap;
+          c = static_cast<char>(c | now);
+          count += now;
+          acc += c ? 0.0 : a;
         }
-        acc[0] += c ? 0.0 : w.aid(k, i);
-      });
+        part[b] = acc;
+        counts[b] = count;
+      };
+      if (nblocks > 1)
+        parallel_for(nblocks, round_block, 2);
+      else if (nblocks == 1)
+        round_block(0);
+      double r[2] = {0.0, 0.0};
+      std::int64_t count = 0;
+      for (std::int64_t b = 0; b < nblocks; ++b) {
+        r[0] += part[b];
+        count += counts[b];
+      }
+      r[1] = static_cast<double>(count);
       const auto more = static_cast<std::int64_t>(r[1]);
       if (more == 0) break;
       ncapped += more;
       free_weight = r[0];
     }
-    parallel_for(w.n, [&](std::int64_t i) {
-      const double v = capped[static_cast<std::size_t>(i)] ? cap : scale * w.aid(k, i);
-      w.aid(k, i) = extra ? v + w.aid_extra(k, i) : v;
+    double* const out = w.aid.data();
+    const double* const add = extra ? w.aid_extra.data() : nullptr;
+    const char* const flag = capped.data();
+    parallel_for(n, [&](std::int64_t i) {
+      const double v = flag[i] ? cap : scale * out[i * K + k];
+      out[i * K + k] = add ? v + add[i * K + k] : v;
     });
   }
 }

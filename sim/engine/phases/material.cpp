@@ -11,12 +11,56 @@
 //           all f_k are updated from the same old values)
 // Country updates read and write only the country's own slots (in place).
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
 
 namespace blocsim::phase {
+
+namespace {
+
+// The per-country update of countries [lo, hi), with the parameters in
+// locals and the arrays as restrict pointers (they are distinct World
+// members; otherwise every store could alias every array and the
+// parameters, and the compiler would reload them per element), and K a
+// compile-time constant where it is 1, 2 or 3 (KC = 0: any K). Every value is
+// computed with the operations, in the order, of the formulas above.
+struct Rates {
+  double capacity_growth, aid_capacity, open_growth, lock_keep, lock_aid, lock_adoption, grievance_keep, tie_bonus,
+      tie_drift;
+};
+
+template <int KC>
+void countries(std::int64_t lo, std::int64_t hi, int k_any, const Rates r, const double* __restrict access,
+               const double* __restrict aid, const double* __restrict dgrievance, const double* __restrict ties0,
+               double* __restrict capacity, double* __restrict lock, double* __restrict grievance,
+               double* __restrict ties, const Bloc* __restrict alignment, const Bloc* __restrict standard) {
+  const int K = KC > 0 ? KC : k_any;
+  for (std::int64_t i = lo; i < hi; ++i) {
+    const std::int64_t o = i * K;
+    double best_access = 0.0, aid_total = 0.0;
+    for (int k = 0; k < K; ++k) {
+      best_access = std::max(best_access, access[o + k]);
+      aid_total += aid[o + k];
+    }
+    double c = capacity[i];
+    c += r.capacity_growth * std::max(0.0, best_access - c) + r.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c) +
+         r.open_growth * (1.0 - c);
+    capacity[i] = std::clamp(c, 0.0, 1.0);
+    const Bloc a = alignment[i];
+    const Bloc s = standard[i];
+    for (int k = 0; k < K; ++k) {
+      lock[o + k] = r.lock_keep * lock[o + k] + r.lock_aid * aid[o + k] + (s == k + 1 ? r.lock_adoption : 0.0);
+      grievance[o + k] = r.grievance_keep * grievance[o + k] + dgrievance[o + k];
+      const double target = std::min(1.0, ties0[o + k] + (a == k + 1 ? r.tie_bonus : 0.0));
+      ties[o + k] += r.tie_drift * (target - ties[o + k]);
+    }
+  }
+}
+
+}  // namespace
 
 void material(World& w) {
   const ModelParams& p = w.params;
@@ -26,25 +70,26 @@ void material(World& w) {
   if (fmax <= 0.0) fmax = 1.0;
   for (const auto& pw : w.powers) open_best = std::max(open_best, pw.cfg.open_models * pw.frontier / fmax);
   const double open_growth = p.open_capacity * open_best;
-  parallel_for(w.n, [&](std::int64_t i) {
-    double best_access = 0.0, aid_total = 0.0;
-    for (int k = 0; k < K; ++k) {
-      best_access = std::max(best_access, w.access(k, i));
-      aid_total += w.aid(k, i);
-    }
-    double c = w.capacity(i);
-    c += p.capacity_growth * std::max(0.0, best_access - c) + p.aid_capacity * aid_total / (1.0 + aid_total) * (1.0 - c) +
-         open_growth * (1.0 - c);
-    w.capacity(i) = std::clamp(c, 0.0, 1.0);
-    const Bloc a = w.alignment[static_cast<std::size_t>(i)];
-    const Bloc s = w.standard[static_cast<std::size_t>(i)];
-    for (int k = 0; k < K; ++k) {
-      w.lock(k, i) = (1.0 - p.lock_decay) * w.lock(k, i) + p.lock_aid * w.aid(k, i) + (s == k + 1 ? p.lock_adoption : 0.0);
-      w.grievance(k, i) = (1.0 - p.grievance_decay) * w.grievance(k, i) + w.dgrievance(k, i);
-      const double target = std::min(1.0, w.ties0(k, i) + (a == k + 1 ? p.tie_bonus : 0.0));
-      w.ties(k, i) += p.tie_drift * (target - w.ties(k, i));
-    }
-  });
+  const Rates r{p.capacity_growth, p.aid_capacity, open_growth,         1.0 - p.lock_decay, p.lock_aid,
+                p.lock_adoption,   1.0 - p.grievance_decay, p.tie_bonus, p.tie_drift};
+  const std::int64_t n = w.n, nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+  parallel_for(
+      nblocks,
+      [&](std::int64_t b) {
+        const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+        auto run = [&](auto kc) {
+          countries<decltype(kc)::value>(lo, hi, K, r, w.access.data(), w.aid.data(), w.dgrievance.data(), w.ties0.data(),
+                                         w.capacity.data(), w.lock.data(), w.grievance.data(), w.ties.data(),
+                                         w.alignment.data(), w.standard.data());
+        };
+        switch (K) {
+          case 1: run(std::integral_constant<int, 1>{}); break;
+          case 2: run(std::integral_constant<int, 2>{}); break;
+          case 3: run(std::integral_constant<int, 3>{}); break;
+          default: run(std::integral_constant<int, 0>{}); break;
+        }
+      },
+      2);
   std::vector<double> old(static_cast<std::size_t>(K));
   for (int k = 0; k < K; ++k) old[static_cast<std::size_t>(k)] = w.powers[static_cast<std::size_t>(k)].frontier;
   for (int k = 0; k < K; ++k) {

@@ -79,7 +79,13 @@ double reaction_signal(const World& w, int k, const std::string& s) {
 }
 
 void react(World& w) {
-  if (w.aid_extra.size() != 0) w.aid_extra.setZero();
+  // Only `margin` rules write aid_extra (make_world zeroes it, and a run's
+  // rules never change), so without one it is still all zeros: no pass over
+  // K × N doubles per tick (at 10⁶ agents 16 MB of stores).
+  bool margin_rules = false;
+  for (const PowerState& pw : w.powers)
+    for (const ReactiveRule& r : pw.cfg.reactions) margin_rules = margin_rules || r.signal == "margin";
+  if (margin_rules && w.aid_extra.size() != 0) w.aid_extra.setZero();
   std::size_t idx = 0;
   for (int k = 0; k < w.k; ++k) {
     PowerState& pw = w.powers[static_cast<std::size_t>(k)];

@@ -8,7 +8,8 @@
 namespace blocsim::phase::detail {
 
 //! Evaluate every power's rules (powers in scenario order, rules in file
-//! order). Zeroes and refills `aid_extra`; edits live levers; appends each
+//! order). Zeroes (when a `margin` rule exists; otherwise it is still all
+//! zeros) and refills `aid_extra`; edits live levers; appends each
 //! firing to `w.firings`. Deterministic: signals are fixed-order sums.
 void react(World& w);
 
