@@ -24,6 +24,11 @@
 #ifndef FMT_HEADER_ONLY
 #define FMT_HEADER_ONLY 1
 #endif
+// Dragonbox with its full table of powers of ten (~10 KB) instead of the
+// compressed one: ~40 % fewer instructions per number.
+#ifndef FMT_USE_FULL_CACHE_DRAGONBOX
+#define FMT_USE_FULL_CACHE_DRAGONBOX 1
+#endif
 #include <fmt/format.h>
 
 namespace blocsim {
@@ -82,7 +87,7 @@ inline std::uint64_t eight_digits(std::uint32_t v) {
   return tens | 0x3030303030303030ull;
 }
 
-// The digits of s < 10^17 written right-aligned to buf[0..24); returns the
+// The digits of s < 10^17 (at most 17 digits) written right-aligned to buf[0..24); returns the
 // first of its n digits (buf + 24 - n).
 inline const char* write_digits(char* buf, std::uint64_t s, int n) {
   const std::uint64_t low = eight_digits(static_cast<std::uint32_t>(s % 100000000ull));
@@ -91,10 +96,7 @@ inline const char* write_digits(char* buf, std::uint64_t s, int n) {
     const std::uint64_t high = s / 100000000ull;
     const std::uint64_t mid = eight_digits(static_cast<std::uint32_t>(high % 100000000ull));
     std::memcpy(buf + 8, &mid, 8);
-    if (n > 16) {
-      const std::uint64_t top = eight_digits(static_cast<std::uint32_t>(high / 100000000ull));
-      std::memcpy(buf, &top, 8);
-    }
+    if (n > 16) buf[7] = static_cast<char>('0' + high / 100000000ull);  // the 17th digit
   }
   return buf + 24 - n;
 }

@@ -213,7 +213,12 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
   summary.columns = metric_columns(ids);
 
   try {
-    write_file(tmp / "scenario.resolved.yaml", resolved_yaml(cfg));
+    const std::string resolved = resolved_yaml(cfg);  // the file and its hash in metadata.yaml
+    write_file(tmp / "scenario.resolved.yaml", resolved);
+    // tick → date text, formatted once per run (rows of every replicate use it)
+    std::vector<std::string> dates;
+    for (int t = 0; t <= cfg.ticks; ++t) dates.push_back(tick_date(cfg.calendar, t));
+    auto date_of = [&dates](int t) -> const std::string& { return dates.at(static_cast<std::size_t>(t)); };
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
     const std::int64_t n_countries =
@@ -240,12 +245,12 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           if (w.tick % every != 0 && w.tick != cfg.ticks) return;
           if (reference_paths()) {
             reference_text.clear();
-            append_countries(reference_text, w, r, tick_date(cfg.calendar, w.tick));
+            append_countries(reference_text, w, r, date_of(w.tick));
             buf.append(reference_text);
           } else {
             const bool first = !rows;
             if (first) rows = std::make_unique<CountryRows>(w);
-            rows->append(buf, w, r, tick_date(cfg.calendar, w.tick));
+            rows->append(buf, w, r, date_of(w.tick));
             // in memory: room for the whole replicate after its first tick
             // (one allocation, no copies as it grows)
             if (first && in_memory) buf.reserve(buf.size() * recorded_ticks + rows->room(w, 64));
@@ -301,9 +306,13 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       ts += '\n';
       for (int r = 0; r < R; ++r) {
         const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+        const std::string prefix =
+            std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
         for (std::size_t t = 0; t < rows.size(); ++t) {
-          ts += std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + "," +
-                std::to_string(t) + "," + tick_date(cfg.calendar, static_cast<int>(t));
+          ts += prefix;
+          ts += std::to_string(t);
+          ts += ',';
+          ts += date_of(static_cast<int>(t));
           for (double v : rows[t]) {
             ts += ',';
             append_number(ts, v);
@@ -381,7 +390,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       text("name", cfg.name);
       text("path", cfg.path);
       text("sha256", sha);
-      text("resolved_sha256", sha256_hex(resolved_yaml(cfg)));
+      text("resolved_sha256", sha256_hex(resolved));
       m << YAML::EndMap;
       text_list("overrides", cfg.overrides);
       m << Key << "seed" << Value << cfg.seed << Key << "replicates" << Value << R;
