@@ -1,5 +1,5 @@
 # All third-party packages come from Debian: libeigen3-dev, libyaml-cpp-dev,
-# libcli11-dev, doctest-dev, libomp/gcc OpenMP, libopenmpi-dev, libboost-dev
+# libcli11-dev, doctest-dev, libfmt-dev (header-only), libomp/gcc OpenMP, libopenmpi-dev, libboost-dev
 # (header-only: Boost.Random's Sobol sequence, Boost.Math's Student t).
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(yaml-cpp REQUIRED)
@@ -21,4 +21,10 @@ if(BLOCSIM_USE_MPI)
   else()
     message(STATUS "MPI not found: building without MPI sweeps")
   endif()
+endif()
+# fmt (Debian libfmt-dev, >= 9): header-only, for Dragonbox's shortest digits in
+# the output number format (sim/output/format.cpp).
+find_package(fmt 9 CONFIG QUIET)
+if(NOT fmt_FOUND)
+  message(FATAL_ERROR "fmt >= 9 not found: install the Debian package libfmt-dev (tools/deps.sh)")
 endif()

@@ -6,7 +6,7 @@ set -euo pipefail
 what=${1:-run}
 pkgs=(cmake g++ make libeigen3-dev libyaml-cpp-dev libcli11-dev doctest-dev
       python3 python3-matplotlib python3-pandas python3-numpy python3-geopandas python3-yaml
-      python3-dev pybind11-dev libboost-dev libboost-math-dev)
+      python3-dev pybind11-dev libboost-dev libboost-math-dev libfmt-dev)
 if [[ $what == test ]]; then
   pkgs+=(libopenmpi-dev openmpi-bin slurmctld slurmd slurm-client git procps
          python3-pytest jupyter-nbconvert python3-nbformat python3-ipykernel snakemake r-cran-reticulate

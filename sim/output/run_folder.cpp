@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <memory>
@@ -61,23 +62,63 @@ void append_countries(std::string& out, const World& w, int replicate, const std
     out += ',';
     out += standard_label(w, w.standard[static_cast<std::size_t>(i)]);
     out += ',';
-    append_number(out, w.capacity(i));
+    append_number_reference(out, w.capacity(i));
     for (int d = 0; d < w.d; ++d) {
       out += ',';
-      append_number(out, w.x(d, i));
+      append_number_reference(out, w.x(d, i));
     }
     for (int b = 0; b <= w.k; ++b) {
       out += ',';
-      append_number(out, w.utility(b, i));
+      append_number_reference(out, w.utility(b, i));
     }
     out += '\n';
   }
 }
 
+// One replicate's countries.csv text: a byte buffer that grows without
+// zero-filling (std::string::resize would write every byte twice), so rows
+// are formatted straight into their final place.
+class TextBuffer {
+ public:
+  //! Room for `extra` more bytes at tail(); existing bytes are kept.
+  char* room(std::size_t extra) {
+    if (size_ + extra > capacity_) reallocate(std::max(size_ + extra, capacity_ * 2));
+    return data_.get() + size_;
+  }
+  //! Bytes up to `end` (inside the last room()) are now text.
+  void commit(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
+  void append(const std::string& s) {
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ += s.size();
+  }
+  void reserve(std::size_t total) {
+    if (total > capacity_) reallocate(total);
+  }
+  std::size_t size() const { return size_; }
+  void write_to(std::ostream& f) const { f.write(data_.get(), static_cast<std::streamsize>(size_)); }
+  void clear() { size_ = 0; }
+  void release() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+
+ private:
+  void reallocate(std::size_t cap) {
+    std::unique_ptr<char[]> d(new char[cap]);
+    if (size_ > 0) std::memcpy(d.get(), data_.get(), size_);
+    data_ = std::move(d);
+    capacity_ = cap;
+  }
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
 // The compact path (issue 14): labels and country ids formatted once per
-// replicate, each row appended to one growing buffer (no temporary strings),
-// numbers through the one formatter (append_number). Same bytes as
-// append_countries, which stays as the reference (reference_paths()).
+// replicate, each tick's rows written through one pointer into one growing
+// buffer per replicate (no temporary strings, no per-field capacity checks),
+// numbers through the fast formatter (write_number, tested against
+// std::to_chars in tests/test_format.cpp). Same bytes as append_countries,
+// which stays as the reference (reference_paths(): std::to_chars directly).
 class CountryRows {
  public:
   explicit CountryRows(const World& w) {
@@ -87,36 +128,55 @@ class CountryRows {
       blocs_.push_back(bloc_label(w, b) + ',');
       standards_.push_back(standard_label(w, b) + ',');
     }
+    std::size_t id_max = 0, bloc_max = 0, standard_max = 0;
+    for (const auto& s : ids_) id_max = std::max(id_max, s.size());
+    for (const auto& s : blocs_) bloc_max = std::max(bloc_max, s.size());
+    for (const auto& s : standards_) standard_max = std::max(standard_max, s.size());
+    label_max_ = id_max + bloc_max + standard_max;
   }
-  void append(std::string& out, const World& w, int replicate, const std::string& date) const {
+  // Room one tick's rows may need (the longest possible row, every country).
+  std::size_t room(const World& w, std::size_t prefix_size) const {
+    const std::size_t row_max =
+        prefix_size + label_max_ + static_cast<std::size_t>(w.d + w.k + 2) * (kMaxNumberChars + 1) + 1;
+    return static_cast<std::size_t>(w.n) * row_max;
+  }
+  void append(TextBuffer& out, const World& w, int replicate, const std::string& date) const {
     const std::string prefix = std::to_string(replicate) + "," + std::to_string(w.tick) + "," + date + ",";
     const int D = w.d, B = w.k + 1;
-    out.reserve(out.size() + static_cast<std::size_t>(w.n) * (prefix.size() + 32 + static_cast<std::size_t>(D + B + 1) * 20));
+    // Rows are written through one pointer (no per-field capacity checks)
+    // into room for the longest possible rows; the buffer keeps what was written.
+    char* p = out.room(room(w, prefix.size()));
     const double* x = w.x.data();
     const double* util = w.utility.data();
+    auto put = [&p](const std::string& s) {
+      std::memcpy(p, s.data(), s.size());
+      p += s.size();
+    };
     for (std::int32_t i = 0; i < w.n; ++i) {
       const auto u = static_cast<std::size_t>(i);
-      out += prefix;
-      out += ids_[u];
-      out += blocs_[static_cast<std::size_t>(w.alignment[u])];
-      out += standards_[static_cast<std::size_t>(w.standard[u])];
-      append_number(out, w.capacity(i));
+      put(prefix);
+      put(ids_[u]);
+      put(blocs_[static_cast<std::size_t>(w.alignment[u])]);
+      put(standards_[static_cast<std::size_t>(w.standard[u])]);
+      p = write_number(p, w.capacity(i));
       const double* xi = x + static_cast<std::int64_t>(i) * D;
       for (int d = 0; d < D; ++d) {
-        out += ',';
-        append_number(out, xi[d]);
+        *p++ = ',';
+        p = write_number(p, xi[d]);
       }
       const double* ui = util + static_cast<std::int64_t>(i) * B;
       for (int b = 0; b < B; ++b) {
-        out += ',';
-        append_number(out, ui[b]);
+        *p++ = ',';
+        p = write_number(p, ui[b]);
       }
-      out += '\n';
+      *p++ = '\n';
     }
+    out.commit(p);
   }
 
  private:
   std::vector<std::string> ids_, blocs_, standards_;
+  std::size_t label_max_ = 0;
 };
 
 }  // namespace
@@ -153,7 +213,12 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
   summary.columns = metric_columns(ids);
 
   try {
-    write_file(tmp / "scenario.resolved.yaml", resolved_yaml(cfg));
+    const std::string resolved = resolved_yaml(cfg);  // the file and its hash in metadata.yaml
+    write_file(tmp / "scenario.resolved.yaml", resolved);
+    // tick → date text, formatted once per run (rows of every replicate use it)
+    std::vector<std::string> dates;
+    for (int t = 0; t <= cfg.ticks; ++t) dates.push_back(tick_date(cfg.calendar, t));
+    auto date_of = [&dates](int t) -> const std::string& { return dates.at(static_cast<std::size_t>(t)); };
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
     const std::int64_t n_countries =
@@ -165,34 +230,42 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);
     const bool in_memory = !reference_paths() &&
                            rows_per_rep * R * (48.0 + 20.0 * static_cast<double>(cfg.dimensions.size() + ids.size() + 2)) < 1e9;
-    std::vector<std::string> country_text(static_cast<std::size_t>(R));
+    std::vector<TextBuffer> country_text(static_cast<std::size_t>(R));
+    // rows written per replicate: every `every`-th tick and the last
+    const std::size_t recorded_ticks = static_cast<std::size_t>(cfg.ticks / every + 2);
     auto run_one = [&](int r) {
       try {
         std::ofstream part;
         if (cfg.outputs.countries && !in_memory) part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
-        std::string& buf = country_text[static_cast<std::size_t>(r)];
+        TextBuffer& buf = country_text[static_cast<std::size_t>(r)];
         std::unique_ptr<CountryRows> rows;
+        std::string reference_text;
         auto observer = [&](const World& w) {
           if (!cfg.outputs.countries) return;
           if (w.tick % every != 0 && w.tick != cfg.ticks) return;
           if (reference_paths()) {
-            append_countries(buf, w, r, tick_date(cfg.calendar, w.tick));
+            reference_text.clear();
+            append_countries(reference_text, w, r, date_of(w.tick));
+            buf.append(reference_text);
           } else {
-            if (!rows) rows = std::make_unique<CountryRows>(w);
-            rows->append(buf, w, r, tick_date(cfg.calendar, w.tick));
+            const bool first = !rows;
+            if (first) rows = std::make_unique<CountryRows>(w);
+            rows->append(buf, w, r, date_of(w.tick));
+            // in memory: room for the whole replicate after its first tick
+            // (one allocation, no copies as it grows)
+            if (first && in_memory) buf.reserve(buf.size() * recorded_ticks + rows->room(w, 64));
           }
           if (opt.on_countries) opt.on_countries(r, w);
           if (!in_memory && buf.size() > (1u << 22)) {
-            part << buf;
+            buf.write_to(part);
             buf.clear();
           }
         };
         results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer, &worlds);
         if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
         if (!in_memory) {
-          part << buf;
-          buf.clear();
-          buf.shrink_to_fit();
+          buf.write_to(part);
+          buf.release();
           part.close();
           if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
         }
@@ -233,9 +306,13 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       ts += '\n';
       for (int r = 0; r < R; ++r) {
         const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+        const std::string prefix =
+            std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
         for (std::size_t t = 0; t < rows.size(); ++t) {
-          ts += std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + "," +
-                std::to_string(t) + "," + tick_date(cfg.calendar, static_cast<int>(t));
+          ts += prefix;
+          ts += std::to_string(t);
+          ts += ',';
+          ts += date_of(static_cast<int>(t));
           for (double v : rows[t]) {
             ts += ',';
             append_number(ts, v);
@@ -255,9 +332,9 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       f << '\n';
       for (int r = 0; r < R; ++r) {
         if (in_memory) {
-          std::string& text = country_text[static_cast<std::size_t>(r)];
-          f.write(text.data(), static_cast<std::streamsize>(text.size()));
-          std::string().swap(text);
+          TextBuffer& text = country_text[static_cast<std::size_t>(r)];
+          text.write_to(f);
+          text.release();
           continue;
         }
         const fs::path part = tmp / (".countries-" + std::to_string(r) + ".part");
@@ -313,7 +390,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       text("name", cfg.name);
       text("path", cfg.path);
       text("sha256", sha);
-      text("resolved_sha256", sha256_hex(resolved_yaml(cfg)));
+      text("resolved_sha256", sha256_hex(resolved));
       m << YAML::EndMap;
       text_list("overrides", cfg.overrides);
       m << Key << "seed" << Value << cfg.seed << Key << "replicates" << Value << R;

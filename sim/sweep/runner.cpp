@@ -43,6 +43,20 @@ struct SweepRunner::Impl {
   Layout layout;
   std::vector<int> ts_cols_dummy;
   mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
+  // Per thread slot: the tick dates of the calendar last used (timeseries rows).
+  struct Dates {
+    Calendar calendar;
+    std::vector<std::string> text;
+    const std::string& of(const Calendar& c, int tick) {
+      if (c.start_year != calendar.start_year || c.start_month != calendar.start_month || c.step != calendar.step) {
+        calendar = c;
+        text.clear();
+      }
+      while (static_cast<int>(text.size()) <= tick) text.push_back(tick_date(calendar, static_cast<int>(text.size())));
+      return text[static_cast<std::size_t>(tick)];
+    }
+  };
+  mutable std::vector<Dates> dates;
   mutable WorldCache worlds;  // tick-0 worlds shared by replicates and points (issue 14)
   bool serial_runs = false;
   std::vector<std::int64_t> todo;
@@ -294,6 +308,7 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   }
   const int slots = std::max(1, max_threads());
   m.cfgs.assign(static_cast<std::size_t>(slots), setup.base);
+  m.dates.assign(static_cast<std::size_t>(slots), {});
   const auto& syn = setup.base.world.synthetic;
   m.serial_runs = slots == 1 || (syn && syn->countries >= 4 * kParallelGrain);
   if (!writer) return;
@@ -348,10 +363,10 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
         rec.ts += prefix;
         rec.ts += std::to_string(t);
         rec.ts += ',';
-        rec.ts += tick_date(cfg.calendar, static_cast<int>(t));
+        rec.ts += impl_->dates[static_cast<std::size_t>(slot)].of(cfg.calendar, static_cast<int>(t));
         for (int c : cols) {
           rec.ts += ',';
-          rec.ts += format_number(res.metrics.rows[t][static_cast<std::size_t>(c)]);
+          append_number(rec.ts, res.metrics.rows[t][static_cast<std::size_t>(c)]);
         }
         rec.ts += '\n';
       }
@@ -366,7 +381,10 @@ RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
   row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
         std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(error) : ",ok,");
   for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + csv_field(plan.value_text(point, i));
-  for (double v : sums) row += "," + format_number(v);
+  for (double v : sums) {
+    row += ',';
+    append_number(row, v);
+  }
   return rec;
 }
 
