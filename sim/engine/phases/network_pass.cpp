@@ -222,6 +222,12 @@ void network_pass_impl(World& w, bool interop) {
         if (draw_standards)
           philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
       }
+      // K = 2 and a full group: the choice and standards decisions of the 4
+      // rows run as one 4-lane kernel each (rows.h decide4) after the rows'
+      // identity updates and histograms (each row's choice reads only its
+      // own new x, its standards only its own new x and alignment)
+      const bool four = KC == 2 && m == 4;
+      alignas(32) double peer4[4][4], share4[4][4];
       for (int l = 0; l < m; ++l) {
         const std::int64_t i = g + l;
         if (prefetch && i + kPrefetchAhead < n) {
@@ -241,11 +247,12 @@ void network_pass_impl(World& w, bool interop) {
         // interoperability: one neighbour loop (all read start-of-tick labels)
         if (K + 1 <= 4) {
           const Hist3 h = histogram3_v4(w.w, i, alignment, standard, gdp);
-          alignas(32) double peer[4], share[4];
-          std::memcpy(peer, &h.peer, sizeof peer);
-          std::memcpy(share, &h.share, sizeof share);
-          choice_row.decide(i, block_c[l], peer);
-          standards_row.decide(i, block_s[l], share);
+          std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
+          std::memcpy(share4[l], &h.share, sizeof share4[l]);
+          if (!four) {
+            choice_row.decide(i, block_c[l], peer4[l]);
+            standards_row.decide(i, block_s[l], share4[l]);
+          }
           if (interop) {  // as rows::interoperability_row
             double a = 0.0;
             for (int t = 0; t <= K; ++t) a += h.ties[t];
@@ -264,6 +271,12 @@ void network_pass_impl(World& w, bool interop) {
             same += ties_by_standard[standard[i]];
             all += a;
           }
+        }
+      }
+      if constexpr (KC == 2) {
+        if (four) {
+          choice_row.decide4(g, block_c, peer4);
+          standards_row.decide4(g, block_s, share4);
         }
       }
     }
