@@ -144,7 +144,38 @@ struct Identity {
         v4d vnum0 = {0.0, 0.0, 0.0, 0.0}, vnum1 = vnum0;
         v2d vden = {0.0, 0.0};  // {even, odd} neighbours
         auto q = begin;
-        for (; q + 2 <= end; q += 2) {
+        // four neighbours a, b, c, d at a time: the four dist2 from one 4 × 4
+        // transpose of the squares (lane-wise the same sums, in the same
+        // order), one masked weight vector; a and c go to the even
+        // accumulators, b and d to the odd ones, in neighbour order
+        using v4f = float __attribute__((vector_size(16)));
+        using v4m = std::int64_t __attribute__((vector_size(32)));
+        const v4d veps2x4 = {eps2, eps2, eps2, eps2};
+        for (; q + 4 <= end; q += 4) {
+          v4d xa, xb, xc, xd;
+          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+          std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
+          std::memcpy(&xc, xbase + static_cast<std::int64_t>(inner[q + 2]) * 4, sizeof xc);
+          std::memcpy(&xd, xbase + static_cast<std::int64_t>(inner[q + 3]) * 4, sizeof xd);
+          const v4d da = xa - vxi, db = xb - vxi, dc = xc - vxi, dd = xd - vxi;
+          const v4d sa = da * da, sb = db * db, sc = dc * dc, sd = dd * dd;
+          const v4d t0 = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), t1 = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
+          const v4d t2 = __builtin_shufflevector(sc, sd, 0, 4, 2, 6), t3 = __builtin_shufflevector(sc, sd, 1, 5, 3, 7);
+          // lane u = neighbour u: ((d0² + d1²) + d2²) + d3²
+          const v4d d2 = ((__builtin_shufflevector(t0, t2, 0, 1, 4, 5) + __builtin_shufflevector(t1, t3, 0, 1, 4, 5)) +
+                          __builtin_shufflevector(t0, t2, 2, 3, 6, 7)) +
+                         __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+          v4f wf;
+          std::memcpy(&wf, val + q, sizeof wf);
+          const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(__builtin_convertvector(wf, v4d)) & (d2 < veps2x4));
+          vden += __builtin_shufflevector(w4, w4, 0, 1);
+          vden += __builtin_shufflevector(w4, w4, 2, 3);
+          vnum0 += w4[0] * da;
+          vnum1 += w4[1] * db;
+          vnum0 += w4[2] * dc;
+          vnum1 += w4[3] * dd;
+        }
+        if (q + 2 <= end) {
           v4d xa, xb;
           std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
           std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
@@ -161,6 +192,7 @@ struct Identity {
           vden += wab;
           vnum0 += wab[0] * da;
           vnum1 += wab[1] * db;
+          q += 2;
         }
         if (q < end) {
           v4d xa;
