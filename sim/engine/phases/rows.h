@@ -26,6 +26,15 @@
 #include "blocsim/parallel.h"
 #include "decision.h"
 
+// The kernels' lambdas take and return 4-double vectors by value; they are all
+// inlined, so the psABI notes about AVX vectors in non-AVX builds
+// (BLOCSIM_NATIVE=OFF) do not apply. GCC reports some of them at the end of
+// the translation unit, after any push / pop around the code, so the
+// warning is off for the rest of every file that includes this header.
+// (GCC 12 still reports one for network_pass.cpp without a location, as it
+// did before; a generic GCC build with -Werror needs -Wno-psabi.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace blocsim::phase::rows {
 
 // v if keep, else +0.0, by masking the bits: the ε test is close to a coin
@@ -403,8 +412,8 @@ struct Choice {
   // exactly the scalar operations of decide(), in the same order (IEEE per
   // lane: the same bits; the reference path keeps decide() and
   // tests/test_performance.cpp compares the two). The K × N arrays hold the 4
-  // rows' values in 8 contiguous numbers (only instantiated for KC = 2) (c = i·K + k): two loads and a
-  // deinterleave per array. The ranking and the revision draw stay scalar per
+  // rows' values in 8 contiguous numbers (c = i·K + k): two loads and a
+  // deinterleave per array (only instantiated for KC = 2). The ranking and the revision draw stay scalar per
   // row. peer[l] = the peer weights of row i + l.
   // The lambdas pass 4-double vectors by value; they are inlined (see tail4).
 #pragma GCC diagnostic push
@@ -451,12 +460,26 @@ struct Choice {
     const v4d pressure_all = (zero + pull[0] * sec[0]) + pull[1] * sec[1];
     const v4d rivalry_all = (zero + riv[0]) + riv[1];
     const v4d tie_sum = (zero + tie[0]) + tie[1];
+    // xc[d] = {x_{i,d}, …, x_{i+3,d}}: for D = 4 one 4 × 4 transpose of the rows
+    constexpr int kDc = DC > 0 ? DC : kMaxDimensions;
+    v4d xc[kDc];
+    if constexpr (DC == 4) {
+      const v4d r0 = ld(x + i * 4), r1 = ld(x + i * 4 + 4), r2 = ld(x + i * 4 + 8), r3 = ld(x + i * 4 + 12);
+      const v4d t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
+      const v4d t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6), t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
+      xc[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+      xc[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+      xc[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+      xc[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    } else {
+      for (int d = 0; d < D; ++d) xc[d] = lanes([&](int l) { return x[(i + l) * D + d]; });
+    }
     v4d U[3], sim[2];
     v4d mean_offer = zero, max_offer = splat(-std::numeric_limits<double>::infinity());
     for (int k = 0; k < 2; ++k) {
       v4d dist2 = zero;
       for (int d = 0; d < D; ++d) {
-        const v4d t = lanes([&](int l) { return x[(i + l) * D + d]; }) - y[k][d];
+        const v4d t = xc[d] - y[k][d];
         dist2 += t * t;
       }
       const v4d root = lanes([&](int l) { return std::sqrt(dist2[l]); });
@@ -477,7 +500,7 @@ struct Choice {
     const double half = 1.0 / K;
     const v4d spread = (zero + fabs4(tie[0] / tie_sum - half)) + fabs4(tie[1] / tie_sum - half);
     const v4d evenness = sel(tie_sum > zero, 1.0 - spread * static_cast<double>(K) / (2.0 * (K - 1)), zero);
-    const v4d sov = sdim >= 0 ? h_sov * lanes([&](int l) { return x[(i + l) * D + sdim]; }) : zero;
+    const v4d sov = sdim >= 0 ? h_sov * xc[sdim] : zero;
     const v4d hedge = b_hedge + sov + h_even * evenness + h_grp * ld(hedge_member + i);
     U[0] = hedge + ((1.0 - multi) * mean_offer / static_cast<double>(K) + multi * max_offer) - pressure_all + sel(cur == 0, inert, zero);
     const v4d z = sim[0] - sim[1];
