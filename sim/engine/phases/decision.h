@@ -30,7 +30,7 @@ struct RevisionRule {
 
 //! The option country i holds next: its pinned value if pinned, else the
 //! revision draw over `value[0..K]` (`top` = index of the maximum).
-inline Bloc decide(const RevisionRule& rule, Bloc current, Bloc pinned, const double* value, int K, int top,
+[[gnu::always_inline]] inline Bloc decide(const RevisionRule& rule, Bloc current, Bloc pinned, const double* value, int K, int top,
                    std::uint64_t seed, std::uint64_t tick, std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
   if (pinned >= 0) return pinned;
   if (!rule.draw) return rule.rate >= 1.0 ? static_cast<Bloc>(top) : current;
