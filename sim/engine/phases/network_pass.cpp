@@ -30,7 +30,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
 #include "blocsim/engine/rng.h"
-#include "rows.h"
+#include "rows_x4.h"
 
 namespace blocsim::phase {
 
@@ -254,7 +254,7 @@ void network_pass_impl(World& w, bool interop) {
           philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::standards), m, block_s);
       }
       // K = 2 and a full group: the choice and standards decisions of the 4
-      // rows run as one 4-lane kernel each (rows.h decide4) after the rows'
+      // rows run as one 4-lane kernel each (rows_x4.h decide4) after the rows'
       // identity updates and histograms (each row's choice reads only its
       // own new x, its standards only its own new x and alignment)
       const bool four = KC == 2 && m == 4;
