@@ -37,6 +37,25 @@
 
 namespace blocsim::phase::rows {
 
+// 4-double vectors (GCC/Clang vector extension: AVX2 on native builds, SSE2
+// pairs on generic ones — the same IEEE operations per lane, so the same bits)
+// for the D = 4 identity tail and the 4-row decision kernels (rows_x4.h).
+// Always inlined: the vectors never cross a call (see the -Wpsabi note above).
+namespace v4 {
+using d = double __attribute__((vector_size(32)));
+using m = std::int64_t __attribute__((vector_size(32)));
+[[gnu::always_inline]] inline d load(const double* a) {
+  d v;
+  std::memcpy(&v, a, sizeof v);
+  return v;
+}
+//! mask ? yes : no, lane by lane, by the bits
+[[gnu::always_inline]] inline d select(m mask, d yes, d no) {
+  return reinterpret_cast<d>((reinterpret_cast<m>(yes) & mask) | (reinterpret_cast<m>(no) & ~mask));
+}
+[[gnu::always_inline]] inline d splat(double s) { return d{s, s, s, s}; }
+}  // namespace v4
+
 // v if keep, else +0.0, by masking the bits: the ε test is close to a coin
 // flip while identities are spread out, and GCC compiles `keep ? v : 0.0`
 // to a branch (10⁶ agents, first ticks: a mispredict on ~half the neighbours).
@@ -79,16 +98,8 @@ struct Identity {
   void tail4(std::int64_t i, const double* xi, const double* num, double den) const {
     using v4d = double __attribute__((vector_size(32)));
     using v4m = std::int64_t __attribute__((vector_size(32)));
-    auto load = [](const double* a) {
-      v4d v;
-      std::memcpy(&v, a, sizeof v);
-      return v;
-    };
-    auto blend = [](v4m m, v4d yes, v4d no) {  // m ? yes : no, by the bits
-      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
-    };
-    const v4d vxi = load(xi), zero = {0.0, 0.0, 0.0, 0.0};
-    v4d dx = den > 0.0 ? (p.mu * load(num)) / den : zero;
+    const v4d vxi = v4::load(xi), zero = {0.0, 0.0, 0.0, 0.0};
+    v4d dx = den > 0.0 ? (p.mu * v4::load(num)) / den : zero;
     for (int k = 0; k < w.k; ++k) {
       const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
       const double nu = pw.cfg.narrative;
@@ -97,29 +108,29 @@ struct Identity {
       for (int d = 0; d < 4; ++d) dist2 += (pw.identity(d) - xi[d]) * (pw.identity(d) - xi[d]);
       if (dist2 < pw.cfg.narrative_radius * pw.cfg.narrative_radius) {
         const double g = nu * w.access(k, i);
-        dx += g * (load(pw.identity.data()) - vxi);
+        dx += g * (v4::load(pw.identity.data()) - vxi);
       }
     }
     if (w.grievance_dim >= 0 && p.kappa != 0.0) {
       double dg = 0.0;
       for (int k = 0; k < w.k; ++k) dg += w.dgrievance(k, i);
       const v4m lane = {0, 1, 2, 3};
-      dx = blend(lane == static_cast<std::int64_t>(w.grievance_dim), dx + p.kappa * dg, dx);
+      dx = v4::select(lane == static_cast<std::int64_t>(w.grievance_dim), dx + p.kappa * dg, dx);
     }
-    if (p.identity_anchor != 0.0) dx += p.identity_anchor * (load(w.x0.data() + i * 4) - vxi);
+    if (p.identity_anchor != 0.0) dx += p.identity_anchor * (v4::load(w.x0.data() + i * 4) - vxi);
     if (p.alignment_feedback != 0.0) {
       const Bloc a = w.alignment[static_cast<std::size_t>(i)];
-      if (a > 0) dx += p.alignment_feedback * (load(w.powers[static_cast<std::size_t>(a - 1)].identity.data()) - vxi);
+      if (a > 0) dx += p.alignment_feedback * (v4::load(w.powers[static_cast<std::size_t>(a - 1)].identity.data()) - vxi);
     }
     if (p.identity_noise > 0.0) {
       Rng rng(w.seed, static_cast<std::uint64_t>(w.tick), static_cast<std::uint64_t>(i), Stream::identity_noise);
       double z[4];
       for (int d = 0; d < 4; ++d) z[d] = p.identity_noise * rng.normal();
-      dx += load(z);
+      dx += v4::load(z);
     }
     const v4d v = vxi + dx;
     const v4d one = {1.0, 1.0, 1.0, 1.0};
-    const v4d out = blend(v < zero, zero, blend(v > one, one, v));
+    const v4d out = v4::select(v < zero, zero, v4::select(v > one, one, v));
     std::memcpy(x_next + i * 4, &out, sizeof out);
   }
 #pragma GCC diagnostic pop

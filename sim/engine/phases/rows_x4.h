@@ -27,18 +27,9 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
   using v4d = double __attribute__((vector_size(32)));
   using v4m = std::int64_t __attribute__((vector_size(32)));
   using v8f = float __attribute__((vector_size(32)));
-  auto ld = [](const double* a) {
-    v4d v;
-    std::memcpy(&v, a, sizeof v);
-    return v;
-  };
-  auto sel = [](v4m m, v4d yes, v4d no) {  // m ? yes : no, by the bits
-    return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
-  };
-  auto splat = [](double s) { return v4d{s, s, s, s}; };
   const std::int64_t c = i * 2;
   auto pair = [&](const double* a, v4d& k0, v4d& k1) {  // {a[c + 2l]}, {a[c + 2l + 1]}, l = 0..3
-    const v4d lo = ld(a + c), hi = ld(a + c + 4);
+    const v4d lo = v4::load(a + c), hi = v4::load(a + c + 4);
     k0 = __builtin_shufflevector(lo, hi, 0, 2, 4, 6);
     k1 = __builtin_shufflevector(lo, hi, 1, 3, 5, 7);
   };
@@ -51,8 +42,8 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
   auto lanes = [&](auto f) { return v4d{f(0), f(1), f(2), f(3)}; };
   const auto u = static_cast<std::size_t>(i);
   const v4m cur = {alignment[u], alignment[u + 1], alignment[u + 2], alignment[u + 3]};
-  const v4d zero = splat(0.0), inert = splat(b_inert);
-  const v4d rs = ld(rowsum + i);
+  const v4d zero = v4::splat(0.0), inert = v4::splat(b_inert);
+  const v4d rs = v4::load(rowsum + i);
   v4d sec[2], riv[2], tie[2], acc[2], ad[2], opn[2], lck[2], grv[2];
   pairf(security, sec[0], sec[1]);
   pairf(rivalry, riv[0], riv[1]);
@@ -69,7 +60,7 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
   constexpr int kDc = DC > 0 ? DC : kMaxDimensions;
   v4d xc[kDc];
   if constexpr (DC == 4) {
-    const v4d r0 = ld(x + i * 4), r1 = ld(x + i * 4 + 4), r2 = ld(x + i * 4 + 8), r3 = ld(x + i * 4 + 12);
+    const v4d r0 = v4::load(x + i * 4), r1 = v4::load(x + i * 4 + 4), r2 = v4::load(x + i * 4 + 8), r3 = v4::load(x + i * 4 + 12);
     const v4d t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
     const v4d t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6), t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
     xc[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
@@ -80,7 +71,7 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
     for (int d = 0; d < D; ++d) xc[d] = lanes([&](int l) { return x[(i + l) * D + d]; });
   }
   v4d U[3], sim[2];
-  v4d mean_offer = zero, max_offer = splat(-std::numeric_limits<double>::infinity());
+  v4d mean_offer = zero, max_offer = v4::splat(-std::numeric_limits<double>::infinity());
   for (int k = 0; k < 2; ++k) {
     v4d dist2 = zero;
     for (int d = 0; d < D; ++d) {
@@ -91,23 +82,23 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
     sim[k] = 1.0 - root * inv_sqrt_d;
     const v4d pressure = pressure_all - pull[k] * sec[k];
     const v4d a = ad[k];
-    const v4d offer = (b_acc * acc[k] + sel(a > zero, b_aid * a / (a + aid_half), zero)) + b_open * opn[k];
+    const v4d offer = (b_acc * acc[k] + v4::select(a > zero, b_aid * a / (a + aid_half), zero)) + b_open * opn[k];
     const v4d pk = lanes([&](int l) { return peer[l][k + 1]; });
-    U[k + 1] = b_id * sim[k] + b_ties * tie[k] + offer + b_peer * sel(rs > zero, pk / rs, zero) + b_lock * lck[k] -
+    U[k + 1] = b_id * sim[k] + b_ties * tie[k] + offer + b_peer * v4::select(rs > zero, pk / rs, zero) + b_lock * lck[k] -
                b_grv * grv[k] + b_sec * sec[k] - pressure - b_riv * riv[k] + b_thr * (rivalry_all - riv[k]) +
-               sel(cur == k + 1, inert, zero);
+               v4::select(cur == k + 1, inert, zero);
     mean_offer += offer;
-    max_offer = sel(max_offer < offer, offer, max_offer);  // std::max(max_offer, offer)
+    max_offer = v4::select(max_offer < offer, offer, max_offer);  // std::max(max_offer, offer)
   }
   // evenness (K = 2): 1 − (Σ_l |t_l / Σt − 1/2|)·2 / 2
-  const v4m abs_mask = reinterpret_cast<v4m>(splat(-0.0));
+  const v4m abs_mask = reinterpret_cast<v4m>(v4::splat(-0.0));
   auto fabs4 = [&](v4d v) { return reinterpret_cast<v4d>(reinterpret_cast<v4m>(v) & ~abs_mask); };
   const double half = 1.0 / K;
   const v4d spread = (zero + fabs4(tie[0] / tie_sum - half)) + fabs4(tie[1] / tie_sum - half);
-  const v4d evenness = sel(tie_sum > zero, 1.0 - spread * static_cast<double>(K) / (2.0 * (K - 1)), zero);
+  const v4d evenness = v4::select(tie_sum > zero, 1.0 - spread * static_cast<double>(K) / (2.0 * (K - 1)), zero);
   const v4d sov = sdim >= 0 ? h_sov * xc[sdim] : zero;
-  const v4d hedge = b_hedge + sov + h_even * evenness + h_grp * ld(hedge_member + i);
-  U[0] = hedge + ((1.0 - multi) * mean_offer / static_cast<double>(K) + multi * max_offer) - pressure_all + sel(cur == 0, inert, zero);
+  const v4d hedge = b_hedge + sov + h_even * evenness + h_grp * v4::load(hedge_member + i);
+  U[0] = hedge + ((1.0 - multi) * mean_offer / static_cast<double>(K) + multi * max_offer) - pressure_all + v4::select(cur == 0, inert, zero);
   const v4d z = sim[0] - sim[1];
   std::memcpy(choice_z + i, &z, sizeof z);
   for (int l = 0; l < 4; ++l) {
@@ -141,19 +132,10 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   using v4d = double __attribute__((vector_size(32)));
   using v4m = std::int64_t __attribute__((vector_size(32)));
   using v8f = float __attribute__((vector_size(32)));
-  auto ld = [](const double* a) {
-    v4d v;
-    std::memcpy(&v, a, sizeof v);
-    return v;
-  };
-  auto sel = [](v4m m, v4d yes, v4d no) {  // m ? yes : no, by the bits
-    return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
-  };
-  auto splat = [](double s) { return v4d{s, s, s, s}; };
   auto lanes = [&](auto f) { return v4d{f(0), f(1), f(2), f(3)}; };
   const std::int64_t c = i * 2;
   auto pair = [&](const double* a, v4d& k0, v4d& k1) {
-    const v4d lo = ld(a + c), hi = ld(a + c + 4);
+    const v4d lo = v4::load(a + c), hi = v4::load(a + c + 4);
     k0 = __builtin_shufflevector(lo, hi, 0, 2, 4, 6);
     k1 = __builtin_shufflevector(lo, hi, 1, 3, 5, 7);
   };
@@ -166,13 +148,13 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   const auto u = static_cast<std::size_t>(i);
   const v4m cur = {standard[u], standard[u + 1], standard[u + 2], standard[u + 3]};
   const v4m own = {alignment[u], alignment[u + 1], alignment[u + 2], alignment[u + 3]};
-  const v4d zero = splat(0.0), inert = splat(a_inert), bloc = splat(a_bloc);
+  const v4d zero = v4::splat(0.0), inert = v4::splat(a_inert), bloc = v4::splat(a_bloc);
   v4d sh[3];
   for (int s = 0; s < 3; ++s) sh[s] = lanes([&](int l) { return share[l][s]; });
   const v4d den = ((zero + sh[0]) + sh[1]) + sh[2];
   const v4d multi = mdim >= 0 ? lanes([&](int l) { return x[(i + l) * D + mdim]; }) : zero;
-  const v4d cost = a_thr * (ld(threshold + i) - 0.5);
-  const v4d cap = ld(capacity + i);
+  const v4d cost = a_thr * (v4::load(threshold + i) - 0.5);
+  const v4d cap = v4::load(capacity + i);
   v4d tie[2], lck[2], opn[2], frm[2], riv[2];
   pair(ties, tie[0], tie[1]);
   pair(lock, lck[0], lck[1]);
@@ -181,12 +163,12 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   pairf(rivalry, riv[0], riv[1]);
   v4d V[3];
   for (int s = 0; s <= 2; ++s) {
-    V[s] = a_net * sel(den > zero, sh[s] / den, zero) + sel(cur == s, inert, zero);
+    V[s] = a_net * v4::select(den > zero, sh[s] / den, zero) + v4::select(cur == s, inert, zero);
     if (s == 0) {
       V[s] += a_multi * multi;
     } else {
       const v4d reach = e_flat + e_ties * tie[s - 1] + e_bodies * frm[s - 1] + e_cap * cap;
-      V[s] += sel(own == s, bloc, zero) + a_lock * lck[s - 1] + effort[s - 1] * reach + a_open * opn[s - 1] -
+      V[s] += v4::select(own == s, bloc, zero) + a_lock * lck[s - 1] + effort[s - 1] * reach + a_open * opn[s - 1] -
               a_riv * riv[s - 1] - cost;
     }
   }
