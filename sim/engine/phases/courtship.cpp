@@ -219,17 +219,15 @@ void courtship(World& w) {
         parallel_for(nblocks, round_block, 2);
       else if (nblocks == 1)
         round_block(0);
-      double r[2] = {0.0, 0.0};
-      std::int64_t count = 0;
+      double next_free = 0.0;  // block sums added to 0 in block order
+      std::int64_t more = 0;
       for (std::int64_t b = 0; b < nblocks; ++b) {
-        r[0] += part[b];
-        count += counts[b];
+        next_free += part[b];
+        more += counts[b];
       }
-      r[1] = static_cast<double>(count);
-      const auto more = static_cast<std::int64_t>(r[1]);
       if (more == 0) break;
       ncapped += more;
-      free_weight = r[0];
+      free_weight = next_free;
     }
     double* const out = w.aid.data();
     const double* const add = extra ? w.aid_extra.data() : nullptr;
