@@ -53,6 +53,14 @@ std::string state_difference(const World& a, const World& b) {
     return "offers";
   if (!same_bits(a.threshold, b.threshold) || !same_bits(a.hedge_member, b.hedge_member)) return "threshold/hedge";
   if (!same_bits(a.w_rowsum, b.w_rowsum) || a.w.nonZeros() != b.w.nonZeros()) return "network";
+  {
+    const auto nnz = static_cast<std::size_t>(a.w.nonZeros());
+    if (std::memcmp(a.w.valuePtr(), b.w.valuePtr(), nnz * sizeof(float)) != 0 ||
+        std::memcmp(a.w.innerIndexPtr(), b.w.innerIndexPtr(), nnz * sizeof(std::int32_t)) != 0 ||
+        std::memcmp(a.w.outerIndexPtr(), b.w.outerIndexPtr(), (static_cast<std::size_t>(a.n) + 1) * sizeof(std::int32_t)) != 0)
+      return "network";
+  }
+  if (a.pinned != b.pinned || a.pinned_standard != b.pinned_standard) return "pins";
   if (a.init_iterations != b.init_iterations || a.init_converged != b.init_converged) return "equilibrium";
   for (int k = 0; k < a.k; ++k)
     if (a.powers[static_cast<std::size_t>(k)].frontier != b.powers[static_cast<std::size_t>(k)].frontier) return "frontier";
@@ -104,6 +112,45 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
   return diff;
 }
 
+// The cache's keys must cover every number a sweep point can change that its
+// stage reads: a wrong hit would be a silent wrong result. Prime a cache with
+// the scenario, then change each set_param path in turn (a sweep point that
+// differs in that one parameter) and require the served world to equal
+// make_world of the changed scenario.
+std::string changed_value_problems(const ScenarioConfig& cfg, std::uint64_t seed, int* changed_worlds) {
+  std::string problems;
+  for (const std::string& path : param_paths(cfg)) {
+    ScenarioConfig c = cfg;
+    double v = 0.0;
+    try {
+      v = get_param(c, path);
+    } catch (const ConfigError&) {  // an unset default tie: any legal value changes it
+      v = -1.0;
+    }
+    bool set = false;
+    for (double nv : {v + 0.37, v / 2, 1.0, 0.0, v + 1, 2.0}) {
+      if (nv == v) continue;
+      try {
+        set_param(c, path, nv);
+        set = true;
+        break;
+      } catch (const ConfigError&) {
+      }
+    }
+    if (!set) {
+      problems += path + ": no other legal value; ";
+      continue;
+    }
+    WorldCache cache;
+    (void)cache.get(cfg, seed);
+    const World served = cache.get(c, seed);
+    const World fresh = make_world(c, seed);
+    if (const std::string d = state_difference(fresh, served); !d.empty()) problems += path + ": " + d + "; ";
+    if (!state_difference(make_world(cfg, seed), fresh).empty()) ++*changed_worlds;
+  }
+  return problems;
+}
+
 }  // namespace
 
 TEST_SUITE("determinism") {
@@ -138,6 +185,77 @@ TEST_SUITE("determinism") {
     const World w2 = cache.get(cfg, 2);
     CHECK(cache.builds() == 2);
     CHECK(state_difference(make_world(cfg, 2), w2) == "");
+  }
+
+  TEST_CASE("WorldCache: no set_param path can make it serve another point's world (data and synthetic worlds)") {
+    int changed = 0;
+    const ScenarioConfig base = load_scenario(kBaseline);
+    CHECK(changed_value_problems(base, 3, &changed) == "");
+    CHECK(changed >= 40);  // the check is not vacuous: most parameters change the tick-0 world
+    changed = 0;
+    const ScenarioConfig syn = synthetic_variant(load_scenario(kMinimal), 300);
+    CHECK(changed_value_problems(syn, 3, &changed) == "");
+    CHECK(changed >= 10);
+  }
+
+  TEST_CASE("WorldCache: a power's default tier is part of the key (was served from the first point)") {
+    ScenarioConfig cfg = load_scenario(kBaseline);
+    WorldCache cache;
+    (void)cache.get(cfg, 1);
+    set_param(cfg, "powers.cn.export_controls.tiers.default", 2);
+    const World served = cache.get(cfg, 1);
+    CHECK(cache.builds() == 2);
+    CHECK(state_difference(make_world(cfg, 1), served) == "");
+  }
+
+  TEST_CASE("WorldCache: sweep points that differ only in lever values share the constructed world") {
+    // strictness_openness.yaml's parameters: the network and country arrays
+    // are built once, the equilibrium once per point, each equal to make_world.
+    ScenarioConfig cfg = load_scenario(kBaseline);
+    WorldCache cache;
+    int points = 0;
+    for (double s : {0.0, 0.5, 1.0})
+      for (double o : {0.2, 0.9}) {
+        set_param(cfg, "powers.us.export_controls.strictness", s);
+        set_param(cfg, "powers.cn.open_models", o);
+        for (std::uint64_t seed : {11u, 12u}) {
+          const World served = cache.get(cfg, seed);
+          CAPTURE(s);
+          CAPTURE(o);
+          CHECK(state_difference(make_world(cfg, seed), served) == "");
+        }
+        ++points;
+      }
+    CHECK(cache.constructions() == 1);
+    CHECK(cache.builds() == points);
+    CHECK(cache.copies() == points);  // the second seed of each point
+    // a choice weight (sobol_choice_weights.yaml) shares it too
+    set_param(cfg, "model.beta_identity", 3.1);
+    CHECK(state_difference(make_world(cfg, 11), cache.get(cfg, 11)) == "");
+    CHECK(cache.constructions() == 1);
+    CHECK(cache.builds() == points + 1);
+  }
+
+  TEST_CASE("WorldCache: sweep points that differ in a network weight or a default tie build their own") {
+    ScenarioConfig cfg = load_scenario(kBaseline);
+    WorldCache cache;
+    const World first = cache.get(cfg, 5);
+    set_param(cfg, "network.trade_weight", get_param(cfg, "network.trade_weight") + 0.5);
+    const World other = cache.get(cfg, 5);
+    CHECK(cache.constructions() == 2);
+    CHECK(state_difference(make_world(cfg, 5), other) == "");
+    CHECK(!same_bits(first.w_rowsum, other.w_rowsum));  // the parameter does change the shared part
+    set_param(cfg, "powers.us.ties.default_security", 0.5);
+    (void)cache.get(cfg, 5);
+    CHECK(cache.constructions() == 3);
+    // synthetic worlds: the wiring is drawn from the seed and the degree
+    ScenarioConfig syn = synthetic_variant(load_scenario(kMinimal), 300);
+    WorldCache sc;
+    (void)sc.get(syn, 1);
+    set_param(syn, "world.synthetic.degree", 6);
+    const World rewired = sc.get(syn, 1);
+    CHECK(sc.constructions() == 2);
+    CHECK(state_difference(make_world(syn, 1), rewired) == "");
   }
 
   TEST_CASE("every parameter listed as initial-state independent leaves the tick-0 world unchanged") {

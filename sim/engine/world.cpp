@@ -289,7 +289,13 @@ void assign_tiers(World& w, int k) {
   if (p.home >= 0) w.tier(k, p.home) = 0;
 }
 
-World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
+// Stage 1 of make_world: everything before the tick-0 equilibrium. It reads
+// the world data, the network weights, the powers' default ties and the
+// strings of the scenario (groups, pins, dimensions), never a model parameter
+// or a power's registry parameter: those are set again by settle_world, which
+// is what lets WorldCache share one construction across sweep points that
+// differ only in them (world_cache.cpp keys it on the rest).
+World construct_world(const ScenarioConfig& cfg, std::uint64_t seed) {
   World w;
   w.seed = seed;
   w.k = static_cast<int>(cfg.powers.size());
@@ -391,9 +397,30 @@ World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
   w.grievance_dim = cfg.model.grievance_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.grievance_dimension);
   w.multilateral_dim = cfg.model.multilateral_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.multilateral_dimension);
   w.sovereignty_dim = cfg.model.sovereignty_dimension.empty() ? -1 : find_dimension(cfg, cfg.model.sovereignty_dimension);
+  return w;
+}
+
+// Stage 2: the scenario's parameter values, then the tick-0 equilibrium. On a
+// fresh construct_world(cfg, seed) result this assigns the values stage 1
+// already put there, so make_world's state is the one it always was.
+void settle_world(World& w, const ScenarioConfig& cfg, std::uint64_t seed) {
+  w.seed = seed;
+  w.params = cfg.model;
+  for (int k = 0; k < w.k; ++k) {
+    const PowerConfig& pc = cfg.powers[static_cast<std::size_t>(k)];
+    PowerState& ps = w.powers[static_cast<std::size_t>(k)];
+    ps.cfg = pc;
+    ps.identity = Eigen::Map<const Eigen::VectorXd>(pc.identity.data(), static_cast<Eigen::Index>(pc.identity.size()));
+    ps.frontier = pc.frontier;
+  }
   initial_state(w, cfg);
   w.alignment_next = w.alignment;
   w.standard_next = w.standard;
+}
+
+World make_world(const ScenarioConfig& cfg, std::uint64_t seed) {
+  World w = construct_world(cfg, seed);
+  settle_world(w, cfg, seed);
   return w;
 }
 

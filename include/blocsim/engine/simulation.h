@@ -48,26 +48,34 @@ struct SimulateResult {
 //! Tick-0 worlds built once and copied (issue 14). Replicates and sweep runs
 //! that share the world inputs and every parameter the initial state reads
 //! get a copy of one `make_world` result instead of redoing the world
-//! construction and the tick-0 equilibrium.
+//! construction and the tick-0 equilibrium; runs that share only what
+//! `construct_world` reads (e.g. sweep points that differ in a power's
+//! strictness or a choice weight) get a copy of one constructed world and run
+//! `settle_world` (the equilibrium) themselves.
 //!
 //! Scope: one batch whose world *data* (country table, groups, edge lists,
-//! powers' lists, initial config) is fixed — the replicates of one
-//! run_scenario() call, or the runs of one sweep (which only change scalar
-//! parameters). The key is then the scalar parameters the initial state
-//! reads (every registry parameter except `initial_state_independent()`),
-//! plus the seed for synthetic worlds (drawn from the seed). Data worlds do
-//! not depend on the seed: the equilibrium draws no random numbers and the
-//! adoption thresholds use seed 0. A copy gets the run's seed and the
-//! scenario's full parameter values. Thread-safe; at most `capacity` worlds
-//! are kept (least recently used dropped); worlds above 4·kParallelGrain
-//! agents are never kept (they are built once per run anyway).
+//! powers' lists and strings, initial config) is fixed — the replicates of
+//! one run_scenario() call, or the runs of one sweep whose points set numbers
+//! only (set_param; a point with a categorical value bypasses the cache).
+//! The keys are then the numbers each stage reads, compared bit for bit:
+//! construction — the network weights, the powers' default ties, a synthetic
+//! world's size and wiring and (synthetic only) the seed; the whole tick-0
+//! world — those plus every registry parameter except
+//! `initial_state_independent()`, each power's default tier and
+//! `initial.equilibrium_iterations`. Data worlds do not depend on the seed:
+//! the equilibrium draws no random numbers and the adoption thresholds use
+//! seed 0. A copy gets the run's seed and the scenario's full parameter
+//! values. Thread-safe; at most `capacity` worlds of each kind are kept
+//! (least recently used dropped); worlds above 4·kParallelGrain agents are
+//! never kept (they are built once per run anyway).
 class WorldCache {
  public:
   explicit WorldCache(std::size_t capacity = 16) : capacity_(capacity) {}
   //! The tick-0 world of (cfg, seed): bit-identical to make_world(cfg, seed).
   World get(const ScenarioConfig& cfg, std::uint64_t seed);
-  std::int64_t builds() const;  //!< make_world calls so far
-  std::int64_t copies() const;  //!< worlds served from a kept world
+  std::int64_t builds() const;         //!< tick-0 equilibria computed (settle_world calls)
+  std::int64_t copies() const;         //!< worlds served from a kept tick-0 world
+  std::int64_t constructions() const;  //!< construct_world calls
 
  private:
   struct Entry {
@@ -75,11 +83,15 @@ class WorldCache {
     std::shared_ptr<const World> world;
     std::uint64_t used = 0;
   };
+  // Both with m_ held.
+  std::shared_ptr<const World> find(std::vector<Entry>& list, const std::vector<double>& key);
+  void keep(std::vector<Entry>& list, std::vector<double> key, std::shared_ptr<const World> world);
   std::size_t capacity_;
   mutable std::mutex m_;
-  std::vector<Entry> entries_;
+  std::vector<Entry> worlds_;       // tick-0 worlds
+  std::vector<Entry> constructed_;  // construct_world results
   std::uint64_t clock_ = 0;
-  std::int64_t builds_ = 0, copies_ = 0;
+  std::int64_t builds_ = 0, copies_ = 0, constructions_ = 0;
 };
 
 //! Registry keys (`model.<key>`, `powers.*.<key>`) that make_world and the

@@ -213,6 +213,16 @@ inline void neighbour_histogram3(const Network& net, std::int64_t i, const Bloc*
 //! @throws RunError on inconsistent data that validation could not see.
 World make_world(const ScenarioConfig& cfg, std::uint64_t seed);
 
+//! make_world in its two stages (WorldCache shares the first across sweep
+//! points): construct_world builds arrays, labels, pins and the network from
+//! the world data, the network weights and the powers' default ties, reading
+//! no model parameter and no power registry parameter; settle_world sets the
+//! scenario's parameter values (model, powers' lever values, frontier,
+//! identity) and the seed, then computes the tick-0 equilibrium.
+//! make_world(cfg, seed) = settle_world(construct_world(cfg, seed), cfg, seed).
+World construct_world(const ScenarioConfig& cfg, std::uint64_t seed);
+void settle_world(World& w, const ScenarioConfig& cfg, std::uint64_t seed);
+
 //! (Re)build W from the current groups, borders, trade and custom edges.
 void build_network(World& w, const ScenarioConfig& cfg);
 
