@@ -329,6 +329,9 @@ TEST_SUITE("reliability") {
     const std::string base = read_text(kMinimal);
     CHECK(load_error(d.path, base + "---\nticks: 99\n").find("a second YAML document") != std::string::npos);
     CHECK(load_error(d.path, base + "---\n").empty());  // an empty trailing document is harmless
+    // after a document end marker (the probe is skipped only without any marker line)
+    CHECK(load_error(d.path, base + "...\nticks: 99\n").find("a second YAML document") != std::string::npos);
+    CHECK(load_error(d.path, base + "# --- not a marker\n  ...: 1\n").find("a second YAML document") == std::string::npos);
     std::string tagged = base;
     tagged.replace(tagged.find("ticks: 12"), 9, "ticks: !!str 8");
     const std::string t = load_error(d.path, tagged);

@@ -158,6 +158,19 @@ struct DocumentProbe : YAML::EventHandler {
   }
   void OnMapEnd() override {}
 };
+
+// Whether any line starts with "---" or "..." (the document markers).
+bool may_hold_two_documents(std::string_view text) {
+  for (std::size_t p = 0; p + 3 <= text.size();) {
+    const std::string_view head = text.substr(p, 3);
+    if (head == "---" || head == "...") return true;
+    const std::size_t nl = text.find_first_of("\r\n", p);
+    if (nl == std::string_view::npos) break;
+    p = nl + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 YAML::Node parse_yaml_checked(const std::string& text, const std::string& display, YamlCheck opt) {
@@ -165,15 +178,21 @@ YAML::Node parse_yaml_checked(const std::string& text, const std::string& displa
   try {
     root = YAML::Load(text);
     // A second document would be silently ignored: look at (at most) the
-    // next one and refuse it if it holds anything.
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    DocumentProbe probe;
-    for (int i = 0; i < 2 && parser.HandleNextDocument(probe); ++i) {
+    // next one and refuse it if it holds anything. A stream holds a second
+    // document only after a line that starts with a document marker ("---"
+    // or "..."; YAML forbids both at the start of a line inside a scalar), so
+    // without one the probe — a second full parse, half of this function's
+    // cost — cannot find anything and is skipped.
+    if (may_hold_two_documents(text)) {
+      std::istringstream in(text);
+      YAML::Parser parser(in);
+      DocumentProbe probe;
+      for (int i = 0; i < 2 && parser.HandleNextDocument(probe); ++i) {
+      }
+      if (probe.docs >= 2 && probe.content)
+        throw ConfigError(mark_loc(display, probe.start), "",
+                          "a second YAML document (after '---') would be ignored; put everything in one document");
     }
-    if (probe.docs >= 2 && probe.content)
-      throw ConfigError(mark_loc(display, probe.start), "",
-                        "a second YAML document (after '---') would be ignored; put everything in one document");
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_loc(display, e.mark), "", "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {

@@ -41,7 +41,7 @@ struct SweepRunner::Impl {
   bool writer = false;
   fs::path out;
   Layout layout;
-  std::vector<int> ts_cols_dummy;
+  std::string resolved_text, plan_text;  // formatted once: the plan hash and the folder's files (~13M instructions)
   mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
   // Per thread slot: the tick dates of the calendar last used (timeseries rows).
   struct Dates {
@@ -200,9 +200,9 @@ struct SweepRunner::Impl {
       if (!fs::exists(p)) write_atomic(p, content);
     };
     ensure(out / "manifest" / "layout.txt", layout.str());
-    ensure(out / "plan.csv", plan_csv());
+    ensure(out / "plan.csv", plan_text);
     ensure(out / "sweep.yaml", setup.source_text);
-    ensure(out / "scenario.resolved.yaml", resolved_yaml(setup.base));
+    ensure(out / "scenario.resolved.yaml", resolved_text);
     ensure(out / "metadata.yaml", metadata_text());
   }
 
@@ -298,11 +298,13 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   m.layout.params = setup.plan.params;
   m.layout.summaries = summary_columns(sp);
   m.layout.metrics = sp.metrics;
+  m.resolved_text = resolved_yaml(setup.base);
+  m.plan_text = m.plan_csv();
   {
     Hasher h;
     h.add("blocsim-sweep 1.1");
-    h.add(resolved_yaml(setup.base));
-    h.add(m.plan_csv());
+    h.add(m.resolved_text);
+    h.add(m.plan_text);
     h.add(m.layout.str());
     m.layout.hash = h.hex();
   }
