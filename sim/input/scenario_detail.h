@@ -28,6 +28,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "blocsim/input/scenario.h"
@@ -195,7 +196,9 @@ std::string describe(const Val& v);
 // ===========================================================================
 
 struct SourceInfo {
-  std::map<std::string, SourceLoc> locs;     // key path → position
+  // key path → position; looked up only (never iterated), so hashed: the
+  // world's ~4,600 row paths cost ~10M instructions to insert into a std::map
+  std::unordered_map<std::string, SourceLoc> locs;
   std::set<std::string> reported;            // key paths that already have a parse error
   std::vector<std::string> country_paths;    // per country index
   std::vector<std::string> event_paths;      // per event index (after sorting)
@@ -225,7 +228,7 @@ class Ctx {
     error(loc, key, msg);
     info.reported.insert(key);
   }
-  void at(const std::string& key, const SourceLoc& loc) { info.locs[key] = loc; }
+  void at(std::string key, const SourceLoc& loc) { info.locs.insert_or_assign(std::move(key), loc); }
 
   // --- typed readers -------------------------------------------------------
   bool expect_map(const Val& v, const std::string& key) {
