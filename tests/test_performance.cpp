@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <vector>
 
 #include "blocsim/engine/metrics.h"
@@ -196,6 +197,19 @@ TEST_SUITE("determinism") {
     const ScenarioConfig syn = synthetic_variant(load_scenario(kMinimal), 300);
     CHECK(changed_value_problems(syn, 3, &changed) == "");
     CHECK(changed >= 10);
+  }
+
+  TEST_CASE("WorldCache: threads asking for the same world at once compute it once") {
+    const ScenarioConfig cfg = load_scenario(kBaseline);
+    const World ref = make_world(cfg, 9);
+    WorldCache cache;
+    std::vector<World> got(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < got.size(); ++t) threads.emplace_back([&, t] { got[t] = cache.get(cfg, 9); });
+    for (auto& th : threads) th.join();
+    for (const World& w : got) CHECK(state_difference(ref, w) == "");
+    CHECK(cache.builds() == 1);
+    CHECK(cache.copies() == 3);
   }
 
   TEST_CASE("WorldCache: a power's default tier is part of the key (was served from the first point)") {

@@ -126,7 +126,7 @@ std::shared_ptr<const World> WorldCache::find(std::vector<Entry>& list, const st
   return nullptr;
 }
 
-void WorldCache::keep(std::vector<Entry>& list, std::vector<double> key, std::shared_ptr<const World> world) {
+void WorldCache::keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<const World> world) {
   for (const Entry& e : list)
     if (same_key(e.key, key)) return;  // another thread kept the same world first
   if (capacity_ == 0) return;
@@ -134,7 +134,7 @@ void WorldCache::keep(std::vector<Entry>& list, std::vector<double> key, std::sh
     auto lru = std::min_element(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
     list.erase(lru);
   }
-  list.push_back(Entry{std::move(key), std::move(world), ++clock_});
+  list.push_back(Entry{key, std::move(world), ++clock_});
 }
 
 World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
@@ -156,20 +156,44 @@ World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
   settle_key(cfg, key);
   std::shared_ptr<const World> base;
   {
-    std::lock_guard<std::mutex> lock(m_);
-    if (const auto kept = find(worlds_, key)) {
-      ++copies_;
-      return adapt(*kept, cfg, seed);  // copy under the lock: worlds_ may be rearranged by others
+    std::unique_lock<std::mutex> lock(m_);
+    // Runs of one point are often next to each other in a batch and start
+    // together on two threads: the second waits for the first's world
+    // instead of computing the same equilibrium again.
+    for (;;) {
+      if (const auto kept = find(worlds_, key)) {
+        ++copies_;
+        return adapt(*kept, cfg, seed);  // copy under the lock: worlds_ may be rearranged by others
+      }
+      const bool in_flight =
+          std::any_of(building_.begin(), building_.end(), [&](const std::vector<double>& b) { return same_key(b, key); });
+      if (!in_flight || capacity_ == 0) break;
+      built_.wait(lock);
     }
+    building_.push_back(key);
     base = find(constructed_, base_key);
   }
-  // Build outside the lock (other threads may build other keys meanwhile; two
-  // threads building the same key make identical worlds, the first is kept).
+  // Whatever happens below, the key is no longer in flight at the end (a
+  // waiter then finds the world, or builds it itself after a failure).
+  struct Done {
+    WorldCache& c;
+    const std::vector<double>& key;
+    ~Done() {
+      {
+        std::lock_guard<std::mutex> lock(c.m_);
+        auto it = std::find_if(c.building_.begin(), c.building_.end(),
+                               [&](const std::vector<double>& b) { return same_key(b, key); });
+        if (it != c.building_.end()) c.building_.erase(it);
+      }
+      c.built_.notify_all();
+    }
+  } done{*this, key};
+  // Build outside the lock (other threads may build other keys meanwhile).
   if (!base) {
     base = std::make_shared<const World>(construct_world(cfg, seed));
     std::lock_guard<std::mutex> lock(m_);
     ++constructions_;
-    keep(constructed_, std::move(base_key), base);
+    keep(constructed_, base_key, base);
   }
   World w = *base;
   settle_world(w, cfg, seed);  // = make_world(cfg, seed): the construction depends only on base_key
@@ -177,7 +201,7 @@ World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
   {
     std::lock_guard<std::mutex> lock(m_);
     ++builds_;
-    keep(worlds_, std::move(key), built);
+    keep(worlds_, key, built);
   }
   return adapt(*built, cfg, seed);
 }

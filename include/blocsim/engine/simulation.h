@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -65,7 +66,8 @@ struct SimulateResult {
 //! `initial.equilibrium_iterations`. Data worlds do not depend on the seed:
 //! the equilibrium draws no random numbers and the adoption thresholds use
 //! seed 0. A copy gets the run's seed and the scenario's full parameter
-//! values. Thread-safe; at most `capacity` worlds of each kind are kept
+//! values. Thread-safe (a thread asking for a key another thread is
+//! computing waits for it); at most `capacity` worlds of each kind are kept
 //! (least recently used dropped); worlds above 4·kParallelGrain agents are
 //! never kept (they are built once per run anyway).
 class WorldCache {
@@ -85,11 +87,13 @@ class WorldCache {
   };
   // Both with m_ held.
   std::shared_ptr<const World> find(std::vector<Entry>& list, const std::vector<double>& key);
-  void keep(std::vector<Entry>& list, std::vector<double> key, std::shared_ptr<const World> world);
+  void keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<const World> world);
   std::size_t capacity_;
   mutable std::mutex m_;
   std::vector<Entry> worlds_;       // tick-0 worlds
   std::vector<Entry> constructed_;  // construct_world results
+  std::vector<std::vector<double>> building_;  // keys whose world a thread is computing now
+  std::condition_variable built_;              // signalled when one of them is done
   std::uint64_t clock_ = 0;
   std::int64_t builds_ = 0, copies_ = 0, constructions_ = 0;
 };
