@@ -36,12 +36,104 @@ namespace v4 {
 }
 }  // namespace v4
 
+// The neighbour sums of rows g … g + 3 (the fused walk's version of sums4,
+// which the reference path keeps): per row and per lane the same values in
+// the same order — dist2 = ((d0² + d1²) + d2²) + d3² from one 4 × 4
+// transpose of the squares, num and den in even / odd accumulators in
+// neighbour order — with fewer instructions per neighbour:
+//  * n = x_i − x_j instead of d = x_j − x_i (the neighbour's load folds into
+//    the subtraction), and num −= w·n instead of num += w·d. IEEE rounding is
+//    symmetric, so n = −d exactly when d ≠ 0, n² = d², and num − w·n =
+//    num + (−(w·n)) = num + w·d. When d = +0, n = +0 and num − w·(+0) = num =
+//    num + w·(+0), because an accumulator that starts at +0.0 is never −0.0
+//    (a sum is −0.0 only if both terms are): the same bits. (Only a NaN
+//    identity could tell the two apart, by its sign bit; identities are
+//    clamped to [0, 1].)
+//  * the four weights w_a … w_d broadcast with one lane permute each, and
+//    converted from float by one instruction on AVX builds;
+//  * one neighbour left over: its weight enters both den lanes as {w, +0.0}
+//    (the odd lane's + 0.0 is the identity, as above) with a vector compare
+//    instead of a branch-free scalar mask;
+//  * the loop invariants (x, the CSR arrays, ε²) loaded once per group.
 template <int DC>
 void Identity<DC>::rows4(std::int64_t g) const {
   static_assert(DC == 4, "the 4-row identity kernel is for D = 4");
-  v4::d num[4];
+  using v4d = v4::d;
+  using v4m = v4::m;
+  using v2d = double __attribute__((vector_size(16)));
+  using v2m = std::int64_t __attribute__((vector_size(16)));
+  v4d num[4];
   double den[4];
-  for (int l = 0; l < 4; ++l) sums4(g + l, num[l], den[l]);
+  if (p.mu == 0.0) {
+    for (int l = 0; l < 4; ++l) {
+      num[l] = v4::splat(0.0);
+      den[l] = 0.0;
+    }
+  } else {
+    const double* const xbase = w.x.data();
+    const auto* const outer = net.outerIndexPtr();
+    const auto* const inner = net.innerIndexPtr();
+    const float* const val = net.valuePtr();
+    const v4d veps2 = v4::splat(eps2);
+    const v2d veps2_2 = {eps2, eps2};
+    auto xj = [&](auto q) { return v4::load(xbase + static_cast<std::int64_t>(inner[q]) * 4); };
+    for (int l = 0; l < 4; ++l) {
+      const std::int64_t i = g + l;
+      const v4d vxi = v4::load(xbase + i * 4);
+      v4d vnum0 = v4::splat(0.0), vnum1 = vnum0;
+      v2d vden = {0.0, 0.0};  // {even, odd} neighbours
+      auto q = outer[i];
+      const auto end = outer[i + 1];
+      for (; q + 4 <= end; q += 4) {
+        const v4d na = vxi - xj(q), nb = vxi - xj(q + 1), nc = vxi - xj(q + 2), nd = vxi - xj(q + 3);
+        v4d c[4];  // c[d] = {n_a[d]², n_b[d]², n_c[d]², n_d[d]²}
+        v4::transpose(na * na, nb * nb, nc * nc, nd * nd, c);
+        const v4d d2 = ((c[0] + c[1]) + c[2]) + c[3];
+#if defined(__AVX__)
+        const v4d wf = reinterpret_cast<v4d>(_mm256_cvtps_pd(_mm_loadu_ps(val + q)));
+#else
+        using v4f = float __attribute__((vector_size(16)));
+        v4f wf4;
+        std::memcpy(&wf4, val + q, sizeof wf4);
+        const v4d wf = __builtin_convertvector(wf4, v4d);
+#endif
+        const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(wf) & (d2 < veps2));
+        vden += __builtin_shufflevector(w4, w4, 0, 1);
+        vden += __builtin_shufflevector(w4, w4, 2, 3);
+        vnum0 -= __builtin_shufflevector(w4, w4, 0, 0, 0, 0) * na;
+        vnum1 -= __builtin_shufflevector(w4, w4, 1, 1, 1, 1) * nb;
+        vnum0 -= __builtin_shufflevector(w4, w4, 2, 2, 2, 2) * nc;
+        vnum1 -= __builtin_shufflevector(w4, w4, 3, 3, 3, 3) * nd;
+      }
+      if (q + 2 <= end) {
+        const v4d na = vxi - xj(q), nb = vxi - xj(q + 1);
+        const v4d sa = na * na, sb = nb * nb;
+        // {dist2_a, dist2_b}, each ((d0² + d1²) + d2²) + d3²
+        const v4d lo = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), hi = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
+        const v2d d2 = ((__builtin_shufflevector(lo, lo, 0, 1) + __builtin_shufflevector(hi, hi, 0, 1)) +
+                        __builtin_shufflevector(lo, lo, 2, 3)) +
+                       __builtin_shufflevector(hi, hi, 2, 3);
+        const v2d wq = {static_cast<double>(val[q]), static_cast<double>(val[q + 1])};
+        const v2d wab = reinterpret_cast<v2d>(reinterpret_cast<v2m>(wq) & (d2 < veps2_2));
+        vden += wab;
+        vnum0 -= __builtin_shufflevector(wab, wab, 0, 0, 0, 0) * na;
+        vnum1 -= __builtin_shufflevector(wab, wab, 1, 1, 1, 1) * nb;
+        q += 2;
+      }
+      if (q < end) {
+        const v4d na = vxi - xj(q);
+        const v4d sa = na * na;
+        const double d2a = ((sa[0] + sa[1]) + sa[2]) + sa[3];
+        const v2d wq = {static_cast<double>(val[q]), 0.0};
+        const v2d d2 = {d2a, d2a};
+        const v2d wa = reinterpret_cast<v2d>(reinterpret_cast<v2m>(wq) & (d2 < veps2_2));
+        vden += wa;  // {w_a, +0.0}
+        vnum0 -= __builtin_shufflevector(wa, wa, 0, 0, 0, 0) * na;
+      }
+      den[l] = vden[0] + vden[1];
+      num[l] = vnum0 + vnum1;
+    }
+  }
   tail4x4(g, num, den);
 }
 
