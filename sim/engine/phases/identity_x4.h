@@ -173,8 +173,9 @@ void Identity<DC>::tail4x4(std::int64_t g, const v4::d* num, const double* den) 
     v4d dg = zero;
     const double* dgr = w.dgrievance.data() + g * K;
     for (int k = 0; k < w.k; ++k) dg += v4d{dgr[k], dgr[K + k], dgr[2 * K + k], dgr[3 * K + k]};
-    for (int d = 0; d < 4; ++d)
-      if (d == w.grievance_dim) dx[d] += p.kappa * dg;
+    const v4d add = p.kappa * dg;
+    const int gd = w.grievance_dim;  // a local: dx stays in registers (no indexed store)
+    for (int d = 0; d < 4; ++d) dx[d] = d == gd ? dx[d] + add : dx[d];
   }
   if (p.identity_anchor != 0.0) {
     v4d x0c[4];
@@ -211,7 +212,11 @@ void Identity<DC>::tail4x4(std::int64_t g, const v4::d* num, const double* den) 
   }
   v4d r[4];
   v4::transpose(out[0], out[1], out[2], out[3], r);
-  for (int l = 0; l < 4; ++l) std::memcpy(x_next + (g + l) * 4, &r[l], sizeof r[l]);
+  double* const o = x_next + g * 4;  // four explicit stores (a loop of memcpy became xmm copies)
+  std::memcpy(o, &r[0], sizeof r[0]);
+  std::memcpy(o + 4, &r[1], sizeof r[1]);
+  std::memcpy(o + 8, &r[2], sizeof r[2]);
+  std::memcpy(o + 12, &r[3], sizeof r[3]);
 }
 
 #pragma GCC diagnostic pop
