@@ -3,7 +3,8 @@
 // phase-by-phase loops (identity.cpp, choice.cpp, standards.cpp, metrics.cpp:
 // the reference) and the fused pass (network_pass.cpp, issue 14), so that both
 // run the same instructions per row: the same per-row summation order, the
-// same bits.
+// same bits. (The fused pass's 4-row kernels — identity_x4.h, rows_x4.h — do
+// the same operations per value in other instructions.)
 //
 // Each kernel is set up once per phase from the world (loop invariants as
 // locals) and then called per row i. What a kernel reads of country i itself
@@ -136,9 +137,10 @@ struct Identity {
 #pragma GCC diagnostic pop
 
   // D = 4: row i's neighbour sums num = Σ_{j ∈ C_i} w_ij (x_j − x_i) (one
-  // 4-double vector) and den = Σ_{j ∈ C_i} w_ij; zero when μ = 0. The fused
-  // walk calls this per row and the tail for 4 rows at once (identity_x4.h);
-  // operator() (the reference path) calls this and tail4.
+  // 4-double vector) and den = Σ_{j ∈ C_i} w_ij; zero when μ = 0. operator()
+  // (the reference path, and the fused walk's rows left over after its groups
+  // of 4) calls this and tail4; the fused walk's groups of 4 rows run rows4
+  // (identity_x4.h), which computes the same sums with fewer instructions.
   [[gnu::always_inline]] void sums4(std::int64_t i, v4::d& num_out, double& den_out) const {
     num_out = v4::splat(0.0);
     den_out = 0.0;
