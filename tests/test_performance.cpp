@@ -355,6 +355,25 @@ TEST_SUITE("determinism") {
       cfg.model.alignment_feedback = 0.05;
       CHECK(fused_difference(cfg, 77, 10, 2) == "");
     }
+    // the fused walk's 4-row identity kernel (identity_x4.h) against the
+    // per-row one: a small ε leaves some rows with no neighbour in reach
+    // (den = 0: the bounded-confidence term is a lane select), narratives
+    // reach only some rows, strong grievance / anchor / feedback terms, noise;
+    // then μ = 0 (no neighbour sums at all). 194 rows: 48 groups of 4 and 2
+    // rows left for the per-row kernel.
+    {
+      ScenarioConfig cfg = load_scenario(kBaseline);
+      cfg.model.epsilon = 0.12;
+      cfg.model.mu = 0.4;
+      cfg.model.identity_noise = 0.02;
+      cfg.model.kappa = 0.3;
+      cfg.model.identity_anchor = 0.1;
+      cfg.model.alignment_feedback = 0.1;
+      for (auto& pw : cfg.powers) pw.narrative_radius = 0.35;
+      CHECK(fused_difference(cfg, 13, 8, 1) == "");
+      cfg.model.mu = 0.0;
+      CHECK(fused_difference(cfg, 13, 4, 2) == "");
+    }
     // a policy phase that rebuilds W (a membership event): the previous
     // tick's interoperability is measured before it, on the old network
     {

@@ -30,6 +30,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
 #include "blocsim/engine/rng.h"
+#include "identity_x4.h"
 #include "rows_x4.h"
 
 namespace blocsim::phase {
@@ -258,6 +259,14 @@ void network_pass_impl(World& w, bool interop) {
       // identity updates and histograms (each row's choice reads only its
       // own new x, its standards only its own new x and alignment)
       const bool four = KC == 2 && m == 4;
+      // D = 4 and a full group: the identity updates of the 4 rows first, the
+      // terms after the neighbour sums with lane = row (identity_x4.h rows4);
+      // each row's later kernels read only its own new x, so this order gives
+      // the same values
+      const bool identity4 = DC == 4 && m == 4;
+      if constexpr (DC == 4) {
+        if (identity4) identity_row.rows4(g);
+      }
       alignas(32) double peer4[4][4], share4[4][4];
       for (int l = 0; l < m; ++l) {
         const std::int64_t i = g + l;
@@ -277,7 +286,7 @@ void network_pass_impl(World& w, bool interop) {
             }
           }
         }
-        identity_row(i);
+        if (!identity4) identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
         if (K + 1 <= 4) {

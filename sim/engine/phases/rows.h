@@ -3,7 +3,8 @@
 // phase-by-phase loops (identity.cpp, choice.cpp, standards.cpp, metrics.cpp:
 // the reference) and the fused pass (network_pass.cpp, issue 14), so that both
 // run the same instructions per row: the same per-row summation order, the
-// same bits.
+// same bits. (The fused pass's 4-row kernels — identity_x4.h, rows_x4.h — do
+// the same operations per value in other instructions.)
 //
 // Each kernel is set up once per phase from the world (loop invariants as
 // locals) and then called per row i. What a kernel reads of country i itself
@@ -95,11 +96,11 @@ struct Identity {
   // psABI note about AVX vectors in non-AVX builds (BLOCSIM_NATIVE=OFF) does not apply.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
-  void tail4(std::int64_t i, const double* xi, const double* num, double den) const {
+  void tail4(std::int64_t i, const double* xi, v4::d num, double den) const {
     using v4d = double __attribute__((vector_size(32)));
     using v4m = std::int64_t __attribute__((vector_size(32)));
     const v4d vxi = v4::load(xi), zero = {0.0, 0.0, 0.0, 0.0};
-    v4d dx = den > 0.0 ? (p.mu * v4::load(num)) / den : zero;
+    v4d dx = den > 0.0 ? (p.mu * num) / den : zero;
     for (int k = 0; k < w.k; ++k) {
       const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
       const double nu = pw.cfg.narrative;
@@ -135,11 +136,124 @@ struct Identity {
   }
 #pragma GCC diagnostic pop
 
+  // D = 4: row i's neighbour sums num = Σ_{j ∈ C_i} w_ij (x_j − x_i) (one
+  // 4-double vector) and den = Σ_{j ∈ C_i} w_ij; zero when μ = 0. operator()
+  // (the reference path, and the fused walk's rows left over after its groups
+  // of 4) calls this and tail4; the fused walk's groups of 4 rows run rows4
+  // (identity_x4.h), which computes the same sums with fewer instructions.
+  [[gnu::always_inline]] void sums4(std::int64_t i, v4::d& num_out, double& den_out) const {
+    num_out = v4::splat(0.0);
+    den_out = 0.0;
+    if (p.mu == 0.0) return;
+    const double* xi = w.x.data() + i * 4;
+    const auto* inner = net.innerIndexPtr();
+    const float* val = net.valuePtr();
+    // Two interleaved accumulators (even / odd neighbours) halve the add
+    // latency chain; combined in a fixed order at the end.
+    const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
+    // D = 4: one identity is one 4-double vector (GCC/Clang vector
+    // extension: AVX2 on native builds, SSE2 pairs on generic ones — the
+    // same IEEE operations per lane, so the same bits). Per lane this is
+    // exactly the scalar loop below, in the same order: dist2 is summed
+    // ((d0² + d1²) + d2²) + d3², num and den alternate even / odd
+    // neighbours.
+    using v4d = double __attribute__((vector_size(32)));
+    using v2d = double __attribute__((vector_size(16)));
+    using v2m = std::int64_t __attribute__((vector_size(16)));  // comparison masks
+    const double* xbase = w.x.data();
+    v4d vxi;
+    std::memcpy(&vxi, xi, sizeof vxi);
+    const v2d veps2 = {eps2, eps2};
+    v4d vnum0 = {0.0, 0.0, 0.0, 0.0}, vnum1 = vnum0;
+    v2d vden = {0.0, 0.0};  // {even, odd} neighbours
+    auto q = begin;
+    // four neighbours a, b, c, d at a time: the four dist2 from one 4 × 4
+    // transpose of the squares (lane-wise the same sums, in the same
+    // order), one masked weight vector; a and c go to the even
+    // accumulators, b and d to the odd ones, in neighbour order
+    using v4f = float __attribute__((vector_size(16)));
+    using v4m = std::int64_t __attribute__((vector_size(32)));
+    const v4d veps2x4 = {eps2, eps2, eps2, eps2};
+    for (; q + 4 <= end; q += 4) {
+      v4d xa, xb, xc, xd;
+      std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+      std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
+      std::memcpy(&xc, xbase + static_cast<std::int64_t>(inner[q + 2]) * 4, sizeof xc);
+      std::memcpy(&xd, xbase + static_cast<std::int64_t>(inner[q + 3]) * 4, sizeof xd);
+      const v4d da = xa - vxi, db = xb - vxi, dc = xc - vxi, dd = xd - vxi;
+      const v4d sa = da * da, sb = db * db, sc = dc * dc, sd = dd * dd;
+      const v4d t0 = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), t1 = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
+      const v4d t2 = __builtin_shufflevector(sc, sd, 0, 4, 2, 6), t3 = __builtin_shufflevector(sc, sd, 1, 5, 3, 7);
+      // lane u = neighbour u: ((d0² + d1²) + d2²) + d3²
+      const v4d d2 = ((__builtin_shufflevector(t0, t2, 0, 1, 4, 5) + __builtin_shufflevector(t1, t3, 0, 1, 4, 5)) +
+                      __builtin_shufflevector(t0, t2, 2, 3, 6, 7)) +
+                     __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+      v4f wf;
+      std::memcpy(&wf, val + q, sizeof wf);
+      const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(__builtin_convertvector(wf, v4d)) & (d2 < veps2x4));
+      vden += __builtin_shufflevector(w4, w4, 0, 1);
+      vden += __builtin_shufflevector(w4, w4, 2, 3);
+      vnum0 += w4[0] * da;
+      vnum1 += w4[1] * db;
+      vnum0 += w4[2] * dc;
+      vnum1 += w4[3] * dd;
+    }
+    if (q + 2 <= end) {
+      v4d xa, xb;
+      std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+      std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
+      const v4d da = xa - vxi, db = xb - vxi;
+      const v4d sa = da * da, sb = db * db;
+      // {dist2_a, dist2_b}, each ((d0² + d1²) + d2²) + d3²
+      const v4d lo = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), hi = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
+      const v2d d2 = ((__builtin_shufflevector(lo, lo, 0, 1) + __builtin_shufflevector(hi, hi, 0, 1)) +
+                      __builtin_shufflevector(lo, lo, 2, 3)) +
+                     __builtin_shufflevector(hi, hi, 2, 3);
+      // w_ij where dist2 < ε², else +0.0 (a mask, not a branch: see keep_if)
+      const v2d wq = {static_cast<double>(val[q]), static_cast<double>(val[q + 1])};
+      const v2d wab = reinterpret_cast<v2d>(reinterpret_cast<v2m>(wq) & (d2 < veps2));
+      vden += wab;
+      vnum0 += wab[0] * da;
+      vnum1 += wab[1] * db;
+      q += 2;
+    }
+    if (q < end) {
+      v4d xa;
+      std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
+      const v4d da = xa - vxi;
+      const v4d sa = da * da;
+      const double d2a = ((sa[0] + sa[1]) + sa[2]) + sa[3];
+      const double wa = keep_if(static_cast<double>(val[q]), d2a < eps2);
+      vden[0] += wa;
+      vnum0 += wa * da;
+    }
+    den_out = vden[0] + vden[1];
+    num_out = vnum0 + vnum1;
+  }
+
+  // D = 4: rows g … g + 3 at once (the fused walk's full groups): sums4 per
+  // row, then the terms after the sums with lane = row (tail4x4). Defined in
+  // identity_x4.h, which only network_pass.cpp includes.
+  void rows4(std::int64_t g) const;
+  void tail4x4(std::int64_t g, const v4::d* num, const double* den) const;
+
   void operator()(std::int64_t i) const {
+    const double* xi = w.x.data() + i * D;
+    if constexpr (DC == 4) {
+      v4::d num;
+      double den;
+      sums4(i, num, den);
+      tail4(i, xi, num, den);
+    } else {
+      generic(i, xi);
+    }
+  }
+
+  // any D: the neighbour sums and the terms after them, scalar
+  void generic(std::int64_t i, const double* xi) const {
     double dx[kBuf];
     double num[kBuf];
     for (int d = 0; d < D; ++d) num[d] = 0.0;
-    const double* xi = w.x.data() + i * D;
     double den = 0.0;
     if (p.mu != 0.0) {
       const auto* inner = net.innerIndexPtr();
@@ -147,110 +261,24 @@ struct Identity {
       // Two interleaved accumulators (even / odd neighbours) halve the add
       // latency chain; combined in a fixed order at the end.
       const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
-      if constexpr (DC == 4) {
-        // D = 4: one identity is one 4-double vector (GCC/Clang vector
-        // extension: AVX2 on native builds, SSE2 pairs on generic ones — the
-        // same IEEE operations per lane, so the same bits). Per lane this is
-        // exactly the scalar loop below, in the same order: dist2 is summed
-        // ((d0² + d1²) + d2²) + d3², num and den alternate even / odd
-        // neighbours.
-        using v4d = double __attribute__((vector_size(32)));
-        using v2d = double __attribute__((vector_size(16)));
-        using v2m = std::int64_t __attribute__((vector_size(16)));  // comparison masks
-        const double* xbase = w.x.data();
-        v4d vxi;
-        std::memcpy(&vxi, xi, sizeof vxi);
-        const v2d veps2 = {eps2, eps2};
-        v4d vnum0 = {0.0, 0.0, 0.0, 0.0}, vnum1 = vnum0;
-        v2d vden = {0.0, 0.0};  // {even, odd} neighbours
-        auto q = begin;
-        // four neighbours a, b, c, d at a time: the four dist2 from one 4 × 4
-        // transpose of the squares (lane-wise the same sums, in the same
-        // order), one masked weight vector; a and c go to the even
-        // accumulators, b and d to the odd ones, in neighbour order
-        using v4f = float __attribute__((vector_size(16)));
-        using v4m = std::int64_t __attribute__((vector_size(32)));
-        const v4d veps2x4 = {eps2, eps2, eps2, eps2};
-        for (; q + 4 <= end; q += 4) {
-          v4d xa, xb, xc, xd;
-          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
-          std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
-          std::memcpy(&xc, xbase + static_cast<std::int64_t>(inner[q + 2]) * 4, sizeof xc);
-          std::memcpy(&xd, xbase + static_cast<std::int64_t>(inner[q + 3]) * 4, sizeof xd);
-          const v4d da = xa - vxi, db = xb - vxi, dc = xc - vxi, dd = xd - vxi;
-          const v4d sa = da * da, sb = db * db, sc = dc * dc, sd = dd * dd;
-          const v4d t0 = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), t1 = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
-          const v4d t2 = __builtin_shufflevector(sc, sd, 0, 4, 2, 6), t3 = __builtin_shufflevector(sc, sd, 1, 5, 3, 7);
-          // lane u = neighbour u: ((d0² + d1²) + d2²) + d3²
-          const v4d d2 = ((__builtin_shufflevector(t0, t2, 0, 1, 4, 5) + __builtin_shufflevector(t1, t3, 0, 1, 4, 5)) +
-                          __builtin_shufflevector(t0, t2, 2, 3, 6, 7)) +
-                         __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
-          v4f wf;
-          std::memcpy(&wf, val + q, sizeof wf);
-          const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(__builtin_convertvector(wf, v4d)) & (d2 < veps2x4));
-          vden += __builtin_shufflevector(w4, w4, 0, 1);
-          vden += __builtin_shufflevector(w4, w4, 2, 3);
-          vnum0 += w4[0] * da;
-          vnum1 += w4[1] * db;
-          vnum0 += w4[2] * dc;
-          vnum1 += w4[3] * dd;
+      double num2[2][kBuf] = {};
+      double den2[2] = {0.0, 0.0};
+      for (auto q = begin; q < end; ++q) {
+        const int u = static_cast<int>((q - begin) & 1);
+        const double* xj = w.x.data() + static_cast<std::int64_t>(inner[q]) * D;
+        double diff[kBuf];
+        double dist2 = 0.0;
+        for (int d = 0; d < D; ++d) {
+          diff[d] = xj[d] - xi[d];
+          dist2 += diff[d] * diff[d];
         }
-        if (q + 2 <= end) {
-          v4d xa, xb;
-          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
-          std::memcpy(&xb, xbase + static_cast<std::int64_t>(inner[q + 1]) * 4, sizeof xb);
-          const v4d da = xa - vxi, db = xb - vxi;
-          const v4d sa = da * da, sb = db * db;
-          // {dist2_a, dist2_b}, each ((d0² + d1²) + d2²) + d3²
-          const v4d lo = __builtin_shufflevector(sa, sb, 0, 4, 2, 6), hi = __builtin_shufflevector(sa, sb, 1, 5, 3, 7);
-          const v2d d2 = ((__builtin_shufflevector(lo, lo, 0, 1) + __builtin_shufflevector(hi, hi, 0, 1)) +
-                          __builtin_shufflevector(lo, lo, 2, 3)) +
-                         __builtin_shufflevector(hi, hi, 2, 3);
-          // w_ij where dist2 < ε², else +0.0 (a mask, not a branch: see keep_if)
-          const v2d wq = {static_cast<double>(val[q]), static_cast<double>(val[q + 1])};
-          const v2d wab = reinterpret_cast<v2d>(reinterpret_cast<v2m>(wq) & (d2 < veps2));
-          vden += wab;
-          vnum0 += wab[0] * da;
-          vnum1 += wab[1] * db;
-          q += 2;
-        }
-        if (q < end) {
-          v4d xa;
-          std::memcpy(&xa, xbase + static_cast<std::int64_t>(inner[q]) * 4, sizeof xa);
-          const v4d da = xa - vxi;
-          const v4d sa = da * da;
-          const double d2a = ((sa[0] + sa[1]) + sa[2]) + sa[3];
-          const double wa = keep_if(static_cast<double>(val[q]), d2a < eps2);
-          vden[0] += wa;
-          vnum0 += wa * da;
-        }
-        den = vden[0] + vden[1];
-        const v4d vnum = vnum0 + vnum1;
-        for (int d = 0; d < 4; ++d) num[d] = vnum[d];
-      } else {
-        double num2[2][kBuf] = {};
-        double den2[2] = {0.0, 0.0};
-        for (auto q = begin; q < end; ++q) {
-          const int u = static_cast<int>((q - begin) & 1);
-          const double* xj = w.x.data() + static_cast<std::int64_t>(inner[q]) * D;
-          double diff[kBuf];
-          double dist2 = 0.0;
-          for (int d = 0; d < D; ++d) {
-            diff[d] = xj[d] - xi[d];
-            dist2 += diff[d] * diff[d];
-          }
-          const double wij = keep_if(static_cast<double>(val[q]), dist2 < eps2);
-          den2[u] += wij;
-          for (int d = 0; d < D; ++d) num2[u][d] += wij * diff[d];
-        }
-        den = den2[0] + den2[1];
-        for (int d = 0; d < D; ++d) num[d] = num2[0][d] + num2[1][d];
+        const double wij = keep_if(static_cast<double>(val[q]), dist2 < eps2);
+        den2[u] += wij;
+        for (int d = 0; d < D; ++d) num2[u][d] += wij * diff[d];
       }
-    }
-    if constexpr (DC == 4) {
-      tail4(i, xi, num, den);
-      return;
-    }
+      den = den2[0] + den2[1];
+      for (int d = 0; d < D; ++d) num[d] = num2[0][d] + num2[1][d];
+      }
     for (int d = 0; d < D; ++d) dx[d] = den > 0.0 ? p.mu * num[d] / den : 0.0;
     for (int k = 0; k < w.k; ++k) {
       const PowerState& pw = w.powers[static_cast<std::size_t>(k)];
