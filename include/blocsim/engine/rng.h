@@ -159,6 +159,13 @@ class Rng {
   }
   //! Uniform on [0,1) with 53 random bits.
   double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  //! The uniform() made of two given words (hi = the first drawn): a
+  //! generator built from block 0 draws uniform_of(block0[0], block0[1]) and
+  //! then uniform_of(block0[2], block0[3]) (the revision draws use this
+  //! without building the generator: detail::decide).
+  static double uniform_of(std::uint32_t hi, std::uint32_t lo) noexcept {
+    return static_cast<double>(((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11) * 0x1.0p-53;
+  }
   //! Standard normal (Box–Muller, both values used).
   double normal() noexcept;
   //! Uniform integer in [0, n), n ≥ 1 (Lemire's method, unbiased).
