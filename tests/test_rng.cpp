@@ -2,9 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include "blocsim/engine/rng.h"
+#include "engine/phases/decision.h"
 
 using namespace blocsim;
 
@@ -32,6 +34,75 @@ TEST_SUITE("rng") {
             for (int i = 0; i < 9; ++i) CHECK(scalar.next_u32() == pre.next_u32());  // block 0 and beyond
           }
         }
+  }
+
+  TEST_CASE("two-stream block 0 (the fused walk's) equals the scalar generator of each stream") {
+    // agents across 2^32 and ticks past 2^32: the counter words that take the high halves
+    for (std::uint64_t seed : {0ull, 42ull, 0xFFFFFFFFFFFFFFFFull})
+      for (std::uint64_t tick : {7ull, (1ull << 32) + 5})
+        for (std::uint64_t agent0 : {0ull, 1ull, 4093ull, (1ull << 32) - 2, (1ull << 40) + 3})
+          for (int count = 1; count <= 4; ++count) {
+            CAPTURE(seed);
+            CAPTURE(tick);
+            CAPTURE(agent0);
+            std::array<std::uint32_t, 4> a[4] = {}, b[4] = {};
+            philox_block0_x4_two(PhiloxKeys(seed), tick, agent0, static_cast<std::uint32_t>(Stream::choice),
+                                 static_cast<std::uint32_t>(Stream::standards), count, a, b);
+            for (int l = 0; l < count; ++l) {
+              Rng sa(seed, tick, agent0 + static_cast<std::uint64_t>(l), Stream::choice);
+              Rng sb(seed, tick, agent0 + static_cast<std::uint64_t>(l), Stream::standards);
+              for (int k = 0; k < 4; ++k) {
+                CHECK(a[l][static_cast<std::size_t>(k)] == sa.next_u32());
+                CHECK(b[l][static_cast<std::size_t>(k)] == sb.next_u32());
+              }
+            }
+          }
+  }
+
+  TEST_CASE("uniform_of(block 0 words) is the generator's first two uniforms") {
+    for (std::uint64_t agent : {0ull, 3ull, 99ull, (1ull << 33) + 1}) {
+      Rng r(42, 9, agent, Stream::choice), words(42, 9, agent, Stream::choice);
+      const std::uint32_t w0 = words.next_u32(), w1 = words.next_u32(), w2 = words.next_u32(), w3 = words.next_u32();
+      CHECK(Rng::uniform_of(w0, w1) == r.uniform());
+      CHECK(Rng::uniform_of(w2, w3) == r.uniform());
+    }
+    CHECK(Rng::uniform_of(0xFFFFFFFFu, 0xFFFFFFFFu) < 1.0);
+    CHECK(Rng::uniform_of(0u, 0u) == 0.0);
+  }
+
+  TEST_CASE("the revision draw (detail::decide) is the logit draw of the country's generator") {
+    // reference: the rule written out with an Rng built from block 0 and std::exp for every option
+    auto reference = [](const phase::detail::RevisionRule& rule, Bloc cur, const double* v, int K, int top,
+                        std::uint64_t i, const std::array<std::uint32_t, 4>& b0) {
+      Rng rng(5, 3, i, rule.stream, b0);
+      if (!(rng.uniform() < rule.rate)) return cur;
+      if (rule.best_response) return static_cast<Bloc>(top);
+      double p[kMaxPowers + 1], total = 0.0;
+      for (int b = 0; b <= K; ++b) total += (p[b] = std::exp(rule.lambda * (v[b] - v[top])));
+      double r = rng.uniform() * total;
+      int b = 0;
+      while (b < K && r >= p[b]) r -= p[b++];
+      return static_cast<Bloc>(b);
+    };
+    int revised = 0, non_top = 0;
+    for (double lambda : {0.5, 3.0, std::numeric_limits<double>::infinity()})
+      for (std::uint64_t i = 0; i < 400; ++i) {
+        const phase::detail::RevisionRule rule(0.6, lambda, Stream::choice);
+        std::array<std::uint32_t, 4> b0[4];
+        philox_block0_x4(5, 3, i, static_cast<std::uint32_t>(Stream::choice), 1, b0);
+        // ties (−0.0 and +0.0 differences too) and spread values
+        const double v[3] = {0.25 * static_cast<double>(i % 3), i % 5 == 0 ? 0.5 : -0.0, 0.5};
+        int top = 0;
+        for (int b = 1; b <= 2; ++b)
+          if (v[b] > v[top]) top = b;
+        const Bloc cur = static_cast<Bloc>(i % 3);
+        const Bloc got = phase::detail::decide(rule, cur, -1, v, 2, top, 5, 3, static_cast<std::int64_t>(i), b0[0]);
+        CHECK(got == reference(rule, cur, v, 2, top, i, b0[0]));
+        revised += got != cur;
+        non_top += got != top;
+      }
+    CHECK(revised > 100);  // the draws were exercised
+    CHECK(non_top > 50);
   }
 
   TEST_CASE("draws are a pure function of (seed, tick, agent, stream)") {

@@ -46,107 +46,84 @@ using v4d = double __attribute__((vector_size(32)));
 // Every bin sees the additions of neighbour_histogram in its order — partial
 // u gets the neighbours q ≡ begin + u (mod 4), combined (h0 + h1) + (h2 + h3) —
 // so the bits are the same. The two labels of neighbour j come packed in one
-// byte, labels[j] = label_a(j) | label_b(j)·4 (packed once per walk): one load
-// and one index computation per neighbour instead of two, and one cache line
-// fewer to fetch for a rewired neighbour.
+// byte, labels[j] = (label_a(j) | label_b(j)·4)·8 (packed once per walk): one
+// load per neighbour, and the byte times 8 is the offset of the neighbour's
+// row of kOneHot2 (64 bytes: onehot(label_a), onehot(label_b)) — an x86
+// scaled address, no index arithmetic — and one cache line fewer to fetch for
+// a rewired neighbour.
+// Per neighbour (AVX2: ~11 instructions instead of ~16; issue 14, round 4):
+//  * the four weights of an unrolled step are widened float → double with one
+//    conversion (exact, as static_cast per weight) and broadcast by a shuffle;
+//  * the standards share is (w·onehot_b)·gdp_j, reusing the ties product
+//    w·onehot_b, instead of (w·gdp_j)·onehot_b: in the bin of the label both
+//    are w·gdp_j (times 1.0, exact), in every other bin both are a zero with
+//    the sign of w·gdp_j (adding ±0 to a bin that started at +0.0 leaves it
+//    unchanged: a bin is never −0.0), and a NaN or infinite gdp gives NaN
+//    lanes either way. (They would differ only if w·gdp_j overflowed a double
+//    with finite w and gdp_j, i.e. gdp_j > 10²⁶⁹: no world has that.)
 struct Hist3 {
   v4d peer, share, ties;  // choice's peer weights, standards shares, interoperability ties
 };
 
-struct OneHot16 {
-  alignas(32) double v[16][4];
+struct OneHot2 {
+  alignas(64) double v[16][8];
 };
-constexpr OneHot16 make_onehot(int shift) {  // v[c] = onehot((c >> shift) & 3)
-  OneHot16 t{};
-  for (int c = 0; c < 16; ++c) t.v[c][(c >> shift) & 3] = 1.0;
+constexpr OneHot2 make_onehot2() {  // v[c] = {onehot(c & 3), onehot(c >> 2)}
+  OneHot2 t{};
+  for (int c = 0; c < 16; ++c) {
+    t.v[c][c & 3] = 1.0;
+    t.v[c][4 + (c >> 2)] = 1.0;
+  }
   return t;
 }
-alignas(32) constexpr OneHot16 kOneHotA = make_onehot(0), kOneHotB = make_onehot(2);
+alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
 
 [[gnu::always_inline]] inline void histogram3_v4(const Network& net, std::int64_t i, const std::uint8_t* labels,
                                                  const double* gdp, Hist3& out) {
-  const v4d* onehot_a = reinterpret_cast<const v4d*>(kOneHotA.v);
-  const v4d* onehot_b = reinterpret_cast<const v4d*>(kOneHotB.v);
+  const char* const onehot_a = reinterpret_cast<const char*>(kOneHot2.v);
+  const char* const onehot_b = onehot_a + 32;
   const float* wv = net.valuePtr();
   const auto* inner = net.innerIndexPtr();
   const auto begin = net.outerIndexPtr()[i], end = net.outerIndexPtr()[i + 1];
   const v4d zero = {0.0, 0.0, 0.0, 0.0};
   v4d a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero, c0 = zero, c1 = zero,
       c2 = zero, c3 = zero;
-#define BLOCSIM_ADD3(A, B, C, Q)                                \
-  do {                                                          \
-    const auto j_ = inner[Q];                                   \
-    const double w_ = static_cast<double>(wv[Q]);               \
-    const unsigned l_ = labels[j_];                             \
-    const v4d ob_ = onehot_b[l_];                               \
-    A += w_ * onehot_a[l_];                                     \
-    B += (w_ * gdp[j_]) * ob_;                                  \
-    C += w_ * ob_;                                              \
+#define BLOCSIM_ADD3(A, B, C, Q, W)                                                     \
+  do {                                                                                  \
+    const auto j_ = inner[Q];                                                           \
+    const std::size_t o_ = std::size_t{labels[j_]} * 8;                                 \
+    const v4d w_ = (W);                                                                 \
+    const v4d pb_ = w_ * *reinterpret_cast<const v4d*>(onehot_b + o_);                  \
+    A += w_ * *reinterpret_cast<const v4d*>(onehot_a + o_);                             \
+    C += pb_;                                                                           \
+    B += pb_ * gdp[j_];                                                                 \
   } while (0)
   auto q = begin;
   for (; q + 4 <= end; q += 4) {
-    BLOCSIM_ADD3(a0, b0, c0, q);
-    BLOCSIM_ADD3(a1, b1, c1, q + 1);
-    BLOCSIM_ADD3(a2, b2, c2, q + 2);
-    BLOCSIM_ADD3(a3, b3, c3, q + 3);
+#if defined(__AVX__)
+    const v4d w4 = reinterpret_cast<v4d>(_mm256_cvtps_pd(_mm_loadu_ps(wv + q)));  // one vcvtps2pd (GCC 12 splits the generic form)
+#else
+    using v4f = float __attribute__((vector_size(16)));
+    v4f f;
+    std::memcpy(&f, wv + q, sizeof f);
+    const v4d w4 = __builtin_convertvector(f, v4d);
+#endif
+    BLOCSIM_ADD3(a0, b0, c0, q, __builtin_shufflevector(w4, w4, 0, 0, 0, 0));
+    BLOCSIM_ADD3(a1, b1, c1, q + 1, __builtin_shufflevector(w4, w4, 1, 1, 1, 1));
+    BLOCSIM_ADD3(a2, b2, c2, q + 2, __builtin_shufflevector(w4, w4, 2, 2, 2, 2));
+    BLOCSIM_ADD3(a3, b3, c3, q + 3, __builtin_shufflevector(w4, w4, 3, 3, 3, 3));
   }
-  if (q < end) BLOCSIM_ADD3(a0, b0, c0, q);
-  if (q + 1 < end) BLOCSIM_ADD3(a1, b1, c1, q + 1);
-  if (q + 2 < end) BLOCSIM_ADD3(a2, b2, c2, q + 2);
+  auto wq = [&](std::int64_t r) {
+    const double d = static_cast<double>(wv[r]);
+    return v4d{d, d, d, d};
+  };
+  if (q < end) BLOCSIM_ADD3(a0, b0, c0, q, wq(q));
+  if (q + 1 < end) BLOCSIM_ADD3(a1, b1, c1, q + 1, wq(q + 1));
+  if (q + 2 < end) BLOCSIM_ADD3(a2, b2, c2, q + 2, wq(q + 2));
 #undef BLOCSIM_ADD3
   out.peer = (a0 + a1) + (a2 + a3);
   out.share = (b0 + b1) + (b2 + b3);
   out.ties = (c0 + c1) + (c2 + c3);
-}
-
-// philox_block0_x4 (rng.h) for two streams of the same agents at once: the
-// two 10-round chains interleaved, so that each one's multiply latency hides
-// the other's (the same integer operations lane by lane, so the same bits).
-inline void philox_block0_x4_two(std::uint64_t seed, std::uint64_t tick, std::uint64_t agent0, std::uint32_t stream_a,
-                                 std::uint32_t stream_b, int count, std::array<std::uint32_t, 4>* out_a,
-                                 std::array<std::uint32_t, 4>* out_b) noexcept {
-#if defined(__AVX2__)
-  alignas(32) std::uint64_t ca[4][4], cb[4][4];  // [word][lane], 32-bit values in 64-bit lanes
-  for (int l = 0; l < 4; ++l) {
-    const auto a = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_a);
-    const auto b = rng_counter(tick, agent0 + static_cast<std::uint64_t>(l), stream_b);
-    for (int k = 0; k < 4; ++k) {
-      ca[k][l] = a[static_cast<std::size_t>(k)];
-      cb[k][l] = b[static_cast<std::size_t>(k)];
-    }
-  }
-  auto ld = [](const std::uint64_t* p) { return _mm256_load_si256(reinterpret_cast<const __m256i*>(p)); };
-  __m256i a0 = ld(ca[0]), a1 = ld(ca[1]), a2 = ld(ca[2]), a3 = ld(ca[3]);
-  __m256i b0 = ld(cb[0]), b1 = ld(cb[1]), b2 = ld(cb[2]), b3 = ld(cb[3]);
-  const __m256i m0 = _mm256_set1_epi64x(0xD2511F53), m1 = _mm256_set1_epi64x(0xCD9E8D57);
-  std::uint32_t k0 = static_cast<std::uint32_t>(seed), k1 = static_cast<std::uint32_t>(seed >> 32);
-  for (int round = 0; round < 10; ++round) {
-    const __m256i vk0 = _mm256_set1_epi64x(k0), vk1 = _mm256_set1_epi64x(k1);
-    const __m256i pa0 = _mm256_mul_epu32(a0, m0), pa1 = _mm256_mul_epu32(a2, m1);
-    const __m256i pb0 = _mm256_mul_epu32(b0, m0), pb1 = _mm256_mul_epu32(b2, m1);
-    a0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa1, 32), a1), vk0);
-    b0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb1, 32), b1), vk0);
-    a1 = pa1;
-    b1 = pb1;
-    a2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pa0, 32), a3), vk1);
-    b2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(pb0, 32), b3), vk1);
-    a3 = pa0;
-    b3 = pb0;
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
-  }
-  auto st = [](std::uint64_t* p, __m256i v) { _mm256_store_si256(reinterpret_cast<__m256i*>(p), v); };
-  st(ca[0], a0), st(ca[1], a1), st(ca[2], a2), st(ca[3], a3);
-  st(cb[0], b0), st(cb[1], b1), st(cb[2], b2), st(cb[3], b3);
-  for (int l = 0; l < count; ++l)
-    for (int k = 0; k < 4; ++k) {
-      out_a[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(ca[k][l]);
-      out_b[l][static_cast<std::size_t>(k)] = static_cast<std::uint32_t>(cb[k][l]);
-    }
-#else
-  philox_block0_x4(seed, tick, agent0, stream_a, count, out_a);
-  philox_block0_x4(seed, tick, agent0, stream_b, count, out_b);
-#endif
 }
 
 template <int DC, int KC>
@@ -169,6 +146,7 @@ void network_pass_impl(World& w, bool interop) {
   const Bloc* const alignment = w.alignment.data();
   const Bloc* const standard = w.standard.data();
   const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
+  const PhiloxKeys keys(seed);
   const bool draw_choice = choice_row.rule.draw, draw_standards = standards_row.rule.draw;
   // The row-ordered ("sequential") arrays the three kernels read and write:
   // ~30 streams in one loop — more than the hardware prefetcher follows while
@@ -180,9 +158,10 @@ void network_pass_impl(World& w, bool interop) {
   struct SeqStream {
     const char* base;
     std::int64_t bytes_per_row;
+    std::int64_t lines = 0;  // prefetches per group of 4 rows: ⌈4·bytes_per_row / 64⌉
   };
   const std::int64_t Kb = w.k;
-  const SeqStream seq[] = {
+  SeqStream seq[] = {
       {reinterpret_cast<const char*>(w.x.data()), D * 8},
       {reinterpret_cast<const char*>(w.x_next.data()), D * 8},
       {reinterpret_cast<const char*>(w.x0.data()), w.x0.size() == w.x.size() ? D * 8 : 0},
@@ -206,7 +185,10 @@ void network_pass_impl(World& w, bool interop) {
       {reinterpret_cast<const char*>(w.gdp.data()), 8},
       {reinterpret_cast<const char*>(outer), 4},
   };
-  // alignment | standard·4 of every country (start of tick), for histogram3_v4
+  int nseq = 0;  // the streams this world has, in order
+  for (const SeqStream& st : seq)
+    if (st.bytes_per_row > 0) seq[nseq++] = {st.base, st.bytes_per_row, (4 * st.bytes_per_row + 63) / 64};
+  // (alignment | standard·4)·8 of every country (start of tick), for histogram3_v4
   thread_local std::vector<std::uint8_t> packed;
   const bool packed_labels = K + 1 <= 4;
   if (packed_labels) {
@@ -217,7 +199,7 @@ void network_pass_impl(World& w, bool interop) {
         [&](std::int64_t b) {
           const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
           for (std::int64_t j = lo; j < hi; ++j)
-            out[j] = static_cast<std::uint8_t>(static_cast<unsigned>(alignment[j]) | static_cast<unsigned>(standard[j]) << 2);
+            out[j] = static_cast<std::uint8_t>((static_cast<unsigned>(alignment[j]) | static_cast<unsigned>(standard[j]) << 2) << 3);
         },
         2);
   }
@@ -232,12 +214,18 @@ void network_pass_impl(World& w, bool interop) {
     for (std::int64_t g = lo; g < hi; g += 4) {
       const int m = static_cast<int>(std::min<std::int64_t>(4, hi - g));
       if (prefetch && g + seq_ahead + 4 <= n) {
-        // the cache lines that begin within rows [r, r + 4) of each stream
+        // rows [r, r + 4) of each stream: one prefetch per 64 bytes from the
+        // group's first byte (two for 4 rows of 17–32 bytes, …). Each
+        // group's prefetches lie at most 64 bytes apart, also across groups,
+        // so every line of the stream is touched; with ≤ 16 bytes a row some
+        // lines are touched twice, which costs fewer instructions than
+        // finding the lines that begin within the rows (issue 14, round 4:
+        // synthetic 20k world, −24 instructions per agent per tick).
         const std::int64_t r = g + seq_ahead;
-        for (const SeqStream& st : seq) {
-          const std::int64_t end = (r + 4) * st.bytes_per_row;
-          for (std::int64_t off = (r * st.bytes_per_row + 63) & ~std::int64_t{63}; off < end; off += 64)
-            __builtin_prefetch(st.base + off);
+        for (int k = 0; k < nseq; ++k) {
+          const char* const p0 = seq[k].base + r * seq[k].bytes_per_row;
+          __builtin_prefetch(p0);
+          for (std::int64_t t = 1; t < seq[k].lines; ++t) __builtin_prefetch(p0 + 64 * t);
         }
         const auto q0 = outer[r], q1 = outer[r + 4];
         for (std::int64_t off = (q0 * 4 + 63) & ~std::int64_t{63}; off < q1 * 4; off += 64) {
@@ -247,7 +235,7 @@ void network_pass_impl(World& w, bool interop) {
       }
       std::array<std::uint32_t, 4> block_c[4] = {}, block_s[4] = {};
       if (draw_choice && draw_standards) {
-        philox_block0_x4_two(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice),
+        philox_block0_x4_two(keys, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice),
                              static_cast<std::uint32_t>(Stream::standards), m, block_c, block_s);
       } else {
         if (draw_choice) philox_block0_x4(seed, tick, static_cast<std::uint64_t>(g), static_cast<std::uint32_t>(Stream::choice), m, block_c);

@@ -101,23 +101,23 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
   U[0] = hedge + ((1.0 - multi) * mean_offer / static_cast<double>(K) + multi * max_offer) - pressure_all + v4::select(cur == 0, inert, zero);
   const v4d z = sim[0] - sim[1];
   std::memcpy(choice_z + i, &z, sizeof z);
+  // the ranking of decide() lane by lane with selects: the same comparisons
+  // in the same order pick the same values (no arithmetic but first − second)
+  v4d first = v4::splat(-std::numeric_limits<double>::infinity()), second = first;
+  v4m top = {0, 0, 0, 0};
+  for (int b = 0; b <= 2; ++b) {
+    const v4m gt = U[b] > first, gt2 = U[b] > second;
+    second = v4::select(gt, first, v4::select(gt2, U[b], second));
+    first = v4::select(gt, U[b], first);
+    top = (gt & b) | (~gt & top);
+  }
+  const v4d mg = first - second;
+  std::memcpy(margin + i, &mg, sizeof mg);
   for (int l = 0; l < 4; ++l) {
     const double Ul[3] = {U[0][l], U[1][l], U[2][l]};
-    int top = 0;
-    double first = -std::numeric_limits<double>::infinity(), second = first;
     double* ui = utility + (i + l) * 3;
-    for (int b = 0; b <= 2; ++b) {
-      ui[b] = Ul[b];
-      if (Ul[b] > first) {
-        second = first;
-        first = Ul[b];
-        top = b;
-      } else if (Ul[b] > second) {
-        second = Ul[b];
-      }
-    }
-    margin[i + l] = first - second;
-    alignment_next[u + static_cast<std::size_t>(l)] = detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[u + static_cast<std::size_t>(l)], Ul, 2, top, seed, tick, i + l, block0[l]);
+    ui[0] = Ul[0], ui[1] = Ul[1], ui[2] = Ul[2];
+    alignment_next[u + static_cast<std::size_t>(l)] = detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[u + static_cast<std::size_t>(l)], Ul, 2, static_cast<int>(top[l]), seed, tick, i + l, block0[l]);
   }
 }
 #pragma GCC diagnostic pop
@@ -172,13 +172,14 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
               a_riv * riv[s - 1] - cost;
     }
   }
+  // decide()'s `if (V[s] > V[top]) top = s` lane by lane with selects (the same comparisons)
+  const v4m gt1 = V[1] > V[0];
+  const v4m gt2 = V[2] > v4::select(gt1, V[1], V[0]);
+  const v4m top = (gt2 & 2) | (~gt2 & (gt1 & 1));
   for (int l = 0; l < 4; ++l) {
     const double Vl[3] = {V[0][l], V[1][l], V[2][l]};
-    int top = 0;
-    if (Vl[1] > Vl[top]) top = 1;
-    if (Vl[2] > Vl[top]) top = 2;
-    standard_next[u + static_cast<std::size_t>(l)] =
-        detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[u + static_cast<std::size_t>(l)], Vl, 2, top, seed, tick, i + l, block0[l]);
+    standard_next[u + static_cast<std::size_t>(l)] = detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[u + static_cast<std::size_t>(l)], Vl, 2,
+                                                                    static_cast<int>(top[l]), seed, tick, i + l, block0[l]);
   }
 }
 #pragma GCC diagnostic pop
