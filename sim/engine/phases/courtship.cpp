@@ -45,12 +45,14 @@ struct Lever {
 
 // The offers of countries [lo, hi) and, per power, Σ ω_ik over them in index
 // order into sum[k] (fixed_reduce's block sum: starts at 0, one addition per
-// country). KC: K as a compile-time constant (0 = any K).
+// country) and max(0, max_i ω_ik) into omega_max[k] (the water-filling's
+// test for "nobody over the cap"). KC: K as a compile-time constant (0 = any K).
 // The outputs are restrict parameters (distinct World members): otherwise a
 // store to them could alias the levers and the inputs, and the compiler would
 // reload those for every country.
 template <int KC>
 void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::int64_t hi, double* __restrict sum,
+            double* __restrict omega_max,
             double* __restrict access, double* __restrict open_value, double* __restrict dgrievance,
             double* __restrict aid) {
   const ModelParams& p = w.params;
@@ -89,13 +91,14 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
   // their aid row is overwritten by courtship() without being read.
   for (int k = 0; k < K; ++k) {
     const Lever& l = lv[k];
-    double s = 0.0;
+    double s = 0.0, mx = 0.0;
     if (l.aids) {
       auto stage = [&](auto&& omega_of) {
         for (std::int64_t i = lo; i < hi; ++i) {
           const double omega = pinned[i] < 0 ? omega_of(i) : 0.0;
           aid[i * K + k] = omega;
           s += omega;
+          mx = std::max(mx, omega);
         }
       };
       switch (l.targeting) {
@@ -106,6 +109,7 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
       }
     }
     sum[k] = s;
+    omega_max[k] = mx;
   }
 }
 
@@ -134,8 +138,9 @@ void courtship(World& w) {
   // thread_local would see the worker thread's instance, so the loops below
   // reach the scratch of this thread through pointers.)
   thread_local std::vector<double> block_sum_scratch;
-  block_sum_scratch.resize(static_cast<std::size_t>(nblocks * K));
+  block_sum_scratch.resize(static_cast<std::size_t>(2 * nblocks * K));
   double* const block_sum = block_sum_scratch.data();
+  double* const block_max = block_sum + nblocks * K;
   double* const out_access = w.access.data();
   double* const out_open = w.open_value.data();
   double* const out_dgrievance = w.dgrievance.data();
@@ -143,25 +148,32 @@ void courtship(World& w) {
   auto offers_block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
     double* sum = block_sum + b * K;
+    double* mx = block_max + b * K;
     switch (K) {
-      case 1: offers<1>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      case 2: offers<2>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      case 3: offers<3>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      default: offers<0>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 1: offers<1>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      case 2: offers<2>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      case 3: offers<3>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      default: offers<0>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
     }
   };
   parallel_for(nblocks, offers_block, 2);
   // Water-filling per power: spend B_k·N, no country above cap = κ_A·B_k.
   // Each round caps the countries the current scale would push over the cap
   // and re-spends the rest on the others; sums are fixed-order.
+  // A round is two steps: (1) flag the countries this scale pushes over the
+  // cap (a count: any order gives the same integer); (2) only if it flagged
+  // any, the next round's free weight Σ_{i not capped} ω_ik, a fixed_sum (its
+  // terms are 0 for capped countries, as the fused pass added). In round 0
+  // step (1) is skipped when scale·max_i ω_ik ≤ cap: then scale·ω_ik ≤ cap
+  // for every i (rounding is monotone and scale ≥ 0), so no country is
+  // flagged — the common case, where the power's whole water-filling is
+  // this one comparison and the final pass. (max ω is order-independent, so
+  // the blocks' maxima can be combined in any order.)
   // Per-thread scratch as above (replicates on other threads have their own).
   thread_local std::vector<char> capped;
   capped.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
-  thread_local std::vector<double> round_part;
   thread_local std::vector<std::int64_t> round_count;
-  round_part.resize(static_cast<std::size_t>(nblocks));
   round_count.resize(static_cast<std::size_t>(nblocks));
-  double* const round_scratch = round_part.data();
   std::int64_t* const round_counts = round_count.data();
   // aid added by reactive rules (policy phase) joins in the last pass over
   // each power's row: the one addition `aid + extra` that a separate (serial)
@@ -178,64 +190,54 @@ void courtship(World& w) {
     }
     const double total_budget = budget * static_cast<double>(n);
     const double cap = p.aid_cap * budget;
-    std::fill(capped.begin(), capped.end(), 0);
     double scale = 0.0;
     std::int64_t ncapped = 0;
     double free_weight = 0.0;  // fixed_sum's total: 0 + block sums in block order
-    for (std::int64_t b = 0; b < nblocks; ++b) free_weight += block_sum[static_cast<std::size_t>(b * K + k)];
+    double omega_max = 0.0;
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+      free_weight += block_sum[static_cast<std::size_t>(b * K + k)];
+      omega_max = std::max(omega_max, block_max[static_cast<std::size_t>(b * K + k)]);
+    }
+    const double* const staged = w.aid.data();
+    char* const flag = capped.data();
     for (int round = 0; round < 64; ++round) {
       const double left = total_budget - static_cast<double>(ncapped) * cap;
       scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
-      // One pass: cap the countries this scale pushes over the cap (a count:
-      // any order gives the same integer) and sum the next round's free
-      // weight over the updated flags, term by term in fixed_sum's order (so
-      // the same bits as a fixed_sum pass of its own).
-      // fixed_reduce's arithmetic, written out: each block of kParallelGrain
-      // countries sums its free weight from 0 in index order (blocks in
-      // parallel in large worlds), and the block sums are added to 0 in block
-      // order; the capped count is an integer (the same number as
-      // fixed_reduce's sum of 1.0s). No allocation per round.
-      const double* const staged = w.aid.data();
-      char* const flag = capped.data();
-      double* const part = round_scratch;
-      std::int64_t* const counts = round_counts;
+      if (round == 0 && scale * omega_max <= cap) break;  // no country over the cap (see above)
       const double sc = scale;
-      auto round_block = [=](std::int64_t b) {
+      const bool first = round == 0;  // flags not yet set for this power
+      auto cap_block = [=](std::int64_t b) {
         const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
-        double acc = 0.0;
         std::int64_t count = 0;
         for (std::int64_t i = lo; i < hi; ++i) {
-          const double a = staged[i * K + k];
-          char& c = flag[i];
-          const bool now = !c && sc * a > cap;
-          c = static_cast<char>(c | now);
+          const bool over = sc * staged[i * K + k] > cap;
+          const char c = first ? 0 : flag[i];
+          const bool now = !c && over;
+          flag[i] = static_cast<char>(c | now);
           count += now;
-          acc += c ? 0.0 : a;
         }
-        part[b] = acc;
-        counts[b] = count;
+        round_counts[b] = count;
       };
-      if (nblocks > 1)
-        parallel_for(nblocks, round_block, 2);
-      else if (nblocks == 1)
-        round_block(0);
-      double next_free = 0.0;  // block sums added to 0 in block order
+      parallel_for(nblocks, cap_block, 2);
       std::int64_t more = 0;
-      for (std::int64_t b = 0; b < nblocks; ++b) {
-        next_free += part[b];
-        more += counts[b];
-      }
+      for (std::int64_t b = 0; b < nblocks; ++b) more += round_counts[b];
       if (more == 0) break;
       ncapped += more;
-      free_weight = next_free;
+      free_weight = fixed_sum(n, [=](std::int64_t i) { return flag[i] ? 0.0 : staged[i * K + k]; });
     }
     double* const out = w.aid.data();
     const double* const add = extra ? w.aid_extra.data() : nullptr;
-    const char* const flag = capped.data();
-    parallel_for(n, [&](std::int64_t i) {
-      const double v = flag[i] ? cap : scale * out[i * K + k];
-      out[i * K + k] = add ? v + add[i * K + k] : v;
-    });
+    if (ncapped == 0) {  // no flags set: every country gets scale·ω
+      parallel_for(n, [&](std::int64_t i) {
+        const double v = scale * out[i * K + k];
+        out[i * K + k] = add ? v + add[i * K + k] : v;
+      });
+    } else {
+      parallel_for(n, [&](std::int64_t i) {
+        const double v = flag[i] ? cap : scale * out[i * K + k];
+        out[i * K + k] = add ? v + add[i * K + k] : v;
+      });
+    }
   }
 }
 
