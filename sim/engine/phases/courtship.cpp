@@ -26,6 +26,7 @@
 // Writes: access, open_value, aid, dgrievance.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "blocsim/parallel.h"
@@ -68,7 +69,49 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
   const std::int8_t* const tier = w.tier.data();
   const Bloc* const pinned = w.pinned.data();
   const Bloc* const alignment = w.alignment.data();
-  for (std::int64_t i = lo; i < hi; ++i) {
+  std::int64_t i0 = lo;
+  if constexpr (KC == 2) {
+    // Two countries per step as one 4-lane vector (i,0) (i,1) (i+1,0) (i+1,1)
+    // — the layout of the K × N outputs. Each lane sees the scalar loop's
+    // operations in its order (contraction is off), so the same bits:
+    // std::max(a, b) is `a < b ? b : a`, written as that select; `denied`
+    // = max(max(0, q_0), q_1) per country, with q_k = σ_k·τ_ik/2 (the same
+    // product `closed` uses).
+    using v4d = double __attribute__((vector_size(32)));
+    using v4m = std::int64_t __attribute__((vector_size(32)));
+    auto sel = [](v4m m, v4d yes, v4d no) {
+      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
+    };
+    const v4d st = {lv[0].strictness, lv[1].strictness, lv[0].strictness, lv[1].strictness};
+    const v4d rel = {lv[0].rel, lv[1].rel, lv[0].rel, lv[1].rel};
+    const v4d om = {lv[0].open_models, lv[1].open_models, lv[0].open_models, lv[1].open_models};
+    const v4d gr = {lv[0].grievance, lv[1].grievance, lv[0].grievance, lv[1].grievance};
+    const v4d zero = {0.0, 0.0, 0.0, 0.0};
+    for (; i0 + 1 < hi; i0 += 2) {
+      const std::int64_t i = i0, o = i * 2;
+      const double c0 = capacity[i], c1 = capacity[i + 1];
+      const double a0 = theta == 1.0 ? c0 : std::pow(c0, theta), a1 = theta == 1.0 ? c1 : std::pow(c1, theta);
+      const double s0 = sdim >= 0 ? x[i * D + sdim] : 0.0, s1 = sdim >= 0 ? x[(i + 1) * D + sdim] : 0.0;
+      const v4d tau = {static_cast<double>(tier[o]), static_cast<double>(tier[o + 1]), static_cast<double>(tier[o + 2]),
+                       static_cast<double>(tier[o + 3])};
+      const v4d q = st * tau / 2.0;
+      const v4d m1 = sel(zero < q, q, zero);                     // max(0, q_k)
+      const v4d first = __builtin_shufflevector(m1, m1, 0, 0, 2, 2);  // max(0, q_0) per country
+      const v4d second = __builtin_shufflevector(q, q, 1, 1, 3, 3);   // q_1 per country
+      const v4d denied = sel(first < second, second, first);
+      const v4d sov = {s0, s0, s1, s1}, absorb = {a0, a0, a1, a1};
+      const v4d open_gain = 1.0 + open_denial * denied + open_sovereignty * sov;
+      const v4d closed = 1.0 - q;
+      const v4d open = om * absorb;
+      const v4d acc = rel * sel(closed < open, open, closed);
+      const v4d ov = rel * open * open_gain;
+      const v4d dg = gr * tau / 2.0;
+      std::memcpy(access + o, &acc, sizeof acc);
+      std::memcpy(open_value + o, &ov, sizeof ov);
+      std::memcpy(dgrievance + o, &dg, sizeof dg);
+    }
+  }
+  for (std::int64_t i = i0; i < hi; ++i) {
     const std::int64_t o = i * K;
     const double c = capacity[i];
     const double absorb = theta == 1.0 ? c : std::pow(c, theta);
