@@ -32,6 +32,11 @@
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
 
+// The 4-double vector lambdas below are always inlined (they never cross a
+// call), so the psABI note about AVX vectors in generic builds does not apply
+// (as in rows.h).
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace blocsim::phase {
 namespace {
 
@@ -222,15 +227,18 @@ void courtship(World& w) {
   // each power's row: the one addition `aid + extra` that a separate (serial)
   // w.aid += w.aid_extra made
   const bool extra = w.aid_extra.size() == w.aid.size();
+  // The last pass over a power's row is deferred for powers without aid
+  // (row = 0 [+ extra]) and powers whose water-filling capped nobody (row =
+  // scale·ω [+ extra]); with K = 2 the deferred rows are written together
+  // below, two countries per 4-lane vector (same operations per value).
+  enum Mode : int { kZero, kScaled, kDone };
+  Mode mode[kMaxPowers];
+  double final_scale[kMaxPowers];
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
-    if (budget <= 0.0) {
-      if (extra)
-        parallel_for(n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
-      else
-        w.aid.row(k).setZero();
-      continue;
-    }
+    mode[k] = kZero;
+    final_scale[k] = 0.0;
+    if (budget <= 0.0) continue;
     const double total_budget = budget * static_cast<double>(n);
     const double cap = p.aid_cap * budget;
     double scale = 0.0;
@@ -251,13 +259,26 @@ void courtship(World& w) {
       const bool first = round == 0;  // flags not yet set for this power
       auto cap_block = [=](std::int64_t b) {
         const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+        // locals, not the closure's members: a char store may alias those,
+        // and the compiler would reload every one after each flag store
+        const double scl = sc, cp = cap;
+        const double* const a = staged + k;
+        char* const f = flag;
+        const std::int64_t stride = K;
         std::int64_t count = 0;
-        for (std::int64_t i = lo; i < hi; ++i) {
-          const bool over = sc * staged[i * K + k] > cap;
-          const char c = first ? 0 : flag[i];
-          const bool now = !c && over;
-          flag[i] = static_cast<char>(c | now);
-          count += now;
+        if (first) {
+          for (std::int64_t i = lo; i < hi; ++i) {
+            const bool now = scl * a[i * stride] > cp;
+            f[i] = static_cast<char>(now);
+            count += now;
+          }
+        } else {
+          for (std::int64_t i = lo; i < hi; ++i) {
+            const char c = f[i];
+            const bool now = !c && scl * a[i * stride] > cp;
+            f[i] = static_cast<char>(c | now);
+            count += now;
+          }
         }
         round_counts[b] = count;
       };
@@ -270,17 +291,68 @@ void courtship(World& w) {
     }
     double* const out = w.aid.data();
     const double* const add = extra ? w.aid_extra.data() : nullptr;
-    if (ncapped == 0) {  // no flags set: every country gets scale·ω
-      parallel_for(n, [&](std::int64_t i) {
-        const double v = scale * out[i * K + k];
-        out[i * K + k] = add ? v + add[i * K + k] : v;
-      });
-    } else {
-      parallel_for(n, [&](std::int64_t i) {
-        const double v = flag[i] ? cap : scale * out[i * K + k];
-        out[i * K + k] = add ? v + add[i * K + k] : v;
-      });
+    if (ncapped == 0) {  // no flags set: every country gets scale·ω (below)
+      mode[k] = kScaled;
+      final_scale[k] = scale;
+      continue;
     }
+    mode[k] = kDone;
+    parallel_for(n, [&](std::int64_t i) {
+      const double v = flag[i] ? cap : scale * out[i * K + k];
+      out[i * K + k] = add ? v + add[i * K + k] : v;
+    });
+  }
+  double* const out = w.aid.data();
+  const double* const add = extra ? w.aid_extra.data() : nullptr;
+  std::int64_t i0 = 0;
+  if (K == 2) {
+    using v4d = double __attribute__((vector_size(32)));
+    using v4m = std::int64_t __attribute__((vector_size(32)));
+    auto sel = [](v4m m, v4d yes, v4d no) {
+      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
+    };
+    const v4d s = {final_scale[0], final_scale[1], final_scale[0], final_scale[1]};
+    const std::int64_t sc0 = mode[0] == kScaled ? -1 : 0, sc1 = mode[1] == kScaled ? -1 : 0;
+    const std::int64_t dn0 = mode[0] == kDone ? -1 : 0, dn1 = mode[1] == kDone ? -1 : 0;
+    const v4m scaled = {sc0, sc1, sc0, sc1}, done = {dn0, dn1, dn0, dn1};
+    const v4d zero = {0.0, 0.0, 0.0, 0.0};
+    const std::int64_t pairs = n / 2, pair_blocks = (pairs + kParallelGrain - 1) / kParallelGrain;
+    // blocks of pairs (in parallel in large worlds), the extra test out of the loop
+    parallel_for(
+        pair_blocks,
+        [=](std::int64_t b) {
+          const std::int64_t lo = b * kParallelGrain, hi = std::min(pairs, lo + kParallelGrain);
+          if (add) {
+            for (std::int64_t q = lo; q < hi; ++q) {
+              v4d a, e;
+              std::memcpy(&a, out + 4 * q, sizeof a);
+              std::memcpy(&e, add + 4 * q, sizeof e);
+              // kScaled: scale·ω + extra; kZero: 0 + extra (as the row's
+              // zeroing and += extra made); kDone: the row is final
+              const v4d v = sel(done, a, sel(scaled, s * a, zero) + e);
+              std::memcpy(out + 4 * q, &v, sizeof v);
+            }
+          } else {
+            for (std::int64_t q = lo; q < hi; ++q) {
+              v4d a;
+              std::memcpy(&a, out + 4 * q, sizeof a);
+              const v4d v = sel(done, a, sel(scaled, s * a, zero));
+              std::memcpy(out + 4 * q, &v, sizeof v);
+            }
+          }
+        },
+        2);
+    i0 = 2 * pairs;
+  }
+  for (int k = 0; k < K; ++k) {
+    if (mode[k] == kDone) continue;
+    const double sc = final_scale[k];
+    const bool scaled = mode[k] == kScaled;
+    parallel_for(n - i0, [&](std::int64_t j) {
+      const std::int64_t i = i0 + j;
+      const double v = scaled ? sc * out[i * K + k] : 0.0;
+      out[i * K + k] = add ? v + add[i * K + k] : v;
+    });
   }
 }
 
