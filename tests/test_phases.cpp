@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
+#include <vector>
 #include <limits>
 
 #include "blocsim/engine/metrics.h"
@@ -90,6 +92,176 @@ TEST_SUITE("phases") {
     CHECK(w.dgrievance(US, A) == 0.0);
     CHECK(w.dgrievance(US, C) == Approx(0.05));
     CHECK(w.dgrievance(CN, B) == Approx(0.1));
+  }
+
+  // The offers loop (two countries per vector with K = 2, a scalar
+  // remainder), the water-filling (round 0 skipped when scale·max ω ≤ cap,
+  // fixed_sum rounds, deferred final pass) against the formulas written out
+  // as plain per-country loops with fixed_sum's order, bit for bit. An odd
+  // number of countries in 3 blocks of kParallelGrain, capacities spread so
+  // the cap binds over several rounds, extra (reactive) aid, θ ≠ 1 and a
+  // sovereignty dimension; then a power without a budget and one with a cap
+  // that never binds.
+  TEST_CASE("courtship: offers and water-filling bit for bit against the plain formulas") {
+    ScenarioConfig cfg = synthetic_variant(test::tiny_config(), 2 * kParallelGrain + 1001, 4.0);
+    World w = make_world(cfg, 11);
+    REQUIRE(w.k == 2);
+    const std::int64_t n = w.n;
+    auto frac = [](std::int64_t i, int salt) { return static_cast<double>((i * 7919 + salt * 104729) % 1000) / 1000.0; };
+    for (std::int64_t i = 0; i < n; ++i) {
+      w.capacity(i) = 1.0 - std::pow(frac(i, 1), 4.0);  // ω = 1 − c skewed: many small, a few near 1
+      w.margin(i) = frac(i, 2) - 0.3;
+      w.alignment[static_cast<std::size_t>(i)] = static_cast<Bloc>(i % 3);
+      w.pinned[static_cast<std::size_t>(i)] = i % 97 == 0 ? 1 : -1;
+      for (int k = 0; k < 2; ++k) w.tier(k, i) = static_cast<std::int8_t>((i + k) % 3);
+    }
+    w.aid_extra.setZero(2, n);
+    for (std::int64_t i = 0; i < n; i += 13) w.aid_extra(1, i) = 0.25;
+    w.params.theta = 0.7;
+    w.params.open_denial = 0.3;
+    w.params.open_sovereignty = 0.2;
+    w.params.gamma_grievance = 0.1;
+    w.params.swing_scale = 0.4;
+    w.sovereignty_dim = w.d - 1;
+    auto set_power = [&](int k, double frontier, double strict, double open, double budget, Targeting t) {
+      PowerState& p = w.powers[static_cast<std::size_t>(k)];
+      p.frontier = frontier;
+      p.cfg.strictness = strict;
+      p.cfg.open_models = open;
+      p.cfg.aid_budget = budget;
+      p.cfg.targeting = t;
+    };
+    auto check = [&](const char* what) {
+      CAPTURE(what);
+      // the reference: the formulas of courtship.cpp, one value at a time
+      const int K = 2;
+      double fmax = std::max(w.powers[0].frontier, w.powers[1].frontier);
+      if (fmax <= 0.0) fmax = 1.0;
+      Eigen::MatrixXd access(K, n), open_value(K, n), dg(K, n), aid(K, n);
+      for (std::int64_t i = 0; i < n; ++i) {
+        const double c = w.capacity(i);
+        const double absorb = w.params.theta == 1.0 ? c : std::pow(c, w.params.theta);
+        double denied = 0.0;
+        for (int k = 0; k < K; ++k)
+          denied = std::max(denied, w.powers[static_cast<std::size_t>(k)].cfg.strictness * static_cast<double>(w.tier(k, i)) / 2.0);
+        const double sov = w.x(w.sovereignty_dim, i);
+        const double gain = 1.0 + w.params.open_denial * denied + w.params.open_sovereignty * sov;
+        for (int k = 0; k < K; ++k) {
+          const PowerState& p = w.powers[static_cast<std::size_t>(k)];
+          const double tau = static_cast<double>(w.tier(k, i)), rel = p.frontier / fmax;
+          const double open = p.cfg.open_models * absorb;
+          access(k, i) = rel * std::max(1.0 - p.cfg.strictness * tau / 2.0, open);
+          open_value(k, i) = rel * open * gain;
+          dg(k, i) = w.params.gamma_grievance * p.cfg.strictness * tau / 2.0;
+        }
+      }
+      const bool extra = w.aid_extra.size() == 2 * n;
+      auto plus_extra = [&](int k, std::int64_t i, double v) { return extra ? v + w.aid_extra(k, i) : v; };
+      for (int k = 0; k < K; ++k) {
+        const PowerConfig& pc = w.powers[static_cast<std::size_t>(k)].cfg;
+        if (pc.aid_budget <= 0.0) {
+          for (std::int64_t i = 0; i < n; ++i) aid(k, i) = plus_extra(k, i, 0.0);
+          continue;
+        }
+        std::vector<double> omega(static_cast<std::size_t>(n));
+        for (std::int64_t i = 0; i < n; ++i) {
+          double o = 0.0;
+          switch (pc.targeting) {
+            case Targeting::need: o = 1.0 - w.capacity(i); break;
+            case Targeting::swing: o = std::exp(-w.margin(i) / w.params.swing_scale); break;
+            case Targeting::allies: o = w.alignment[static_cast<std::size_t>(i)] == k + 1 ? 1.0 : 0.0; break;
+            case Targeting::population: o = w.pop(i); break;
+          }
+          omega[static_cast<std::size_t>(i)] = w.pinned[static_cast<std::size_t>(i)] < 0 ? o : 0.0;
+        }
+        const double total = pc.aid_budget * static_cast<double>(n), cap = w.params.aid_cap * pc.aid_budget;
+        std::vector<char> capped(static_cast<std::size_t>(n), 0);
+        double free = fixed_sum(n, [&](std::int64_t i) { return omega[static_cast<std::size_t>(i)]; });
+        double scale = 0.0;
+        std::int64_t ncapped = 0;
+        for (int round = 0; round < 64; ++round) {
+          const double left = total - static_cast<double>(ncapped) * cap;
+          scale = free > 0.0 && left > 0.0 ? left / free : 0.0;
+          std::int64_t more = 0;
+          for (std::int64_t i = 0; i < n; ++i) {
+            char& f = capped[static_cast<std::size_t>(i)];
+            if (!f && scale * omega[static_cast<std::size_t>(i)] > cap) {
+              f = 1;
+              ++more;
+            }
+          }
+          if (more == 0) break;
+          ncapped += more;
+          free = fixed_sum(n, [&](std::int64_t i) { return capped[static_cast<std::size_t>(i)] ? 0.0 : omega[static_cast<std::size_t>(i)]; });
+        }
+        for (std::int64_t i = 0; i < n; ++i)
+          aid(k, i) = plus_extra(k, i, capped[static_cast<std::size_t>(i)] ? cap : scale * omega[static_cast<std::size_t>(i)]);
+      }
+      phase::courtship(w);
+      auto same = [](const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+        return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+      };
+      CHECK(same(w.access, access));
+      CHECK(same(w.open_value, open_value));
+      CHECK(same(w.dgrievance, dg));
+      CHECK(same(w.aid, aid));
+      return aid;
+    };
+    // need: a few countries with ω near 1, cap 1.5·B binds over several rounds
+    set_power(0, 1.0, 0.7, 0.1, 0.3, Targeting::allies);
+    set_power(1, 0.8, 0.4, 0.6, 0.5, Targeting::need);
+    w.params.aid_cap = 1.5;
+    const Eigen::MatrixXd capped = check("cap binds");
+    // the cap must actually bind for power 1 (some countries at exactly cap)
+    std::int64_t at_cap = 0;
+    for (std::int64_t i = 0; i < n; ++i) at_cap += capped(1, i) - w.aid_extra(1, i) == 0.75;
+    CHECK(at_cap > 0);
+    w.params.aid_cap = 1000.0;  // never binds: round 0 is the max test alone
+    check("cap never binds");
+    set_power(0, 1.0, 0.7, 0.1, 0.0, Targeting::allies);  // no budget: row = 0 + extra
+    set_power(1, 0.8, 0.4, 0.6, 0.5, Targeting::swing);
+    w.params.aid_cap = 2.0;
+    check("no budget, swing");
+    w.aid_extra.resize(0, 0);  // no reactive aid at all
+    set_power(1, 0.8, 0.4, 0.6, 0.5, Targeting::population);
+    w.params.theta = 1.0;
+    check("population, no extra");
+  }
+
+  // fixed_sum / fixed_reduce_into: blocks of kParallelGrain summed from 0 in
+  // index order, block sums added to 0 in block order (terms chosen so that
+  // any other association gives other bits), at 1 and 2 threads.
+  TEST_CASE("fixed_sum and fixed_reduce_into add in block order") {
+    const std::int64_t n = 3 * kParallelGrain + 77;
+    auto term = [](std::int64_t i) { return (i % 3 == 0 ? 1e16 : 1.0) * (i % 2 ? -1.0 : 1.0) + 0.1 * static_cast<double>(i % 7); };
+    double expect = 0.0;
+    for (std::int64_t b = 0; b * kParallelGrain < n; ++b) {
+      double s = 0.0;
+      for (std::int64_t i = b * kParallelGrain; i < std::min(n, (b + 1) * kParallelGrain); ++i) s += term(i);
+      expect += s;
+    }
+    double flat = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) flat += term(i);
+    REQUIRE(flat != expect);  // the order matters for these terms
+    const int before = max_threads();
+    for (int threads : {1, 2}) {
+      set_threads(threads);
+      CAPTURE(threads);
+      CHECK(fixed_sum(n, term) == expect);
+      for (std::size_t width : {std::size_t{3}, kReduceStack + 5}) {  // stack and heap accumulators
+        std::vector<double> total(width, -1.0);
+        fixed_reduce_into(n, width, total.data(), [&](std::int64_t i, double* acc) {
+          acc[0] += term(i);
+          acc[width - 1] += 2.0 * term(i);
+        });
+        CHECK(total[0] == expect);
+        CHECK(total[1] == 0.0);
+        CHECK(total[width - 1] == fixed_sum(n, [&](std::int64_t i) { return 2.0 * term(i); }));
+        CHECK(fixed_reduce(n, width, [&](std::int64_t i, double* acc) { acc[0] += term(i); })[0] == expect);
+      }
+      CHECK(fixed_sum(0, term) == 0.0);
+    }
+    set_threads(before);
   }
 
   TEST_CASE("courtship: targeting rules") {

@@ -8,6 +8,7 @@
 //! blocks in a fixed order, so a sum is the same bit pattern at any thread count.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <mutex>
@@ -75,40 +76,79 @@ inline void parallel_for(std::int64_t n, F&& body, std::int64_t grain = kParalle
   for (std::int64_t i = 0; i < n; ++i) body(i);
 }
 
-//! Fixed-order vector reduction: `body(i, acc)` adds item i's contributions
-//! into `acc` (length `width`). Items are grouped in blocks of kParallelGrain,
-//! each block sums into its own zeroed accumulator, and block results are
-//! added in block order — bit-identical at every thread count.
+//! Fixed-order vector reduction into `total` (length `width`, overwritten):
+//! `body(i, acc)` adds item i's contributions into `acc`. Items are grouped
+//! in blocks of kParallelGrain, each block sums into its own zeroed
+//! accumulator, and `total` = 0 + block results added in block order —
+//! bit-identical at every thread count. Serially (one block, one thread, or
+//! inside a parallel region) each block's accumulator is a stack buffer
+//! (widths up to kReduceStack) and is added into `total` as soon as the block
+//! ends: the same additions in the same order as storing every block first,
+//! and no allocation. Only the parallel path stores the block results.
+inline constexpr std::size_t kReduceStack = 256;
+
 template <class F>
-inline std::vector<double> fixed_reduce(std::int64_t n, std::size_t width, F&& body) {
+inline void fixed_reduce_into(std::int64_t n, std::size_t width, double* total, F&& body) {
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
-  std::vector<double> partial(static_cast<std::size_t>(nblocks) * width, 0.0);
-  auto block = [&](std::int64_t b) {
-    double* acc = partial.data() + static_cast<std::size_t>(b) * width;
+  for (std::size_t j = 0; j < width; ++j) total[j] = 0.0;
+  auto block = [&](std::int64_t b, double* acc) {
     const std::int64_t hi = (b + 1) * kParallelGrain < n ? (b + 1) * kParallelGrain : n;
     for (std::int64_t i = b * kParallelGrain; i < hi; ++i) body(i, acc);
   };
 #ifdef _OPENMP
   if (nblocks > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    std::vector<double> partial(static_cast<std::size_t>(nblocks) * width, 0.0);
 #pragma omp parallel for schedule(static)
-    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
-  } else {
-    for (std::int64_t b = 0; b < nblocks; ++b) block(b);
+    for (std::int64_t b = 0; b < nblocks; ++b) block(b, partial.data() + static_cast<std::size_t>(b) * width);
+    for (std::int64_t b = 0; b < nblocks; ++b)
+      for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(b) * width + j];
+    return;
   }
-#else
-  for (std::int64_t b = 0; b < nblocks; ++b) block(b);
 #endif
-  std::vector<double> total(width, 0.0);
-  for (std::int64_t b = 0; b < nblocks; ++b)
-    for (std::size_t j = 0; j < width; ++j) total[j] += partial[static_cast<std::size_t>(b) * width + j];
+  double stack[kReduceStack];
+  std::vector<double> heap;
+  double* acc = stack;
+  if (width > kReduceStack) {
+    heap.resize(width);
+    acc = heap.data();
+  }
+  for (std::int64_t b = 0; b < nblocks; ++b) {
+    for (std::size_t j = 0; j < width; ++j) acc[j] = 0.0;
+    block(b, acc);
+    for (std::size_t j = 0; j < width; ++j) total[j] += acc[j];
+  }
+}
+
+//! fixed_reduce_into returning the totals as a vector (one allocation).
+template <class F>
+inline std::vector<double> fixed_reduce(std::int64_t n, std::size_t width, F&& body) {
+  std::vector<double> total(width);
+  fixed_reduce_into(n, width, total.data(), body);
   return total;
 }
 
-//! Σ_i term(i) in the fixed order of `fixed_reduce` (blocks of kParallelGrain,
-//! block sums added in block order): bit-identical at every thread count.
+//! Σ_i term(i) in the fixed order of `fixed_reduce` (blocks of kParallelGrain
+//! summed from 0 in index order, block sums added to 0 in block order):
+//! bit-identical at every thread count. No allocation: serially the block sum
+//! is a register (the same additions as fixed_reduce's memory accumulator).
 template <class F>
 inline double fixed_sum(std::int64_t n, F&& term) {
-  return fixed_reduce(n, 1, [&](std::int64_t i, double* acc) { acc[0] += term(i); })[0];
+  const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
+#ifdef _OPENMP
+  if (nblocks > 1 && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+    double total = 0.0;
+    fixed_reduce_into(n, 1, &total, [&](std::int64_t i, double* acc) { acc[0] += term(i); });
+    return total;
+  }
+#endif
+  double total = 0.0;
+  for (std::int64_t b = 0; b < nblocks; ++b) {
+    const std::int64_t hi = (b + 1) * kParallelGrain < n ? (b + 1) * kParallelGrain : n;
+    double acc = 0.0;
+    for (std::int64_t i = b * kParallelGrain; i < hi; ++i) acc += term(i);
+    total += acc;
+  }
+  return total;
 }
 
 //! body(i, slot) for i in [0, n): independent runs (replicates, sweep runs,

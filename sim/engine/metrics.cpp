@@ -18,6 +18,7 @@
 #include "blocsim/engine/metrics.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -105,11 +106,14 @@ namespace {
 std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool interop) {
   const int K = w.k, D = w.d, B = K + 1;
   constexpr int kBins = 64;
-  // accumulator layout
-  const std::size_t o_bc = 0, o_bg = o_bc + B, o_bp = o_bg + B;      // bloc count/gdp/pop
-  const std::size_t o_sc = o_bp + B, o_sg = o_sc + B, o_sp = o_sg + B;  // standards
-  const std::size_t o_cap = o_sp + B;                                 // capacity sum by bloc
-  const std::size_t o_cen = o_cap + B;                                // centroid sums K×D
+  // accumulator layout: per bloc b the 4 sums (count, gdp, pop, capacity) of
+  // the countries aligned with b side by side, per standard s the 3 sums
+  // (count, gdp, pop; a 4th slot adds 0s) of the countries using s, so each
+  // country adds its (1, gdp_i, pop_i, c_i) as one 4-lane vector — each lane
+  // is its own sum, in the same order, so the same bits as 7 scalar sums.
+  const std::size_t o_bloc = 0;                                           // 4 per bloc
+  const std::size_t o_std = o_bloc + 4 * static_cast<std::size_t>(B);     // 4 per standard
+  const std::size_t o_cen = o_std + 4 * static_cast<std::size_t>(B);      // centroid sums K×D
   const std::size_t o_int = o_cen + static_cast<std::size_t>(K) * static_cast<std::size_t>(D);  // interop num, den
   const std::size_t o_er = o_int + 2;                                  // ER bin masses
   const std::size_t width = o_er + kBins;
@@ -134,24 +138,33 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   // The pass, compiled once per (interop, z source): simulate()'s record
   // phase (no interoperability, z from the choice phase) then has no calls
   // in its loop, so the offsets and pointers stay in registers.
-  auto pass = [&](auto interop_c, auto z_from_choice_c) {
+  auto pass = [&](auto interop_c, auto z_from_choice_c, double* total) {
     constexpr bool kInterop = decltype(interop_c)::value, kZChoice = decltype(z_from_choice_c)::value;
-    return fixed_reduce(n, width, [&](std::int64_t i, double* a) {
+    fixed_reduce_into(n, width, total, [&](std::int64_t i, double* a) {
       const int b = alignment[i], s = standard[i];
       const double g = gdp[i], p = pop[i], c = capacity[i];
       const double* xi = x + i * D;
-      double* const bloc = a + b;
-      double* const stand = a + s;
-      bloc[o_bc] += 1.0;
-      bloc[o_bg] += g;
-      bloc[o_bp] += p;
-      stand[o_sc] += 1.0;
-      stand[o_sg] += g;
-      stand[o_sp] += p;
-      bloc[o_cap] += c;
+      using v4d = double __attribute__((vector_size(32)));
+      double* const bloc = a + o_bloc + 4 * static_cast<std::size_t>(b);
+      double* const stand = a + o_std + 4 * static_cast<std::size_t>(s);
+      v4d vb, vs;
+      std::memcpy(&vb, bloc, sizeof vb);
+      std::memcpy(&vs, stand, sizeof vs);
+      vb += v4d{1.0, g, p, c};
+      vs += v4d{1.0, g, p, 0.0};
+      std::memcpy(bloc, &vb, sizeof vb);
+      std::memcpy(stand, &vs, sizeof vs);
       if (b > 0) {
         double* const cen = a + o_cen + static_cast<std::size_t>((b - 1) * D);
-        for (int d = 0; d < D; ++d) cen[d] += xi[d];
+        if (D == 4) {  // one vector add: four independent sums, same bits
+          v4d vc, vx;
+          std::memcpy(&vc, cen, sizeof vc);
+          std::memcpy(&vx, xi, sizeof vx);
+          vc += vx;
+          std::memcpy(cen, &vc, sizeof vc);
+        } else {
+          for (int d = 0; d < D; ++d) cen[d] += xi[d];
+        }
       }
       if constexpr (kInterop) {
         if (prefetch && i + kPrefetchAhead < n)  // rewired neighbours are cache misses (see identity.cpp)
@@ -173,36 +186,53 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   };
   using yes = std::true_type;
   using no = std::false_type;
-  const std::vector<double> acc = interop ? (choice_z ? pass(yes{}, yes{}) : pass(yes{}, no{}))
-                                          : (choice_z ? pass(no{}, yes{}) : pass(no{}, no{}));
+  // the totals (fixed_reduce_into: no allocation for the usual widths)
+  double acc_stack[kReduceStack];
+  std::vector<double> acc_heap;
+  double* acc = acc_stack;
+  if (width > kReduceStack) {
+    acc_heap.resize(width);
+    acc = acc_heap.data();
+  }
+  if (interop)
+    choice_z ? pass(yes{}, yes{}, acc) : pass(yes{}, no{}, acc);
+  else
+    choice_z ? pass(no{}, yes{}, acc) : pass(no{}, no{}, acc);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> out;
   out.reserve(static_cast<std::size_t>(7 * B + 8 + K));
-  auto shares = [&](std::size_t off) {
+  // shares of sum `lane` over the B blocs / standards at `off` (stride 4)
+  double sh[6][kMaxPowers + 1];
+  auto shares = [&](std::size_t off, int lane, double* out_sh) {
     double tot = 0.0;
-    for (int b = 0; b < B; ++b) tot += acc[off + static_cast<std::size_t>(b)];
-    std::vector<double> sh(static_cast<std::size_t>(B));
-    for (int b = 0; b < B; ++b) sh[static_cast<std::size_t>(b)] = tot > 0.0 ? acc[off + static_cast<std::size_t>(b)] / tot : nan;
-    return sh;
+    for (int b = 0; b < B; ++b) tot += acc[off + 4 * static_cast<std::size_t>(b) + static_cast<std::size_t>(lane)];
+    for (int b = 0; b < B; ++b)
+      out_sh[b] = tot > 0.0 ? acc[off + 4 * static_cast<std::size_t>(b) + static_cast<std::size_t>(lane)] / tot : nan;
   };
-  const auto bc = shares(o_bc), bg = shares(o_bg), bp = shares(o_bp);
-  const auto sc = shares(o_sc), sg = shares(o_sg), sp = shares(o_sp);
-  for (const auto* v : {&bc, &bg, &bp, &sc, &sg, &sp}) out.insert(out.end(), v->begin(), v->end());
+  for (int q = 0; q < 3; ++q) shares(o_bloc, q, sh[q]);
+  for (int q = 0; q < 3; ++q) shares(o_std, q, sh[3 + q]);
+  for (int q = 0; q < 6; ++q) out.insert(out.end(), sh[q], sh[q] + B);
+  const double* const bc = sh[0];
+  const double* const sg = sh[4];
   double hhi = 0.0;
-  for (double x : sg) hhi += x * x;
+  for (int b = 0; b < B; ++b) hhi += sg[b] * sg[b];
   const double frag = 1.0 - hhi;
   out.push_back(frag);
   out.push_back(frag / (1.0 - 1.0 / B));
   out.push_back(hhi > 0.0 ? 1.0 / hhi : nan);
   out.push_back(interop && acc[o_int + 1] > 0.0 ? acc[o_int] / acc[o_int + 1] : nan);  // !interop: filled in later
-  out.push_back(esteban_ray_binned(acc.data() + o_er, kBins, w.params.polarization_alpha, 2.0 / kBins));
-  out.push_back(reynal_querol(bc));
+  out.push_back(esteban_ray_binned(acc + o_er, kBins, w.params.polarization_alpha, 2.0 / kBins));
+  {
+    double rq = 0.0;  // reynal_querol(bc), its terms in its order
+    for (int b = 0; b < B; ++b) rq += (0.5 - bc[b]) / 0.5 * ((0.5 - bc[b]) / 0.5) * bc[b];
+    out.push_back(1.0 - rq);
+  }
   {
     double sum = 0.0;
     int pairs = 0;
     for (int k = 0; k < K; ++k)
       for (int l = k + 1; l < K; ++l) {
-        const double nk = acc[o_bc + static_cast<std::size_t>(k + 1)], nl = acc[o_bc + static_cast<std::size_t>(l + 1)];
+        const double nk = acc[o_bloc + 4 * static_cast<std::size_t>(k + 1)], nl = acc[o_bloc + 4 * static_cast<std::size_t>(l + 1)];
         if (nk <= 0.0 || nl <= 0.0) continue;
         double d2 = 0.0;
         for (int d = 0; d < D; ++d) {
@@ -216,8 +246,8 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   }
   out.push_back(static_cast<double>(w.churn));
   for (int b = 0; b < B; ++b) {
-    const double n = acc[o_bc + static_cast<std::size_t>(b)];
-    out.push_back(n > 0.0 ? acc[o_cap + static_cast<std::size_t>(b)] / n : nan);
+    const double n = acc[o_bloc + 4 * static_cast<std::size_t>(b)];
+    out.push_back(n > 0.0 ? acc[o_bloc + 4 * static_cast<std::size_t>(b) + 3] / n : nan);
   }
   for (int k = 0; k < K; ++k) out.push_back(w.powers[static_cast<std::size_t>(k)].frontier);
   return out;

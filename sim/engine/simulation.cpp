@@ -3,6 +3,7 @@
 #include "blocsim/engine/simulation.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -41,23 +42,30 @@ void timed(double* acc, Phase p, F&& f) {
 // flag a state the count then clears), and, only if it flags, the exact
 // per-country count, which alone decides whether to throw. So the behaviour
 // is that of the count alone, at a fraction of its cost (default world:
-// ~30k → ~6k instructions per tick).
-// (Quiet comparisons and an integer accumulator: GCC vectorises these loops;
-// it does not vectorise `bad |= !(v >= 0.0)` — a signalling comparison — nor
-// a bool accumulator.)
+// ~30k → ~6k instructions per tick; ~3.5k with the bit tests below).
+// The scans test the values' bit patterns as unsigned integers (GCC
+// vectorises integer loops at ~4 instructions per 4 values):
+//   in [0, 1]: u ≤ bits(1.0), i.e. neither u nor bits(1.0) − u (mod 2⁶⁴) has
+//     the top bit set (u ≥ 2⁶³: negative or −NaN; bits(1.0) < u < 2⁶³:
+//     above 1, +∞ or +NaN). −0.0 is flagged too — a false positive only: the
+//     count, which alone decides, accepts it.
+//   finite: the exponent field is not all ones; (u & exponent) + 2⁵² has the
+//     top bit set exactly when it is.
 bool unit_interval_violated(const double* v, std::int64_t len) {
-  std::int64_t bad = 0;
-  for (std::int64_t j = 0; j < len; ++j)
-    bad |= static_cast<std::int64_t>(std::isunordered(v[j], 0.0)) | static_cast<std::int64_t>(std::isless(v[j], 0.0)) |
-           static_cast<std::int64_t>(std::isgreater(v[j], 1.0));
-  return bad != 0;
+  constexpr std::uint64_t one = 0x3FF0000000000000ULL;
+  std::uint64_t bad = 0;
+  for (std::int64_t j = 0; j < len; ++j) {
+    const auto u = std::bit_cast<std::uint64_t>(v[j]);
+    bad |= u | (one - u);
+  }
+  return (bad >> 63) != 0;
 }
 
 bool non_finite(const double* v, std::int64_t len) {
-  constexpr double big = std::numeric_limits<double>::max();
-  std::int64_t bad = 0;
-  for (std::int64_t j = 0; j < len; ++j) bad |= static_cast<std::int64_t>(!(std::abs(v[j]) <= big));  // ±inf and NaN fail
-  return bad != 0;
+  constexpr std::uint64_t exponent = 0x7FF0000000000000ULL, unit = 0x0010000000000000ULL;
+  std::uint64_t bad = 0;
+  for (std::int64_t j = 0; j < len; ++j) bad |= (std::bit_cast<std::uint64_t>(v[j]) & exponent) + unit;  // ±inf and NaN
+  return (bad >> 63) != 0;
 }
 
 bool bloc_out_of_range(const Bloc* v, std::int64_t len, int k) {

@@ -26,10 +26,16 @@
 // Writes: access, open_value, aid, dgrievance.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
+
+// The 4-double vector lambdas below are always inlined (they never cross a
+// call), so the psABI note about AVX vectors in generic builds does not apply
+// (as in rows.h).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace blocsim::phase {
 namespace {
@@ -45,12 +51,14 @@ struct Lever {
 
 // The offers of countries [lo, hi) and, per power, Σ ω_ik over them in index
 // order into sum[k] (fixed_reduce's block sum: starts at 0, one addition per
-// country). KC: K as a compile-time constant (0 = any K).
+// country) and max(0, max_i ω_ik) into omega_max[k] (the water-filling's
+// test for "nobody over the cap"). KC: K as a compile-time constant (0 = any K).
 // The outputs are restrict parameters (distinct World members): otherwise a
 // store to them could alias the levers and the inputs, and the compiler would
 // reload those for every country.
 template <int KC>
 void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::int64_t hi, double* __restrict sum,
+            double* __restrict omega_max,
             double* __restrict access, double* __restrict open_value, double* __restrict dgrievance,
             double* __restrict aid) {
   const ModelParams& p = w.params;
@@ -66,7 +74,49 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
   const std::int8_t* const tier = w.tier.data();
   const Bloc* const pinned = w.pinned.data();
   const Bloc* const alignment = w.alignment.data();
-  for (std::int64_t i = lo; i < hi; ++i) {
+  std::int64_t i0 = lo;
+  if constexpr (KC == 2) {
+    // Two countries per step as one 4-lane vector (i,0) (i,1) (i+1,0) (i+1,1)
+    // — the layout of the K × N outputs. Each lane sees the scalar loop's
+    // operations in its order (contraction is off), so the same bits:
+    // std::max(a, b) is `a < b ? b : a`, written as that select; `denied`
+    // = max(max(0, q_0), q_1) per country, with q_k = σ_k·τ_ik/2 (the same
+    // product `closed` uses).
+    using v4d = double __attribute__((vector_size(32)));
+    using v4m = std::int64_t __attribute__((vector_size(32)));
+    auto sel = [](v4m m, v4d yes, v4d no) {
+      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
+    };
+    const v4d st = {lv[0].strictness, lv[1].strictness, lv[0].strictness, lv[1].strictness};
+    const v4d rel = {lv[0].rel, lv[1].rel, lv[0].rel, lv[1].rel};
+    const v4d om = {lv[0].open_models, lv[1].open_models, lv[0].open_models, lv[1].open_models};
+    const v4d gr = {lv[0].grievance, lv[1].grievance, lv[0].grievance, lv[1].grievance};
+    const v4d zero = {0.0, 0.0, 0.0, 0.0};
+    for (; i0 + 1 < hi; i0 += 2) {
+      const std::int64_t i = i0, o = i * 2;
+      const double c0 = capacity[i], c1 = capacity[i + 1];
+      const double a0 = theta == 1.0 ? c0 : std::pow(c0, theta), a1 = theta == 1.0 ? c1 : std::pow(c1, theta);
+      const double s0 = sdim >= 0 ? x[i * D + sdim] : 0.0, s1 = sdim >= 0 ? x[(i + 1) * D + sdim] : 0.0;
+      const v4d tau = {static_cast<double>(tier[o]), static_cast<double>(tier[o + 1]), static_cast<double>(tier[o + 2]),
+                       static_cast<double>(tier[o + 3])};
+      const v4d q = st * tau / 2.0;
+      const v4d m1 = sel(zero < q, q, zero);                     // max(0, q_k)
+      const v4d first = __builtin_shufflevector(m1, m1, 0, 0, 2, 2);  // max(0, q_0) per country
+      const v4d second = __builtin_shufflevector(q, q, 1, 1, 3, 3);   // q_1 per country
+      const v4d denied = sel(first < second, second, first);
+      const v4d sov = {s0, s0, s1, s1}, absorb = {a0, a0, a1, a1};
+      const v4d open_gain = 1.0 + open_denial * denied + open_sovereignty * sov;
+      const v4d closed = 1.0 - q;
+      const v4d open = om * absorb;
+      const v4d acc = rel * sel(closed < open, open, closed);
+      const v4d ov = rel * open * open_gain;
+      const v4d dg = gr * tau / 2.0;
+      std::memcpy(access + o, &acc, sizeof acc);
+      std::memcpy(open_value + o, &ov, sizeof ov);
+      std::memcpy(dgrievance + o, &dg, sizeof dg);
+    }
+  }
+  for (std::int64_t i = i0; i < hi; ++i) {
     const std::int64_t o = i * K;
     const double c = capacity[i];
     const double absorb = theta == 1.0 ? c : std::pow(c, theta);
@@ -89,13 +139,14 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
   // their aid row is overwritten by courtship() without being read.
   for (int k = 0; k < K; ++k) {
     const Lever& l = lv[k];
-    double s = 0.0;
+    double s = 0.0, mx = 0.0;
     if (l.aids) {
       auto stage = [&](auto&& omega_of) {
         for (std::int64_t i = lo; i < hi; ++i) {
           const double omega = pinned[i] < 0 ? omega_of(i) : 0.0;
           aid[i * K + k] = omega;
           s += omega;
+          mx = std::max(mx, omega);
         }
       };
       switch (l.targeting) {
@@ -106,6 +157,7 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
       }
     }
     sum[k] = s;
+    omega_max[k] = mx;
   }
 }
 
@@ -134,8 +186,9 @@ void courtship(World& w) {
   // thread_local would see the worker thread's instance, so the loops below
   // reach the scratch of this thread through pointers.)
   thread_local std::vector<double> block_sum_scratch;
-  block_sum_scratch.resize(static_cast<std::size_t>(nblocks * K));
+  block_sum_scratch.resize(static_cast<std::size_t>(2 * nblocks * K));
   double* const block_sum = block_sum_scratch.data();
+  double* const block_max = block_sum + nblocks * K;
   double* const out_access = w.access.data();
   double* const out_open = w.open_value.data();
   double* const out_dgrievance = w.dgrievance.data();
@@ -143,97 +196,161 @@ void courtship(World& w) {
   auto offers_block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
     double* sum = block_sum + b * K;
+    double* mx = block_max + b * K;
     switch (K) {
-      case 1: offers<1>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      case 2: offers<2>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      case 3: offers<3>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
-      default: offers<0>(w, lv, lo, hi, sum, out_access, out_open, out_dgrievance, out_aid); break;
+      case 1: offers<1>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      case 2: offers<2>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      case 3: offers<3>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
+      default: offers<0>(w, lv, lo, hi, sum, mx, out_access, out_open, out_dgrievance, out_aid); break;
     }
   };
   parallel_for(nblocks, offers_block, 2);
   // Water-filling per power: spend B_k·N, no country above cap = κ_A·B_k.
   // Each round caps the countries the current scale would push over the cap
   // and re-spends the rest on the others; sums are fixed-order.
+  // A round is two steps: (1) flag the countries this scale pushes over the
+  // cap (a count: any order gives the same integer); (2) only if it flagged
+  // any, the next round's free weight Σ_{i not capped} ω_ik, a fixed_sum (its
+  // terms are 0 for capped countries, as the fused pass added). In round 0
+  // step (1) is skipped when scale·max_i ω_ik ≤ cap: then scale·ω_ik ≤ cap
+  // for every i (rounding is monotone and scale ≥ 0), so no country is
+  // flagged — the common case, where the power's whole water-filling is
+  // this one comparison and the final pass. (max ω is order-independent, so
+  // the blocks' maxima can be combined in any order.)
   // Per-thread scratch as above (replicates on other threads have their own).
   thread_local std::vector<char> capped;
   capped.resize(static_cast<std::size_t>(std::max<std::int64_t>(n, 0)));
-  thread_local std::vector<double> round_part;
   thread_local std::vector<std::int64_t> round_count;
-  round_part.resize(static_cast<std::size_t>(nblocks));
   round_count.resize(static_cast<std::size_t>(nblocks));
-  double* const round_scratch = round_part.data();
   std::int64_t* const round_counts = round_count.data();
   // aid added by reactive rules (policy phase) joins in the last pass over
   // each power's row: the one addition `aid + extra` that a separate (serial)
   // w.aid += w.aid_extra made
   const bool extra = w.aid_extra.size() == w.aid.size();
+  // The last pass over a power's row is deferred for powers without aid
+  // (row = 0 [+ extra]) and powers whose water-filling capped nobody (row =
+  // scale·ω [+ extra]); with K = 2 the deferred rows are written together
+  // below, two countries per 4-lane vector (same operations per value).
+  enum Mode : int { kZero, kScaled, kDone };
+  Mode mode[kMaxPowers];
+  double final_scale[kMaxPowers];
   for (int k = 0; k < K; ++k) {
     const double budget = w.powers[static_cast<std::size_t>(k)].cfg.aid_budget;
-    if (budget <= 0.0) {
-      if (extra)
-        parallel_for(n, [&](std::int64_t i) { w.aid(k, i) = 0.0 + w.aid_extra(k, i); });
-      else
-        w.aid.row(k).setZero();
-      continue;
-    }
+    mode[k] = kZero;
+    final_scale[k] = 0.0;
+    if (budget <= 0.0) continue;
     const double total_budget = budget * static_cast<double>(n);
     const double cap = p.aid_cap * budget;
-    std::fill(capped.begin(), capped.end(), 0);
     double scale = 0.0;
     std::int64_t ncapped = 0;
     double free_weight = 0.0;  // fixed_sum's total: 0 + block sums in block order
-    for (std::int64_t b = 0; b < nblocks; ++b) free_weight += block_sum[static_cast<std::size_t>(b * K + k)];
+    double omega_max = 0.0;
+    for (std::int64_t b = 0; b < nblocks; ++b) {
+      free_weight += block_sum[static_cast<std::size_t>(b * K + k)];
+      omega_max = std::max(omega_max, block_max[static_cast<std::size_t>(b * K + k)]);
+    }
+    const double* const staged = w.aid.data();
+    char* const flag = capped.data();
     for (int round = 0; round < 64; ++round) {
       const double left = total_budget - static_cast<double>(ncapped) * cap;
       scale = free_weight > 0.0 && left > 0.0 ? left / free_weight : 0.0;
-      // One pass: cap the countries this scale pushes over the cap (a count:
-      // any order gives the same integer) and sum the next round's free
-      // weight over the updated flags, term by term in fixed_sum's order (so
-      // the same bits as a fixed_sum pass of its own).
-      // fixed_reduce's arithmetic, written out: each block of kParallelGrain
-      // countries sums its free weight from 0 in index order (blocks in
-      // parallel in large worlds), and the block sums are added to 0 in block
-      // order; the capped count is an integer (the same number as
-      // fixed_reduce's sum of 1.0s). No allocation per round.
-      const double* const staged = w.aid.data();
-      char* const flag = capped.data();
-      double* const part = round_scratch;
-      std::int64_t* const counts = round_counts;
+      if (round == 0 && scale * omega_max <= cap) break;  // no country over the cap (see above)
       const double sc = scale;
-      auto round_block = [=](std::int64_t b) {
+      const bool first = round == 0;  // flags not yet set for this power
+      auto cap_block = [=](std::int64_t b) {
         const std::int64_t lo = b * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
-        double acc = 0.0;
+        // locals, not the closure's members: a char store may alias those,
+        // and the compiler would reload every one after each flag store
+        const double scl = sc, cp = cap;
+        const double* const a = staged + k;
+        char* const f = flag;
+        const std::int64_t stride = K;
         std::int64_t count = 0;
-        for (std::int64_t i = lo; i < hi; ++i) {
-          const double a = staged[i * K + k];
-          char& c = flag[i];
-          const bool now = !c && sc * a > cap;
-          c = static_cast<char>(c | now);
-          count += now;
-          acc += c ? 0.0 : a;
+        if (first) {
+          for (std::int64_t i = lo; i < hi; ++i) {
+            const bool now = scl * a[i * stride] > cp;
+            f[i] = static_cast<char>(now);
+            count += now;
+          }
+        } else {
+          for (std::int64_t i = lo; i < hi; ++i) {
+            const char c = f[i];
+            const bool now = !c && scl * a[i * stride] > cp;
+            f[i] = static_cast<char>(c | now);
+            count += now;
+          }
         }
-        part[b] = acc;
-        counts[b] = count;
+        round_counts[b] = count;
       };
-      if (nblocks > 1)
-        parallel_for(nblocks, round_block, 2);
-      else if (nblocks == 1)
-        round_block(0);
-      double next_free = 0.0;  // block sums added to 0 in block order
+      parallel_for(nblocks, cap_block, 2);
       std::int64_t more = 0;
-      for (std::int64_t b = 0; b < nblocks; ++b) {
-        next_free += part[b];
-        more += counts[b];
-      }
+      for (std::int64_t b = 0; b < nblocks; ++b) more += round_counts[b];
       if (more == 0) break;
       ncapped += more;
-      free_weight = next_free;
+      free_weight = fixed_sum(n, [=](std::int64_t i) { return flag[i] ? 0.0 : staged[i * K + k]; });
     }
     double* const out = w.aid.data();
     const double* const add = extra ? w.aid_extra.data() : nullptr;
-    const char* const flag = capped.data();
+    if (ncapped == 0) {  // no flags set: every country gets scale·ω (below)
+      mode[k] = kScaled;
+      final_scale[k] = scale;
+      continue;
+    }
+    mode[k] = kDone;
     parallel_for(n, [&](std::int64_t i) {
       const double v = flag[i] ? cap : scale * out[i * K + k];
+      out[i * K + k] = add ? v + add[i * K + k] : v;
+    });
+  }
+  double* const out = w.aid.data();
+  const double* const add = extra ? w.aid_extra.data() : nullptr;
+  std::int64_t i0 = 0;
+  if (K == 2) {
+    using v4d = double __attribute__((vector_size(32)));
+    using v4m = std::int64_t __attribute__((vector_size(32)));
+    auto sel = [](v4m m, v4d yes, v4d no) {
+      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
+    };
+    const v4d s = {final_scale[0], final_scale[1], final_scale[0], final_scale[1]};
+    const std::int64_t sc0 = mode[0] == kScaled ? -1 : 0, sc1 = mode[1] == kScaled ? -1 : 0;
+    const std::int64_t dn0 = mode[0] == kDone ? -1 : 0, dn1 = mode[1] == kDone ? -1 : 0;
+    const v4m scaled = {sc0, sc1, sc0, sc1}, done = {dn0, dn1, dn0, dn1};
+    const v4d zero = {0.0, 0.0, 0.0, 0.0};
+    const std::int64_t pairs = n / 2, pair_blocks = (pairs + kParallelGrain - 1) / kParallelGrain;
+    // blocks of pairs (in parallel in large worlds), the extra test out of the loop
+    parallel_for(
+        pair_blocks,
+        [=](std::int64_t b) {
+          const std::int64_t lo = b * kParallelGrain, hi = std::min(pairs, lo + kParallelGrain);
+          if (add) {
+            for (std::int64_t q = lo; q < hi; ++q) {
+              v4d a, e;
+              std::memcpy(&a, out + 4 * q, sizeof a);
+              std::memcpy(&e, add + 4 * q, sizeof e);
+              // kScaled: scale·ω + extra; kZero: 0 + extra (as the row's
+              // zeroing and += extra made); kDone: the row is final
+              const v4d v = sel(done, a, sel(scaled, s * a, zero) + e);
+              std::memcpy(out + 4 * q, &v, sizeof v);
+            }
+          } else {
+            for (std::int64_t q = lo; q < hi; ++q) {
+              v4d a;
+              std::memcpy(&a, out + 4 * q, sizeof a);
+              const v4d v = sel(done, a, sel(scaled, s * a, zero));
+              std::memcpy(out + 4 * q, &v, sizeof v);
+            }
+          }
+        },
+        2);
+    i0 = 2 * pairs;
+  }
+  for (int k = 0; k < K; ++k) {
+    if (mode[k] == kDone) continue;
+    const double sc = final_scale[k];
+    const bool scaled = mode[k] == kScaled;
+    parallel_for(n - i0, [&](std::int64_t j) {
+      const std::int64_t i = i0 + j;
+      const double v = scaled ? sc * out[i * K + k] : 0.0;
       out[i * K + k] = add ? v + add[i * K + k] : v;
     });
   }
