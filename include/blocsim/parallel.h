@@ -87,6 +87,27 @@ inline void parallel_for(std::int64_t n, F&& body, std::int64_t grain = kParalle
 //! and no allocation. Only the parallel path stores the block results.
 inline constexpr std::size_t kReduceStack = 256;
 
+//! Scratch of `width` doubles (uninitialised): on the stack up to
+//! kReduceStack, else on the heap. For reductions that must not allocate in
+//! the usual case (fixed_reduce_into's serial path, the record phase).
+class ReduceScratch {
+ public:
+  explicit ReduceScratch(std::size_t width) {
+    if (width > kReduceStack) {
+      heap_.resize(width);
+      data_ = heap_.data();
+    }
+  }
+  ReduceScratch(const ReduceScratch&) = delete;
+  ReduceScratch& operator=(const ReduceScratch&) = delete;
+  double* data() noexcept { return data_; }
+
+ private:
+  double stack_[kReduceStack];
+  std::vector<double> heap_;
+  double* data_ = stack_;
+};
+
 template <class F>
 inline void fixed_reduce_into(std::int64_t n, std::size_t width, double* total, F&& body) {
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
@@ -105,13 +126,8 @@ inline void fixed_reduce_into(std::int64_t n, std::size_t width, double* total, 
     return;
   }
 #endif
-  double stack[kReduceStack];
-  std::vector<double> heap;
-  double* acc = stack;
-  if (width > kReduceStack) {
-    heap.resize(width);
-    acc = heap.data();
-  }
+  ReduceScratch scratch(width);
+  double* const acc = scratch.data();
   for (std::int64_t b = 0; b < nblocks; ++b) {
     for (std::size_t j = 0; j < width; ++j) acc[j] = 0.0;
     block(b, acc);

@@ -187,13 +187,8 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   using yes = std::true_type;
   using no = std::false_type;
   // the totals (fixed_reduce_into: no allocation for the usual widths)
-  double acc_stack[kReduceStack];
-  std::vector<double> acc_heap;
-  double* acc = acc_stack;
-  if (width > kReduceStack) {
-    acc_heap.resize(width);
-    acc = acc_heap.data();
-  }
+  ReduceScratch scratch(width);
+  double* const acc = scratch.data();
   if (interop)
     choice_z ? pass(yes{}, yes{}, acc) : pass(yes{}, no{}, acc);
   else

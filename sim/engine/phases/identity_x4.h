@@ -20,22 +20,6 @@ namespace blocsim::phase::rows {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 
-namespace v4 {
-//! c[d] = {r0[d], r1[d], r2[d], r3[d]}: the 4 × 4 transpose (its own inverse)
-[[gnu::always_inline]] inline void transpose(d r0, d r1, d r2, d r3, d* c) {
-  const d t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
-  const d t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6), t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
-  c[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-  c[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-  c[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-  c[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
-}
-//! the transpose of the 4 rows of 4 doubles at a, a + 4, a + 8, a + 12
-[[gnu::always_inline]] inline void load_transposed(const double* a, d* c) {
-  transpose(load(a), load(a + 4), load(a + 8), load(a + 12), c);
-}
-}  // namespace v4
-
 // The neighbour sums of rows g … g + 3 (the fused walk's version of sums4,
 // which the reference path keeps): per row and per lane the same values in
 // the same order — dist2 = ((d0² + d1²) + d2²) + d3² from one 4 × 4
@@ -89,14 +73,7 @@ void Identity<DC>::rows4(std::int64_t g) const {
         v4d c[4];  // c[d] = {n_a[d]², n_b[d]², n_c[d]², n_d[d]²}
         v4::transpose(na * na, nb * nb, nc * nc, nd * nd, c);
         const v4d d2 = ((c[0] + c[1]) + c[2]) + c[3];
-#if defined(__AVX__)
-        const v4d wf = reinterpret_cast<v4d>(_mm256_cvtps_pd(_mm_loadu_ps(val + q)));
-#else
-        using v4f = float __attribute__((vector_size(16)));
-        v4f wf4;
-        std::memcpy(&wf4, val + q, sizeof wf4);
-        const v4d wf = __builtin_convertvector(wf4, v4d);
-#endif
+        const v4d wf = v4::widen4(val + q);
         const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(wf) & (d2 < veps2));
         vden += __builtin_shufflevector(w4, w4, 0, 1);
         vden += __builtin_shufflevector(w4, w4, 2, 3);

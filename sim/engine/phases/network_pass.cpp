@@ -100,14 +100,7 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
   } while (0)
   auto q = begin;
   for (; q + 4 <= end; q += 4) {
-#if defined(__AVX__)
-    const v4d w4 = reinterpret_cast<v4d>(_mm256_cvtps_pd(_mm_loadu_ps(wv + q)));  // one vcvtps2pd (GCC 12 splits the generic form)
-#else
-    using v4f = float __attribute__((vector_size(16)));
-    v4f f;
-    std::memcpy(&f, wv + q, sizeof f);
-    const v4d w4 = __builtin_convertvector(f, v4d);
-#endif
+    const v4d w4 = rows::v4::widen4(wv + q);
     BLOCSIM_ADD3(a0, b0, c0, q, __builtin_shufflevector(w4, w4, 0, 0, 0, 0));
     BLOCSIM_ADD3(a1, b1, c1, q + 1, __builtin_shufflevector(w4, w4, 1, 1, 1, 1));
     BLOCSIM_ADD3(a2, b2, c2, q + 2, __builtin_shufflevector(w4, w4, 2, 2, 2, 2));

@@ -60,13 +60,7 @@ void Choice<DC, KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>*
   constexpr int kDc = DC > 0 ? DC : kMaxDimensions;
   v4d xc[kDc];
   if constexpr (DC == 4) {
-    const v4d r0 = v4::load(x + i * 4), r1 = v4::load(x + i * 4 + 4), r2 = v4::load(x + i * 4 + 8), r3 = v4::load(x + i * 4 + 12);
-    const v4d t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
-    const v4d t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6), t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
-    xc[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
-    xc[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
-    xc[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
-    xc[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+    v4::load_transposed(x + i * 4, xc);
   } else {
     for (int d = 0; d < D; ++d) xc[d] = lanes([&](int l) { return x[(i + l) * D + d]; });
   }
