@@ -275,7 +275,16 @@ void network_pass_impl(World& w, bool interop) {
             histogram3_v4(w.w, i, labels, gdp, h);
           std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
           std::memcpy(share4[l], &h.share, sizeof share4[l]);
-          if (!four) {
+          if constexpr (KC == 0) {
+            // any K ≤ 3: decide() reads entries 0 … K, which GCC 12 without
+            // OpenMP cannot see the histogram filled (-Wmaybe-uninitialized),
+            // so they are passed in zeroed arrays of kMaxPowers + 1
+            double peer[kMaxPowers + 1] = {}, share[kMaxPowers + 1] = {};
+            std::memcpy(peer, &h.peer, sizeof h.peer);
+            std::memcpy(share, &h.share, sizeof h.share);
+            choice_row.decide(i, block_c[l], peer);
+            standards_row.decide(i, block_s[l], share);
+          } else if (!four) {
             choice_row.decide(i, block_c[l], peer4[l]);
             standards_row.decide(i, block_s[l], share4[l]);
           }
