@@ -31,11 +31,8 @@
 
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
+#include "v4.h"
 
-// The 4-double vector lambdas below are always inlined (they never cross a
-// call), so the psABI note about AVX vectors in generic builds does not apply
-// (as in rows.h).
-#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace blocsim::phase {
 namespace {
@@ -82,11 +79,7 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
     // std::max(a, b) is `a < b ? b : a`, written as that select; `denied`
     // = max(max(0, q_0), q_1) per country, with q_k = σ_k·τ_ik/2 (the same
     // product `closed` uses).
-    using v4d = double __attribute__((vector_size(32)));
-    using v4m = std::int64_t __attribute__((vector_size(32)));
-    auto sel = [](v4m m, v4d yes, v4d no) {
-      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
-    };
+    using v4d = v4::d;
     const v4d st = {lv[0].strictness, lv[1].strictness, lv[0].strictness, lv[1].strictness};
     const v4d rel = {lv[0].rel, lv[1].rel, lv[0].rel, lv[1].rel};
     const v4d om = {lv[0].open_models, lv[1].open_models, lv[0].open_models, lv[1].open_models};
@@ -100,15 +93,15 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
       const v4d tau = {static_cast<double>(tier[o]), static_cast<double>(tier[o + 1]), static_cast<double>(tier[o + 2]),
                        static_cast<double>(tier[o + 3])};
       const v4d q = st * tau / 2.0;
-      const v4d m1 = sel(zero < q, q, zero);                     // max(0, q_k)
+      const v4d m1 = v4::select(zero < q, q, zero);                     // max(0, q_k)
       const v4d first = __builtin_shufflevector(m1, m1, 0, 0, 2, 2);  // max(0, q_0) per country
       const v4d second = __builtin_shufflevector(q, q, 1, 1, 3, 3);   // q_1 per country
-      const v4d denied = sel(first < second, second, first);
+      const v4d denied = v4::select(first < second, second, first);
       const v4d sov = {s0, s0, s1, s1}, absorb = {a0, a0, a1, a1};
       const v4d open_gain = 1.0 + open_denial * denied + open_sovereignty * sov;
       const v4d closed = 1.0 - q;
       const v4d open = om * absorb;
-      const v4d acc = rel * sel(closed < open, open, closed);
+      const v4d acc = rel * v4::select(closed < open, open, closed);
       const v4d ov = rel * open * open_gain;
       const v4d dg = gr * tau / 2.0;
       std::memcpy(access + o, &acc, sizeof acc);
@@ -306,11 +299,8 @@ void courtship(World& w) {
   const double* const add = extra ? w.aid_extra.data() : nullptr;
   std::int64_t i0 = 0;
   if (K == 2) {
-    using v4d = double __attribute__((vector_size(32)));
-    using v4m = std::int64_t __attribute__((vector_size(32)));
-    auto sel = [](v4m m, v4d yes, v4d no) {
-      return reinterpret_cast<v4d>((reinterpret_cast<v4m>(yes) & m) | (reinterpret_cast<v4m>(no) & ~m));
-    };
+    using v4d = v4::d;
+    using v4m = v4::m;
     const v4d s = {final_scale[0], final_scale[1], final_scale[0], final_scale[1]};
     const std::int64_t sc0 = mode[0] == kScaled ? -1 : 0, sc1 = mode[1] == kScaled ? -1 : 0;
     const std::int64_t dn0 = mode[0] == kDone ? -1 : 0, dn1 = mode[1] == kDone ? -1 : 0;
@@ -329,14 +319,14 @@ void courtship(World& w) {
               std::memcpy(&e, add + 4 * q, sizeof e);
               // kScaled: scale·ω + extra; kZero: 0 + extra (as the row's
               // zeroing and += extra made); kDone: the row is final
-              const v4d v = sel(done, a, sel(scaled, s * a, zero) + e);
+              const v4d v = v4::select(done, a, v4::select(scaled, s * a, zero) + e);
               std::memcpy(out + 4 * q, &v, sizeof v);
             }
           } else {
             for (std::int64_t q = lo; q < hi; ++q) {
               v4d a;
               std::memcpy(&a, out + 4 * q, sizeof a);
-              const v4d v = sel(done, a, sel(scaled, s * a, zero));
+              const v4d v = v4::select(done, a, v4::select(scaled, s * a, zero));
               std::memcpy(out + 4 * q, &v, sizeof v);
             }
           }

@@ -100,7 +100,7 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
   } while (0)
   auto q = begin;
   for (; q + 4 <= end; q += 4) {
-    const v4d w4 = rows::v4::widen4(wv + q);
+    const v4d w4 = v4::widen4(wv + q);
     BLOCSIM_ADD3(a0, b0, c0, q, __builtin_shufflevector(w4, w4, 0, 0, 0, 0));
     BLOCSIM_ADD3(a1, b1, c1, q + 1, __builtin_shufflevector(w4, w4, 1, 1, 1, 1));
     BLOCSIM_ADD3(a2, b2, c2, q + 2, __builtin_shufflevector(w4, w4, 2, 2, 2, 2));
