@@ -225,6 +225,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
     const int every = std::max(1, cfg.outputs.countries_every);
     WorldCache worlds;  // replicates share the tick-0 world (data worlds)
+    for (int r = 0; r < R; ++r) worlds.expect(cfg, summary.seeds[static_cast<std::size_t>(r)]);
     // countries.csv rows: kept in memory per replicate (written once, in
     // replicate order) unless they would exceed ~1 GiB, then streamed to part files.
     const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);
