@@ -212,6 +212,57 @@ TEST_SUITE("determinism") {
     CHECK(cache.copies() == 3);
   }
 
+  TEST_CASE("WorldCache: announced uses — the last one takes the kept world over, a last-use world is not kept") {
+    ScenarioConfig a = load_scenario(kBaseline);
+    ScenarioConfig b = a;
+    set_param(b, "powers.us.export_controls.strictness", 0.9);
+    WorldCache cache;
+    cache.expect(a, 1);
+    cache.expect(a, 2);
+    cache.expect(b, 3);
+    World reused;  // one World reused run after run (simulate's thread-local world)
+    cache.get_into(reused, a, 1);
+    CHECK(state_difference(make_world(a, 1), reused) == "");
+    CHECK(cache.builds() == 1);
+    cache.get_into(reused, b, 3);  // its only announced use: built, not kept
+    CHECK(state_difference(make_world(b, 3), reused) == "");
+    CHECK(cache.builds() == 2);
+    cache.get_into(reused, a, 2);  // a's last announced use: taken over (no build)
+    CHECK(state_difference(make_world(a, 2), reused) == "");
+    CHECK(reused.seed == 2);
+    CHECK(cache.builds() == 2);
+    CHECK(cache.copies() == 1);
+    // neither is kept now: unannounced uses build again (and are kept as before)
+    cache.get_into(reused, a, 4);
+    CHECK(cache.builds() == 3);
+    CHECK(state_difference(make_world(a, 4), reused) == "");
+    cache.get_into(reused, b, 5);
+    CHECK(cache.builds() == 4);
+    cache.get_into(reused, b, 6);
+    CHECK(cache.builds() == 4);
+    CHECK(state_difference(make_world(b, 6), reused) == "");
+    // a reused World that held another (larger, synthetic) world
+    const ScenarioConfig syn = synthetic_variant(load_scenario(kMinimal), 300);
+    cache.get_into(reused, syn, 7);
+    CHECK(state_difference(make_world(syn, 7), reused) == "");
+    cache.get_into(reused, a, 8);
+    CHECK(state_difference(make_world(a, 8), reused) == "");
+  }
+
+  TEST_CASE("WorldCache: announcing one key does not announce another (a changed parameter is its own key)") {
+    ScenarioConfig a = load_scenario(kBaseline);
+    ScenarioConfig b = a;
+    set_param(b, "powers.cn.open_models", 0.25);
+    WorldCache cache;
+    cache.expect(a, 1);        // one announced use of a only
+    (void)cache.get(b, 1);     // b unannounced: kept
+    (void)cache.get(b, 2);
+    CHECK(cache.builds() == 1);
+    (void)cache.get(a, 1);     // a's last use: built, not kept
+    (void)cache.get(a, 2);     // unannounced now: built again
+    CHECK(cache.builds() == 3);
+  }
+
   TEST_CASE("WorldCache: a power's default tier is part of the key (was served from the first point)") {
     ScenarioConfig cfg = load_scenario(kBaseline);
     WorldCache cache;

@@ -223,7 +223,18 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   for (const auto& p : cfg.powers) ids.push_back(p.id);
   res.metrics.columns = metric_columns(ids);
   res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
-  World w = cache && !reference_paths() ? cache->get(cfg, seed) : make_world(cfg, seed);
+  // Through a cache, the tick-0 world is copy-assigned into this thread's
+  // world of the previous run (its buffers reused: no allocations); worlds
+  // too large to be cached are built into a local one (not kept after the run).
+  static thread_local World reused;
+  World local;
+  const bool reuse = cache && !reference_paths() &&
+                     (cfg.world.synthetic ? cfg.world.synthetic->countries
+                                          : static_cast<std::int64_t>(cfg.world.countries.size())) < 4 * kParallelGrain;
+  World& w = reuse ? reused : local;
+  if (reuse) cache->get_into(w, cfg, seed);
+  else if (cache && !reference_paths()) w = cache->get(cfg, seed);
+  else w = make_world(cfg, seed);
   res.world_bytes = world_bytes(w);
   res.init_iterations = w.init_iterations;
   res.init_converged = w.init_converged;

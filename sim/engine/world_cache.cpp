@@ -94,12 +94,35 @@ bool same_key(const std::vector<double>& a, const std::vector<double>& b) {
 
 // A kept world, re-labelled for this run: its seed, and the scenario's values
 // of the parameters the initial state did not read (make_world stores them).
-World adapt(const World& kept, const ScenarioConfig& cfg, std::uint64_t seed) {
-  World w = kept;
+void relabel(World& w, const ScenarioConfig& cfg, std::uint64_t seed) {
   w.seed = seed;
   w.params = cfg.model;
   for (std::size_t k = 0; k < w.powers.size(); ++k) w.powers[k].cfg = cfg.powers[k];
-  return w;
+}
+
+std::int64_t countries(const ScenarioConfig& cfg) {
+  return cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
+}
+
+// The whole key of make_world(cfg, seed): construction_key then settle_key.
+void full_key(const ScenarioConfig& cfg, std::uint64_t seed, std::vector<double>& base_key, std::vector<double>& key) {
+  base_key.reserve(64);
+  construction_key(cfg, seed, base_key);
+  key.reserve(base_key.size() + 128);
+  key = base_key;
+  settle_key(cfg, key);
+}
+
+std::uint64_t key_hash(const std::vector<double>& key) {
+  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+  for (double v : key) {
+    std::uint64_t u;
+    std::memcpy(&u, &v, sizeof u);
+    h ^= u + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    h *= 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
+  }
+  return h;
 }
 
 }  // namespace
@@ -117,7 +140,7 @@ const std::vector<std::string>& initial_state_independent() {
   return keys;
 }
 
-std::shared_ptr<const World> WorldCache::find(std::vector<Entry>& list, const std::vector<double>& key) {
+std::shared_ptr<World> WorldCache::find(std::vector<Entry>& list, const std::vector<double>& key) {
   for (Entry& e : list)
     if (same_key(e.key, key)) {
       e.used = ++clock_;
@@ -126,7 +149,7 @@ std::shared_ptr<const World> WorldCache::find(std::vector<Entry>& list, const st
   return nullptr;
 }
 
-void WorldCache::keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<const World> world) {
+void WorldCache::keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<World> world) {
   for (const Entry& e : list)
     if (same_key(e.key, key)) return;  // another thread kept the same world first
   if (capacity_ == 0) return;
@@ -137,33 +160,69 @@ void WorldCache::keep(std::vector<Entry>& list, const std::vector<double>& key, 
   list.push_back(Entry{key, std::move(world), ++clock_});
 }
 
+int WorldCache::take_use(std::uint64_t hash) {
+  const auto it = expected_.find(hash);
+  if (it == expected_.end()) return -1;
+  const int left = --it->second;
+  if (left <= 0) expected_.erase(it);
+  return std::max(left, 0);
+}
+
+void WorldCache::expect(const ScenarioConfig& cfg, std::uint64_t seed) {
+  if (countries(cfg) >= 4 * kParallelGrain || capacity_ == 0) return;
+  std::vector<double> base_key, key;
+  full_key(cfg, seed, base_key, key);
+  const std::uint64_t h = key_hash(key);
+  std::lock_guard<std::mutex> lock(m_);
+  ++expected_[h];
+}
+
 World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
-  const std::int64_t n =
-      cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
-  if (n >= 4 * kParallelGrain) {
+  World w;
+  get_into(w, cfg, seed);
+  return w;
+}
+
+void WorldCache::get_into(World& out, const ScenarioConfig& cfg, std::uint64_t seed) {
+  if (countries(cfg) >= 4 * kParallelGrain) {
     {
       std::lock_guard<std::mutex> lock(m_);
       ++builds_;
       ++constructions_;
     }
-    return make_world(cfg, seed);
+    out = World();  // release the old world's memory before the new one exists
+    out = make_world(cfg, seed);
+    return;
   }
-  std::vector<double> base_key;
-  base_key.reserve(64);
-  construction_key(cfg, seed, base_key);
-  std::vector<double> key = base_key;
-  key.reserve(base_key.size() + 128);
-  settle_key(cfg, key);
-  std::shared_ptr<const World> base;
+  std::vector<double> base_key, key;
+  full_key(cfg, seed, base_key, key);
+  const std::uint64_t hash = key_hash(key);
+  std::shared_ptr<World> base;
+  int left = -1;  // announced uses of this key after this one (-1: none announced)
   {
     std::unique_lock<std::mutex> lock(m_);
+    if (!expected_.empty()) left = take_use(hash);
     // Runs of one point are often next to each other in a batch and start
     // together on two threads: the second waits for the first's world
     // instead of computing the same equilibrium again.
     for (;;) {
-      if (const auto kept = find(worlds_, key)) {
+      const auto it = std::find_if(worlds_.begin(), worlds_.end(), [&](const Entry& e) { return same_key(e.key, key); });
+      if (it != worlds_.end()) {
         ++copies_;
-        return adapt(*kept, cfg, seed);  // copy under the lock: worlds_ may be rearranged by others
+        it->used = ++clock_;
+        if (left == 0) {
+          // The last announced use: take the kept world over. Only a thread
+          // that built it can still hold it (outside the lock, while it
+          // copies it); then copy.
+          std::shared_ptr<World> kept = std::move(it->world);
+          worlds_.erase(it);
+          if (kept.use_count() == 1) out = std::move(*kept);
+          else out = *kept;
+        } else {
+          out = *it->world;  // copy under the lock: worlds_ may be rearranged by others
+        }
+        relabel(out, cfg, seed);
+        return;
       }
       const bool in_flight =
           std::any_of(building_.begin(), building_.end(), [&](const std::vector<double>& b) { return same_key(b, key); });
@@ -190,20 +249,20 @@ World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
   } done{*this, key};
   // Build outside the lock (other threads may build other keys meanwhile).
   if (!base) {
-    base = std::make_shared<const World>(construct_world(cfg, seed));
+    base = std::make_shared<World>(construct_world(cfg, seed));
     std::lock_guard<std::mutex> lock(m_);
     ++constructions_;
     keep(constructed_, base_key, base);
   }
-  World w = *base;
-  settle_world(w, cfg, seed);  // = make_world(cfg, seed): the construction depends only on base_key
-  auto built = std::make_shared<const World>(std::move(w));
-  {
-    std::lock_guard<std::mutex> lock(m_);
-    ++builds_;
-    keep(worlds_, key, built);
-  }
-  return adapt(*built, cfg, seed);
+  // = make_world(cfg, seed): the construction depends only on base_key, and
+  // settle_world sets what relabel would (seed, parameters, powers' configs)
+  out = *base;
+  settle_world(out, cfg, seed);
+  std::shared_ptr<World> built;
+  if (left != 0) built = std::make_shared<World>(out);  // a later run may need it
+  std::lock_guard<std::mutex> lock(m_);
+  ++builds_;
+  if (built) keep(worlds_, key, std::move(built));
 }
 
 std::int64_t WorldCache::builds() const {

@@ -117,19 +117,9 @@ char* write_reference(char* p, double v) {
   return std::to_chars(p, p + kMaxNumberChars, v).ptr;
 }
 
-}  // namespace
-
-char* write_number(char* p, double v) {
-  const auto bits = std::bit_cast<std::uint64_t>(v);
-  const std::uint64_t mag = bits & 0x7fffffffffffffffull;
-  if (mag == 0) {  // ±0
-    if (bits >> 63) *p++ = '-';
-    *p++ = '0';
-    return p;
-  }
-  // Not finite, or |v| >= 1e15 (0x430c6bf526340000): the reference path.
-  if (mag >= 0x430c6bf526340000ull) return write_reference(p, v);
-  if (bits >> 63) *p++ = '-';
+// A finite magnitude 0 < mag < 1e15 (flatten: Dragonbox inlined, ~20 fewer
+// instructions per number than a call that saves and restores registers).
+[[gnu::flatten]] char* write_finite(char* p, std::uint64_t mag) {
   const auto dec = fmt::detail::dragonbox::to_decimal(std::bit_cast<double>(mag));
   const std::uint64_t s = dec.significand;
   const int n = count_digits(s);
@@ -172,6 +162,22 @@ char* write_number(char* p, double v) {
   }
   std::memcpy(p, kDigits2.d + 2 * e, 2);
   return p + 2;
+}
+
+}  // namespace
+
+char* write_number(char* p, double v) {
+  const auto bits = std::bit_cast<std::uint64_t>(v);
+  const std::uint64_t mag = bits & 0x7fffffffffffffffull;
+  if (mag == 0) {  // ±0
+    if (bits >> 63) *p++ = '-';
+    *p++ = '0';
+    return p;
+  }
+  // Not finite, or |v| >= 1e15 (0x430c6bf526340000): the reference path.
+  if (mag >= 0x430c6bf526340000ull) return write_reference(p, v);
+  if (bits >> 63) *p++ = '-';
+  return write_finite(p, mag);
 }
 
 void append_number(std::string& out, double v) {

@@ -133,12 +133,26 @@ class CountryRows {
     for (const auto& s : blocs_) bloc_max = std::max(bloc_max, s.size());
     for (const auto& s : standards_) standard_max = std::max(standard_max, s.size());
     label_max_ = id_max + bloc_max + standard_max;
+    fixed_ = std::max({id_max, bloc_max, standard_max}) <= kFixed;
+    if (fixed_) {
+      auto pad = [](const std::vector<std::string>& v, std::vector<Fixed>& out) {
+        for (const auto& s : v) {
+          Fixed f{};
+          std::memcpy(f.b, s.data(), s.size());
+          f.len = s.size();
+          out.push_back(f);
+        }
+      };
+      pad(ids_, ids32_);
+      pad(blocs_, blocs32_);
+      pad(standards_, standards32_);
+    }
   }
   // Room one tick's rows may need (the longest possible row, every country).
   std::size_t room(const World& w, std::size_t prefix_size) const {
     const std::size_t row_max =
         prefix_size + label_max_ + static_cast<std::size_t>(w.d + w.k + 2) * (kMaxNumberChars + 1) + 1;
-    return static_cast<std::size_t>(w.n) * row_max;
+    return static_cast<std::size_t>(w.n) * row_max + kFixed;  // + the last fixed-size copy's overhang
   }
   void append(TextBuffer& out, const World& w, int replicate, const std::string& date) const {
     const std::string prefix = std::to_string(replicate) + "," + std::to_string(w.tick) + "," + date + ",";
@@ -152,12 +166,32 @@ class CountryRows {
       std::memcpy(p, s.data(), s.size());
       p += s.size();
     };
+    // Labels of at most kFixed bytes: one fixed-size copy each (two vector
+    // moves instead of a memcpy call), the pointer advanced by the length;
+    // the bytes past it are overwritten by what follows.
+    const bool fixed = fixed_ && prefix.size() <= kFixed;
+    Fixed pre{};
+    if (fixed) {
+      std::memcpy(pre.b, prefix.data(), prefix.size());
+      pre.len = prefix.size();
+    }
+    auto put32 = [&p](const Fixed& f) {
+      std::memcpy(p, f.b, kFixed);
+      p += f.len;
+    };
     for (std::int32_t i = 0; i < w.n; ++i) {
       const auto u = static_cast<std::size_t>(i);
-      put(prefix);
-      put(ids_[u]);
-      put(blocs_[static_cast<std::size_t>(w.alignment[u])]);
-      put(standards_[static_cast<std::size_t>(w.standard[u])]);
+      if (fixed) {
+        put32(pre);
+        put32(ids32_[u]);
+        put32(blocs32_[static_cast<std::size_t>(w.alignment[u])]);
+        put32(standards32_[static_cast<std::size_t>(w.standard[u])]);
+      } else {
+        put(prefix);
+        put(ids_[u]);
+        put(blocs_[static_cast<std::size_t>(w.alignment[u])]);
+        put(standards_[static_cast<std::size_t>(w.standard[u])]);
+      }
       p = write_number(p, w.capacity(i));
       const double* xi = x + static_cast<std::int64_t>(i) * D;
       for (int d = 0; d < D; ++d) {
@@ -175,7 +209,14 @@ class CountryRows {
   }
 
  private:
+  static constexpr std::size_t kFixed = 32;
+  struct Fixed {
+    char b[kFixed];
+    std::size_t len;
+  };
   std::vector<std::string> ids_, blocs_, standards_;
+  std::vector<Fixed> ids32_, blocs32_, standards32_;
+  bool fixed_ = false;
   std::size_t label_max_ = 0;
 };
 
@@ -225,6 +266,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
     const int every = std::max(1, cfg.outputs.countries_every);
     WorldCache worlds;  // replicates share the tick-0 world (data worlds)
+    for (int r = 0; r < R; ++r) worlds.expect(cfg, summary.seeds[static_cast<std::size_t>(r)]);
     // countries.csv rows: kept in memory per replicate (written once, in
     // replicate order) unless they would exceed ~1 GiB, then streamed to part files.
     const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);

@@ -324,6 +324,25 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
     if (d == 2 || (d == 1 && !opt.retry_failed)) ++m.skipped;
     else m.todo.push_back(r);
   }
+  // Announce the runs' tick-0 worlds (their points' numeric values; points
+  // with a categorical value bypass the cache): a world is then kept only
+  // until its last run takes it over. The slot-0 config is reset by every
+  // run (execute sets every plan parameter).
+  bool any_categorical = false;
+  for (std::size_t i = 0; i < setup.plan.params.size(); ++i) any_categorical = any_categorical || setup.plan.categorical(i);
+  if (!any_categorical) {
+    ScenarioConfig& cfg = m.cfgs[0];
+    for (const std::int64_t r : m.todo) {
+      const std::int64_t point = setup.plan.point_of(r);
+      try {
+        for (std::size_t i = 0; i < setup.plan.params.size(); ++i)
+          set_param(cfg, setup.plan.params[i], setup.plan.value(point, i));
+        m.worlds.expect(cfg, setup.plan.seed_of(r));
+      } catch (const std::exception&) {
+        // the run reports this itself (execute); unannounced, its world is kept as before
+      }
+    }
+  }
 }
 
 SweepRunner::~SweepRunner() = default;

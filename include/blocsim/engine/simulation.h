@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "blocsim/engine/config.h"
@@ -75,6 +76,17 @@ class WorldCache {
   explicit WorldCache(std::size_t capacity = 16) : capacity_(capacity) {}
   //! The tick-0 world of (cfg, seed): bit-identical to make_world(cfg, seed).
   World get(const ScenarioConfig& cfg, std::uint64_t seed);
+  //! The same world, copy-assigned into `out` (a World reused run after run
+  //! keeps its buffers: no allocations when the sizes match). Its state is
+  //! exactly get(cfg, seed)'s.
+  void get_into(World& out, const ScenarioConfig& cfg, std::uint64_t seed);
+  //! Announces one later get(cfg, seed) / get_into (a batch announces its
+  //! runs before it starts). A key's tick-0 world is then kept only while
+  //! announced uses remain: its last use takes the kept world over instead of
+  //! copying it, and a world built for a last use is not kept. Keys never
+  //! announced are kept as before (least recently used dropped). Counts are
+  //! per key hash: a collision can only keep a world longer.
+  void expect(const ScenarioConfig& cfg, std::uint64_t seed);
   std::int64_t builds() const;         //!< tick-0 equilibria computed (settle_world calls)
   std::int64_t copies() const;         //!< worlds served from a kept tick-0 world
   std::int64_t constructions() const;  //!< construct_world calls
@@ -82,12 +94,14 @@ class WorldCache {
  private:
   struct Entry {
     std::vector<double> key;
-    std::shared_ptr<const World> world;
+    std::shared_ptr<World> world;  // never modified while in a list
     std::uint64_t used = 0;
   };
-  // Both with m_ held.
-  std::shared_ptr<const World> find(std::vector<Entry>& list, const std::vector<double>& key);
-  void keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<const World> world);
+  // With m_ held.
+  std::shared_ptr<World> find(std::vector<Entry>& list, const std::vector<double>& key);
+  void keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<World> world);
+  // -1: the key was never announced; else the announced uses left after this one.
+  int take_use(std::uint64_t hash);
   std::size_t capacity_;
   mutable std::mutex m_;
   std::vector<Entry> worlds_;       // tick-0 worlds
@@ -96,6 +110,7 @@ class WorldCache {
   std::condition_variable built_;              // signalled when one of them is done
   std::uint64_t clock_ = 0;
   std::int64_t builds_ = 0, copies_ = 0, constructions_ = 0;
+  std::unordered_map<std::uint64_t, int> expected_;  // key hash → announced uses left
 };
 
 //! Registry keys (`model.<key>`, `powers.*.<key>`) that make_world and the
