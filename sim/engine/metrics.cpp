@@ -18,7 +18,7 @@
 #include "blocsim/engine/metrics.h"
 
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -67,19 +67,30 @@ double esteban_ray_binned(const double* mass, int bins, double alpha, double wid
     }
   // inner_a = Σ_b p_b·|idx_a − idx_b| in b order. The bin distances are small
   // integers, exact in double, so |x_a − x_b| on their double values is the
-  // same number as the integer |idx_a − idx_b| converted; the products are
-  // formed first (a vectorisable loop) and then added in b order — the same
-  // additions as one loop, at a third of its instructions.
-  double x[256], term[256];
+  // same number as the integer |idx_a − idx_b| converted.
+  // Four values of a at a time: lane j adds p_b·|x_{a+j} − x_b| for b in
+  // order from 0 — each lane is inner_{a+j} with the scalar loop's additions
+  // in its order (contraction is off), so the same bits in a quarter of the
+  // steps; er then adds p_pow·inner·width in a order as before.
+  using v4u = double __attribute__((vector_size(32), aligned(8)));
+  double x[256 + 3], inner[256 + 3];
   for (int a = 0; a < m; ++a) x[a] = static_cast<double>(idx[a]);
-  double er = 0.0;
-  for (int a = 0; a < m; ++a) {
-    const double xa = x[a];
-    for (int b = 0; b < m; ++b) term[b] = p[b] * std::abs(xa - x[b]);
-    double inner = 0.0;
-    for (int b = 0; b < m; ++b) inner += term[b];
-    er += p_pow[a] * inner * width;
+  for (int a = m; a < m + 3; ++a) x[a] = 0.0;  // padding lanes, never read back
+  const v4u sign = {-0.0, -0.0, -0.0, -0.0};
+  for (int a = 0; a < m; a += 4) {
+    const v4u xa = *reinterpret_cast<const v4u*>(x + a);
+    v4u in = {0.0, 0.0, 0.0, 0.0};
+    for (int b = 0; b < m; ++b) {
+      const v4u diff = xa - x[b];
+      // |diff| by clearing the sign bit (std::abs on each lane)
+      const v4u ad = reinterpret_cast<v4u>(reinterpret_cast<std::uint64_t __attribute__((vector_size(32)))>(diff) &
+                                           ~reinterpret_cast<std::uint64_t __attribute__((vector_size(32)))>(sign));
+      in += p[b] * ad;
+    }
+    *reinterpret_cast<v4u*>(inner + a) = in;
   }
+  double er = 0.0;
+  for (int a = 0; a < m; ++a) er += p_pow[a] * inner[a] * width;
   return er;
 }
 
@@ -144,24 +155,18 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
       const int b = alignment[i], s = standard[i];
       const double g = gdp[i], p = pop[i], c = capacity[i];
       const double* xi = x + i * D;
-      using v4d = double __attribute__((vector_size(32)));
-      double* const bloc = a + o_bloc + 4 * static_cast<std::size_t>(b);
-      double* const stand = a + o_std + 4 * static_cast<std::size_t>(s);
-      v4d vb, vs;
-      std::memcpy(&vb, bloc, sizeof vb);
-      std::memcpy(&vs, stand, sizeof vs);
-      vb += v4d{1.0, g, p, c};
-      vs += v4d{1.0, g, p, 0.0};
-      std::memcpy(bloc, &vb, sizeof vb);
-      std::memcpy(stand, &vs, sizeof vs);
+      // typed (not memcpy) loads and stores: a memcpy store may alias
+      // anything, so the compiler would reload every captured pointer per
+      // country; a double vector store aliases only doubles
+      using v4u = double __attribute__((vector_size(32), aligned(8)));
+      v4u* const bloc = reinterpret_cast<v4u*>(a + o_bloc + 4 * static_cast<std::size_t>(b));
+      v4u* const stand = reinterpret_cast<v4u*>(a + o_std + 4 * static_cast<std::size_t>(s));
+      *bloc += v4u{1.0, g, p, c};
+      *stand += v4u{1.0, g, p, 0.0};
       if (b > 0) {
         double* const cen = a + o_cen + static_cast<std::size_t>((b - 1) * D);
         if (D == 4) {  // one vector add: four independent sums, same bits
-          v4d vc, vx;
-          std::memcpy(&vc, cen, sizeof vc);
-          std::memcpy(&vx, xi, sizeof vx);
-          vc += vx;
-          std::memcpy(cen, &vc, sizeof vc);
+          *reinterpret_cast<v4u*>(cen) += *reinterpret_cast<const v4u*>(xi);
         } else {
           for (int d = 0; d < D; ++d) cen[d] += xi[d];
         }
@@ -189,7 +194,26 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   // the totals (fixed_reduce_into: no allocation for the usual widths)
   ReduceScratch scratch(width);
   double* const acc = scratch.data();
-  if (interop)
+  if (!interop && choice_z && D == 4 && K >= 1) {
+    // simulate()'s record phase: the pass above for this case with D = 4 a
+    // constant and everything the body reads captured by value (in
+    // registers, not reloaded through the closure after every store)
+    using v4u = double __attribute__((vector_size(32), aligned(8)));
+    const std::size_t ost = o_std, ocen = o_cen, oer = o_er;
+    fixed_reduce_into(n, width, acc,
+                      [alignment, standard, gdp, pop, capacity, x, choice_z, ost, ocen, oer](std::int64_t i, double* a) {
+                        const int b = alignment[i], s = standard[i];
+                        const double g = gdp[i], p = pop[i], c = capacity[i];
+                        *reinterpret_cast<v4u*>(a + 4 * static_cast<std::size_t>(b)) += v4u{1.0, g, p, c};
+                        *reinterpret_cast<v4u*>(a + ost + 4 * static_cast<std::size_t>(s)) += v4u{1.0, g, p, 0.0};
+                        if (b > 0)
+                          *reinterpret_cast<v4u*>(a + ocen + 4 * static_cast<std::size_t>(b - 1)) +=
+                              *reinterpret_cast<const v4u*>(x + 4 * i);
+                        int bin = static_cast<int>((choice_z[i] + 1.0) / 2.0 * kBins);
+                        bin = bin < 0 ? 0 : (bin >= kBins ? kBins - 1 : bin);
+                        a[oer + static_cast<std::size_t>(bin)] += p;
+                      });
+  } else if (interop)
     choice_z ? pass(yes{}, yes{}, acc) : pass(yes{}, no{}, acc);
   else
     choice_z ? pass(no{}, yes{}, acc) : pass(no{}, no{}, acc);
