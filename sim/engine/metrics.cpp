@@ -17,6 +17,7 @@
 // All sums are one fixed-order pass (fixed_reduce): bit-identical at any thread count.
 #include "blocsim/engine/metrics.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -57,12 +58,37 @@ double esteban_ray_binned(const double* mass, int bins, double alpha, double wid
   if (total <= 0.0) return 0.0;
   int idx[256];
   double p[256], p_pow[256];
+  // p^{1+α} per bin, remembered per thread by bin from the last call: a bin
+  // whose share has the same bits (and the same α) as last time gets the
+  // same pow() result back without the call (pow is a function of its
+  // arguments' bits). Shares are in (0, 1], never the all-ones NaN pattern
+  // that marks an empty slot.
+  constexpr int kMemo = 64;
+  thread_local struct Memo {
+    std::uint64_t alpha = ~std::uint64_t{0};
+    std::uint64_t p[kMemo];
+    double p_pow[kMemo];
+  } memo;
+  const auto alpha_bits = std::bit_cast<std::uint64_t>(alpha);
+  if (memo.alpha != alpha_bits) {
+    memo.alpha = alpha_bits;
+    for (int a = 0; a < kMemo; ++a) memo.p[a] = ~std::uint64_t{0};
+  }
   int m = 0;
   for (int a = 0; a < bins && m < 256; ++a)
     if (mass[a] > 0.0) {
       idx[m] = a;
       p[m] = mass[a] / total;
-      p_pow[m] = std::pow(p[m], 1.0 + alpha);
+      const auto bits = std::bit_cast<std::uint64_t>(p[m]);
+      if (a < kMemo && memo.p[a] == bits) {
+        p_pow[m] = memo.p_pow[a];
+      } else {
+        p_pow[m] = std::pow(p[m], 1.0 + alpha);
+        if (a < kMemo) {
+          memo.p[a] = bits;
+          memo.p_pow[a] = p_pow[m];
+        }
+      }
       ++m;
     }
   // inner_a = Σ_b p_b·|idx_a − idx_b| in b order. The bin distances are small
