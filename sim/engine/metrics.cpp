@@ -17,11 +17,13 @@
 // All sums are one fixed-order pass (fixed_reduce): bit-identical at any thread count.
 #include "blocsim/engine/metrics.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "blocsim/engine/simulation.h"
 #include "blocsim/parallel.h"
@@ -225,9 +227,36 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
     // constant and everything the body reads captured by value (in
     // registers, not reloaded through the closure after every store)
     using v4u = double __attribute__((vector_size(32), aligned(8)));
+    // the countries' ER bins first, four per step (each lane the scalar
+    // bin's operations: the same truncating conversion, the same clamp),
+    // as bytes (kBins ≤ 127) in per-thread scratch (no allocation per tick)
+    static_assert(kBins <= 127);
+    using v4i = std::int32_t __attribute__((vector_size(16)));
+    thread_local std::vector<std::int8_t> bin_scratch;
+    bin_scratch.resize(static_cast<std::size_t>(n));
+    std::int8_t* const bins = bin_scratch.data();
+    const std::int64_t nb = (n + kParallelGrain - 1) / kParallelGrain;
+    parallel_for(
+        nb,
+        [choice_z, bins, n](std::int64_t blk) {
+          const std::int64_t lo = blk * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+          std::int64_t i = lo;
+          const v4i zero = {0, 0, 0, 0}, top = {kBins - 1, kBins - 1, kBins - 1, kBins - 1};
+          for (; i + 3 < hi; i += 4) {
+            const v4u t = (*reinterpret_cast<const v4u*>(choice_z + i) + 1.0) / 2.0 * kBins;
+            v4i b = __builtin_convertvector(t, v4i);
+            b = b < zero ? zero : (b >= top ? top : b);
+            for (int j = 0; j < 4; ++j) bins[i + j] = static_cast<std::int8_t>(b[j]);
+          }
+          for (; i < hi; ++i) {
+            int b = static_cast<int>((choice_z[i] + 1.0) / 2.0 * kBins);
+            bins[i] = static_cast<std::int8_t>(b < 0 ? 0 : (b >= kBins ? kBins - 1 : b));
+          }
+        },
+        2);
     const std::size_t ost = o_std, ocen = o_cen, oer = o_er;
     fixed_reduce_into(n, width, acc,
-                      [alignment, standard, gdp, pop, capacity, x, choice_z, ost, ocen, oer](std::int64_t i, double* a) {
+                      [alignment, standard, gdp, pop, capacity, x, bins, ost, ocen, oer](std::int64_t i, double* a) {
                         const int b = alignment[i], s = standard[i];
                         const double g = gdp[i], p = pop[i], c = capacity[i];
                         *reinterpret_cast<v4u*>(a + 4 * static_cast<std::size_t>(b)) += v4u{1.0, g, p, c};
@@ -235,9 +264,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
                         if (b > 0)
                           *reinterpret_cast<v4u*>(a + ocen + 4 * static_cast<std::size_t>(b - 1)) +=
                               *reinterpret_cast<const v4u*>(x + 4 * i);
-                        int bin = static_cast<int>((choice_z[i] + 1.0) / 2.0 * kBins);
-                        bin = bin < 0 ? 0 : (bin >= kBins ? kBins - 1 : bin);
-                        a[oer + static_cast<std::size_t>(bin)] += p;
+                        a[oer + static_cast<std::size_t>(bins[i])] += p;
                       });
   } else if (interop)
     choice_z ? pass(yes{}, yes{}, acc) : pass(yes{}, no{}, acc);
