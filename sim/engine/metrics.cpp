@@ -17,10 +17,13 @@
 // All sums are one fixed-order pass (fixed_reduce): bit-identical at any thread count.
 #include "blocsim/engine/metrics.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "blocsim/engine/simulation.h"
 #include "blocsim/parallel.h"
@@ -57,29 +60,65 @@ double esteban_ray_binned(const double* mass, int bins, double alpha, double wid
   if (total <= 0.0) return 0.0;
   int idx[256];
   double p[256], p_pow[256];
+  // p^{1+α} per bin, remembered per thread by bin from the last call: a bin
+  // whose share has the same bits (and the same α) as last time gets the
+  // same pow() result back without the call (pow is a function of its
+  // arguments' bits). Shares are in (0, 1], never the all-ones NaN pattern
+  // that marks an empty slot.
+  constexpr int kMemo = 64;
+  thread_local struct Memo {
+    std::uint64_t alpha = ~std::uint64_t{0};
+    std::uint64_t p[kMemo];
+    double p_pow[kMemo];
+  } memo;
+  const auto alpha_bits = std::bit_cast<std::uint64_t>(alpha);
+  if (memo.alpha != alpha_bits) {
+    memo.alpha = alpha_bits;
+    for (int a = 0; a < kMemo; ++a) memo.p[a] = ~std::uint64_t{0};
+  }
   int m = 0;
   for (int a = 0; a < bins && m < 256; ++a)
     if (mass[a] > 0.0) {
       idx[m] = a;
       p[m] = mass[a] / total;
-      p_pow[m] = std::pow(p[m], 1.0 + alpha);
+      const auto bits = std::bit_cast<std::uint64_t>(p[m]);
+      if (a < kMemo && memo.p[a] == bits) {
+        p_pow[m] = memo.p_pow[a];
+      } else {
+        p_pow[m] = std::pow(p[m], 1.0 + alpha);
+        if (a < kMemo) {
+          memo.p[a] = bits;
+          memo.p_pow[a] = p_pow[m];
+        }
+      }
       ++m;
     }
   // inner_a = Σ_b p_b·|idx_a − idx_b| in b order. The bin distances are small
   // integers, exact in double, so |x_a − x_b| on their double values is the
-  // same number as the integer |idx_a − idx_b| converted; the products are
-  // formed first (a vectorisable loop) and then added in b order — the same
-  // additions as one loop, at a third of its instructions.
-  double x[256], term[256];
+  // same number as the integer |idx_a − idx_b| converted.
+  // Four values of a at a time: lane j adds p_b·|x_{a+j} − x_b| for b in
+  // order from 0 — each lane is inner_{a+j} with the scalar loop's additions
+  // in its order (contraction is off), so the same bits in a quarter of the
+  // steps; er then adds p_pow·inner·width in a order as before.
+  using v4u = double __attribute__((vector_size(32), aligned(8)));
+  double x[256 + 3], inner[256 + 3];
   for (int a = 0; a < m; ++a) x[a] = static_cast<double>(idx[a]);
-  double er = 0.0;
-  for (int a = 0; a < m; ++a) {
-    const double xa = x[a];
-    for (int b = 0; b < m; ++b) term[b] = p[b] * std::abs(xa - x[b]);
-    double inner = 0.0;
-    for (int b = 0; b < m; ++b) inner += term[b];
-    er += p_pow[a] * inner * width;
+  for (int a = m; a < m + 3; ++a) x[a] = 0.0;  // padding lanes, never read back
+  const v4u sign = {-0.0, -0.0, -0.0, -0.0};
+  for (int a = 0; a < m; a += 4) {
+    const v4u xa = *reinterpret_cast<const v4u*>(x + a);
+    v4u in = {0.0, 0.0, 0.0, 0.0};
+    for (int b = 0; b < m; ++b) {
+      const v4u diff = xa - x[b];
+      // |diff| by clearing the sign bit (std::abs on each lane)
+      const v4u ad = reinterpret_cast<v4u>(reinterpret_cast<std::uint64_t __attribute__((vector_size(32)))>(diff) &
+                                           ~reinterpret_cast<std::uint64_t __attribute__((vector_size(32)))>(sign));
+      in += p[b] * ad;
+    }
+    *reinterpret_cast<v4u*>(inner + a) = in;
   }
+  double er = 0.0;
+  for (int a = 0; a < m; ++a) er += p_pow[a] * inner[a] * width;
   return er;
 }
 
@@ -144,24 +183,18 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
       const int b = alignment[i], s = standard[i];
       const double g = gdp[i], p = pop[i], c = capacity[i];
       const double* xi = x + i * D;
-      using v4d = double __attribute__((vector_size(32)));
-      double* const bloc = a + o_bloc + 4 * static_cast<std::size_t>(b);
-      double* const stand = a + o_std + 4 * static_cast<std::size_t>(s);
-      v4d vb, vs;
-      std::memcpy(&vb, bloc, sizeof vb);
-      std::memcpy(&vs, stand, sizeof vs);
-      vb += v4d{1.0, g, p, c};
-      vs += v4d{1.0, g, p, 0.0};
-      std::memcpy(bloc, &vb, sizeof vb);
-      std::memcpy(stand, &vs, sizeof vs);
+      // typed (not memcpy) loads and stores: a memcpy store may alias
+      // anything, so the compiler would reload every captured pointer per
+      // country; a double vector store aliases only doubles
+      using v4u = double __attribute__((vector_size(32), aligned(8)));
+      v4u* const bloc = reinterpret_cast<v4u*>(a + o_bloc + 4 * static_cast<std::size_t>(b));
+      v4u* const stand = reinterpret_cast<v4u*>(a + o_std + 4 * static_cast<std::size_t>(s));
+      *bloc += v4u{1.0, g, p, c};
+      *stand += v4u{1.0, g, p, 0.0};
       if (b > 0) {
         double* const cen = a + o_cen + static_cast<std::size_t>((b - 1) * D);
         if (D == 4) {  // one vector add: four independent sums, same bits
-          v4d vc, vx;
-          std::memcpy(&vc, cen, sizeof vc);
-          std::memcpy(&vx, xi, sizeof vx);
-          vc += vx;
-          std::memcpy(cen, &vc, sizeof vc);
+          *reinterpret_cast<v4u*>(cen) += *reinterpret_cast<const v4u*>(xi);
         } else {
           for (int d = 0; d < D; ++d) cen[d] += xi[d];
         }
@@ -189,7 +222,51 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   // the totals (fixed_reduce_into: no allocation for the usual widths)
   ReduceScratch scratch(width);
   double* const acc = scratch.data();
-  if (interop)
+  if (!interop && choice_z && D == 4 && K >= 1) {
+    // simulate()'s record phase: the pass above for this case with D = 4 a
+    // constant and everything the body reads captured by value (in
+    // registers, not reloaded through the closure after every store)
+    using v4u = double __attribute__((vector_size(32), aligned(8)));
+    // the countries' ER bins first, four per step (each lane the scalar
+    // bin's operations: the same truncating conversion, the same clamp),
+    // as bytes (kBins ≤ 127) in per-thread scratch (no allocation per tick)
+    static_assert(kBins <= 127);
+    using v4i = std::int32_t __attribute__((vector_size(16)));
+    thread_local std::vector<std::int8_t> bin_scratch;
+    bin_scratch.resize(static_cast<std::size_t>(n));
+    std::int8_t* const bins = bin_scratch.data();
+    const std::int64_t nb = (n + kParallelGrain - 1) / kParallelGrain;
+    parallel_for(
+        nb,
+        [choice_z, bins, n](std::int64_t blk) {
+          const std::int64_t lo = blk * kParallelGrain, hi = std::min(n, lo + kParallelGrain);
+          std::int64_t i = lo;
+          const v4i zero = {0, 0, 0, 0}, top = {kBins - 1, kBins - 1, kBins - 1, kBins - 1};
+          for (; i + 3 < hi; i += 4) {
+            const v4u t = (*reinterpret_cast<const v4u*>(choice_z + i) + 1.0) / 2.0 * kBins;
+            v4i b = __builtin_convertvector(t, v4i);
+            b = b < zero ? zero : (b >= top ? top : b);
+            for (int j = 0; j < 4; ++j) bins[i + j] = static_cast<std::int8_t>(b[j]);
+          }
+          for (; i < hi; ++i) {
+            int b = static_cast<int>((choice_z[i] + 1.0) / 2.0 * kBins);
+            bins[i] = static_cast<std::int8_t>(b < 0 ? 0 : (b >= kBins ? kBins - 1 : b));
+          }
+        },
+        2);
+    const std::size_t ost = o_std, ocen = o_cen, oer = o_er;
+    fixed_reduce_into(n, width, acc,
+                      [alignment, standard, gdp, pop, capacity, x, bins, ost, ocen, oer](std::int64_t i, double* a) {
+                        const int b = alignment[i], s = standard[i];
+                        const double g = gdp[i], p = pop[i], c = capacity[i];
+                        *reinterpret_cast<v4u*>(a + 4 * static_cast<std::size_t>(b)) += v4u{1.0, g, p, c};
+                        *reinterpret_cast<v4u*>(a + ost + 4 * static_cast<std::size_t>(s)) += v4u{1.0, g, p, 0.0};
+                        if (b > 0)
+                          *reinterpret_cast<v4u*>(a + ocen + 4 * static_cast<std::size_t>(b - 1)) +=
+                              *reinterpret_cast<const v4u*>(x + 4 * i);
+                        a[oer + static_cast<std::size_t>(bins[i])] += p;
+                      });
+  } else if (interop)
     choice_z ? pass(yes{}, yes{}, acc) : pass(yes{}, no{}, acc);
   else
     choice_z ? pass(no{}, yes{}, acc) : pass(no{}, no{}, acc);

@@ -37,6 +37,34 @@
 namespace blocsim::phase {
 namespace {
 
+// Four signed bytes widened (exactly) to 4 × int64 lanes and to 4 doubles:
+// one vpmovsxbq / vpmovsxbd + vcvtdq2pd on AVX2 builds (GCC 12 builds the
+// generic conversion lane by lane).
+[[gnu::always_inline]] inline v4::m widen_bytes(const std::int8_t* b) {
+#if defined(__AVX2__)
+  std::int32_t w;
+  std::memcpy(&w, b, sizeof w);
+  return reinterpret_cast<v4::m>(_mm256_cvtepi8_epi64(_mm_cvtsi32_si128(w)));
+#else
+  using c4 = std::int8_t __attribute__((vector_size(4)));
+  c4 c;
+  std::memcpy(&c, b, sizeof c);
+  return __builtin_convertvector(c, v4::m);
+#endif
+}
+[[gnu::always_inline]] inline v4::d widen_bytes_pd(const std::int8_t* b) {
+#if defined(__AVX2__)
+  std::int32_t w;
+  std::memcpy(&w, b, sizeof w);
+  return reinterpret_cast<v4::d>(_mm256_cvtepi32_pd(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(w))));
+#else
+  using c4 = std::int8_t __attribute__((vector_size(4)));
+  c4 c;
+  std::memcpy(&c, b, sizeof c);
+  return __builtin_convertvector(c, v4::d);
+#endif
+}
+
 // One power's levers as the offers loop reads them (hoisted out of the
 // per-country loop: PowerState is large and stores to w.access etc. may
 // alias its doubles, so the compiler would reload them for every country).
@@ -90,8 +118,7 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
       const double c0 = capacity[i], c1 = capacity[i + 1];
       const double a0 = theta == 1.0 ? c0 : std::pow(c0, theta), a1 = theta == 1.0 ? c1 : std::pow(c1, theta);
       const double s0 = sdim >= 0 ? x[i * D + sdim] : 0.0, s1 = sdim >= 0 ? x[(i + 1) * D + sdim] : 0.0;
-      const v4d tau = {static_cast<double>(tier[o]), static_cast<double>(tier[o + 1]), static_cast<double>(tier[o + 2]),
-                       static_cast<double>(tier[o + 3])};
+      const v4d tau = widen_bytes_pd(tier + o);
       const v4d q = st * tau / 2.0;
       const v4d m1 = v4::select(zero < q, q, zero);                     // max(0, q_k)
       const v4d first = __builtin_shufflevector(m1, m1, 0, 0, 2, 2);  // max(0, q_0) per country
@@ -134,6 +161,40 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
     const Lever& l = lv[k];
     double s = 0.0, mx = 0.0;
     if (l.aids) {
+      // ω of four countries as one vector (lane = country), rules without a
+      // libm call: each lane the scalar `pinned < 0 ? ω : 0.0` as a select,
+      // stored to its slot and added into s in index order as below. The
+      // lanes' running maxima are combined at the end: max over nonnegative
+      // values does not depend on the order (a NaN ω is skipped by every
+      // `mx < ω` either way), and mx is only compared (scale·mx ≤ cap),
+      // where the sign of a zero does not matter.
+      auto stage4 = [&](auto&& omega4, auto&& omega_of) {
+        using v4d = v4::d;
+        using v4m = v4::m;
+        const v4d zero = {0.0, 0.0, 0.0, 0.0};
+        v4d mxv = zero;
+        std::int64_t i = lo;
+        for (; i + 3 < hi; i += 4) {
+          const v4m free = widen_bytes(pinned + i) < 0;
+          const v4d om = v4::select(free, omega4(i), zero);
+          aid[i * K + k] = om[0];
+          aid[(i + 1) * K + k] = om[1];
+          aid[(i + 2) * K + k] = om[2];
+          aid[(i + 3) * K + k] = om[3];
+          s += om[0];
+          s += om[1];
+          s += om[2];
+          s += om[3];
+          mxv = v4::select(mxv < om, om, mxv);
+        }
+        for (int j = 0; j < 4; ++j) mx = std::max(mx, mxv[j]);
+        for (; i < hi; ++i) {
+          const double omega = pinned[i] < 0 ? omega_of(i) : 0.0;
+          aid[i * K + k] = omega;
+          s += omega;
+          mx = std::max(mx, omega);
+        }
+      };
       auto stage = [&](auto&& omega_of) {
         for (std::int64_t i = lo; i < hi; ++i) {
           const double omega = pinned[i] < 0 ? omega_of(i) : 0.0;
@@ -143,10 +204,27 @@ void offers(const World& w, const Lever* __restrict lv, std::int64_t lo, std::in
         }
       };
       switch (l.targeting) {
-        case Targeting::need: stage([&](std::int64_t i) { return 1.0 - capacity[i]; }); break;
+        case Targeting::need: {
+          auto need = [&](std::int64_t i) { return 1.0 - capacity[i]; };
+          stage4([&](std::int64_t i) { return 1.0 - v4::load(capacity + i); }, need);
+          break;
+        }
         case Targeting::swing: stage([&](std::int64_t i) { return std::exp(-margin[i] / swing_scale); }); break;
-        case Targeting::allies: stage([&](std::int64_t i) { return alignment[i] == k + 1 ? 1.0 : 0.0; }); break;
-        case Targeting::population: stage([&](std::int64_t i) { return pop[i]; }); break;
+        case Targeting::allies: {
+          auto allies = [&](std::int64_t i) { return alignment[i] == k + 1 ? 1.0 : 0.0; };
+          stage4(
+              [&](std::int64_t i) {
+                const v4::m own = widen_bytes(alignment + i) == static_cast<std::int64_t>(k + 1);
+                return v4::select(own, v4::splat(1.0), v4::splat(0.0));
+              },
+              allies);
+          break;
+        }
+        case Targeting::population: {
+          auto population = [&](std::int64_t i) { return pop[i]; };
+          stage4([&](std::int64_t i) { return v4::load(pop + i); }, population);
+          break;
+        }
       }
     }
     sum[k] = s;
