@@ -79,6 +79,23 @@ struct RevisionRule {
   return rule.revises(block0);
 }
 
+//! needs_values() of the 4 countries i … i + 3 as a mask (bit l: country
+//! i + l), without branches per country.
+[[gnu::always_inline]] inline unsigned needs_values4(const RevisionRule& rule, const Bloc* pinned,
+                                                     const std::array<std::uint32_t, 4>* block0) {
+  unsigned m = 0;
+  if (!rule.draw) {
+    m = rule.rate >= 1.0 ? 0xFu : 0u;
+  } else if (rule.always) {
+    m = 0xFu;
+  } else {
+    for (int l = 0; l < 4; ++l)
+      m |= static_cast<unsigned>(((static_cast<std::uint64_t>(block0[l][0]) << 32) | block0[l][1]) < rule.key_below) << l;
+  }
+  for (int l = 0; l < 4; ++l) m &= ~(static_cast<unsigned>(pinned[l] >= 0) << l);
+  return m;
+}
+
 //! body(i, block0) for every country, in groups of 4 whose first Philox
 //! blocks are computed together (philox_block0_x4: the same numbers as one
 //! Rng per country). block0 is zero when the rule needs no random numbers.

@@ -166,10 +166,16 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   // rows whose decision reads no values (pinned, or not revising: most rows
   // at r_s < 1) get decide()'s result without them; the values only when a
   // row of the 4 needs them
-  bool any = false;
-  for (int l = 0; l < 4; ++l) any |= detail::needs_values(rule, pinned[u + static_cast<std::size_t>(l)], block0[l]);
-  if (!any) {
-    for (std::size_t l = 0; l < 4; ++l) standard_next[u + l] = pinned[u + l] >= 0 ? pinned[u + l] : standard[u + l];
+  const unsigned need = detail::needs_values4(rule, pinned + u, block0);
+  if (!need) {
+    // pinned[r] >= 0 ? pinned[r] : standard[r] for the 4 bytes at once: the
+    // mask is 0xFF in the bytes whose pinned value is negative (not pinned)
+    std::uint32_t p4, s4;
+    std::memcpy(&p4, pinned + u, 4);
+    std::memcpy(&s4, standard + u, 4);
+    const std::uint32_t keep = ((p4 & 0x80808080u) >> 7) * 0xFFu;
+    const std::uint32_t out = (s4 & keep) | (p4 & ~keep);
+    std::memcpy(standard_next + u, &out, 4);
     return;
   }
   const v4m cur = {standard[u], standard[u + 1], standard[u + 2], standard[u + 3]};
@@ -208,8 +214,10 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   for (int l = 0; l < 4; ++l) {
     double Vl[4];
     std::memcpy(Vl, &Vt[l], sizeof Vl);
-    standard_next[u + static_cast<std::size_t>(l)] = detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[u + static_cast<std::size_t>(l)], Vl, 2,
-                                                                    static_cast<int>(top[l]), seed, tick, i + l, block0[l]);
+    const std::size_t r = u + static_cast<std::size_t>(l);
+    // decide() returns pinned or current for the rows that need no values
+    standard_next[r] = need >> l & 1u ? detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[r], Vl, 2, static_cast<int>(top[l]), seed, tick, i + l, block0[l])
+                                      : (pinned[r] >= 0 ? pinned[r] : static_cast<Bloc>(cur[l]));
   }
 }
 #pragma GCC diagnostic pop
