@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <vector>
 
 #include "blocsim/engine/rng.h"
 #include "engine/phases/decision.h"
@@ -68,6 +69,25 @@ TEST_SUITE("rng") {
     }
     CHECK(Rng::uniform_of(0xFFFFFFFFu, 0xFFFFFFFFu) < 1.0);
     CHECK(Rng::uniform_of(0u, 0u) == 0.0);
+  }
+
+  TEST_CASE("the integer revision test is uniform_of(block 0 words) < r") {
+    // rates with exact and inexact r·2⁵³, the extremes, and keys on both sides of each threshold
+    std::vector<double> rates = {0.15, 0.25, 0.5, 0.6, 1.0 / 3.0, 1e-300, 0x1p-53, 0x1p-60, 1.0 - 0x1p-53, 1.0, 2.0, 0.0, -1.0};
+    std::uint64_t state = 7;
+    for (const double r : rates) {
+      const phase::detail::RevisionRule rule(r, 5.0, Stream::standards);
+      std::vector<std::uint64_t> keys = {0, 1, 2047, 2048, ~0ull, ~0ull - 2047, rule.key_below, rule.key_below - 1, rule.key_below + 1,
+                                         rule.key_below - 2048, rule.key_below + 2047, rule.key_below + 2048};
+      for (int t = 0; t < 2000; ++t) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        keys.push_back(state);
+      }
+      for (const std::uint64_t k : keys) {
+        const std::array<std::uint32_t, 4> b0 = {static_cast<std::uint32_t>(k >> 32), static_cast<std::uint32_t>(k), 0u, 0u};
+        CHECK(rule.revises(b0) == (Rng::uniform_of(b0[0], b0[1]) < r));
+      }
+    }
   }
 
   TEST_CASE("the revision draw (detail::decide) is the logit draw of the country's generator") {

@@ -23,9 +23,23 @@ struct RevisionRule {
   //! Whether any random number is needed: not when r ≤ 0 (nobody revises) or
   //! when r ≥ 1 with best response (uniform() < 1 always, no second draw).
   bool draw;
+  //! The revision test Rng::uniform_of(hi, lo) < r in integers:
+  //! hi·2³² + lo < key_below, or always when r ≥ 1. Exact: uniform_of is
+  //! m·2⁻⁵³ with the integer m = (hi·2³² + lo) >> 11 < 2⁵³ (both steps exact), so
+  //! uniform < r ⟺ m < r·2⁵³ ⟺ m < T = ⌈r·2⁵³⌉ ⟺ hi·2³² + lo < T·2¹¹; for
+  //! 0 < r < 1, T ≤ 2⁵³ − 1 and T·2¹¹ fits in 64 bits (r ≤ 0 or NaN: never).
+  bool always;
+  std::uint64_t key_below;
 
   RevisionRule(double r, double l, Stream s)
-      : rate(r), lambda(l), stream(s), best_response(std::isinf(l)), draw(!(r <= 0.0 || (r >= 1.0 && std::isinf(l)))) {}
+      : rate(r), lambda(l), stream(s), best_response(std::isinf(l)), draw(!(r <= 0.0 || (r >= 1.0 && std::isinf(l)))),
+        always(r >= 1.0), key_below(r > 0.0 && r < 1.0 ? static_cast<std::uint64_t>(std::ceil(r * 0x1p53)) << 11 : 0) {}
+
+  //! Whether the country with these block-0 words revises: the same as
+  //! Rng::uniform_of(block0[0], block0[1]) < rate.
+  [[gnu::always_inline]] bool revises(const std::array<std::uint32_t, 4>& block0) const {
+    return always || ((static_cast<std::uint64_t>(block0[0]) << 32) | block0[1]) < key_below;
+  }
 };
 
 //! The option country i holds next: its pinned value if pinned, else the
@@ -38,7 +52,7 @@ struct RevisionRule {
   // block 0's words (0, 1) and (2, 3) — read directly (no generator to build;
   // issue 14: ~50 instructions per revising row).
   static_cast<void>(seed), static_cast<void>(tick), static_cast<void>(i);
-  if (!(Rng::uniform_of(block0[0], block0[1]) < rule.rate)) return current;
+  if (!rule.revises(block0)) return current;  // Rng::uniform_of(block0[0], block0[1]) < rate, in integers
   if (rule.best_response) return static_cast<Bloc>(top);
   double prob[kMaxPowers + 1];
   double total = 0.0;
@@ -52,6 +66,34 @@ struct RevisionRule {
   int b = 0;
   while (b < K && r >= prob[b]) r -= prob[b++];
   return static_cast<Bloc>(b);
+}
+
+//! Whether decide() reads `value` and `top` for this country: not when it is
+//! pinned, nor when it does not revise (r ≤ 0, or its first uniform ≥ r) —
+//! then decide() returns `pinned` or `current` whatever the values, and draws
+//! nothing more (the streams are counter-based: block0 is the same either
+//! way). The standards kernels skip the values of such rows.
+[[gnu::always_inline]] inline bool needs_values(const RevisionRule& rule, Bloc pinned, const std::array<std::uint32_t, 4>& block0) {
+  if (pinned >= 0) return false;
+  if (!rule.draw) return rule.rate >= 1.0;
+  return rule.revises(block0);
+}
+
+//! needs_values() of the 4 countries i … i + 3 as a mask (bit l: country
+//! i + l), without branches per country.
+[[gnu::always_inline]] inline unsigned needs_values4(const RevisionRule& rule, const Bloc* pinned,
+                                                     const std::array<std::uint32_t, 4>* block0) {
+  unsigned m = 0;
+  if (!rule.draw) {
+    m = rule.rate >= 1.0 ? 0xFu : 0u;
+  } else if (rule.always) {
+    m = 0xFu;
+  } else {
+    for (int l = 0; l < 4; ++l)
+      m |= static_cast<unsigned>(((static_cast<std::uint64_t>(block0[l][0]) << 32) | block0[l][1]) < rule.key_below) << l;
+  }
+  for (int l = 0; l < 4; ++l) m &= ~(static_cast<unsigned>(pinned[l] >= 0) << l);
+  return m;
 }
 
 //! body(i, block0) for every country, in groups of 4 whose first Philox

@@ -365,12 +365,15 @@ struct Choice {
   void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     double peer[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    neighbour_histogram(net, i, alignment, K + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
+    neighbour_histogram(net, i, alignment, (KC > 0 ? KC : K) + 1, peer, [&](auto q, auto) { return static_cast<double>(wv[q]); });
     decide(i, block0, peer);
   }
 
   //! The row's choice given its peer weights peer[b] = Σ_{a_j = b} w_ij.
   void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* peer) {
+    // K and D as compile-time constants where known (the loops unroll, 1.0 / K
+    // and the divisions by K fold: the same operations on the same values)
+    const int K = KC > 0 ? KC : this->K, D = DC > 0 ? DC : this->D;
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = alignment[u];
     const double rs = rowsum[i];
@@ -484,17 +487,29 @@ struct Standards {
   }
 
   void operator()(std::int64_t i, const std::array<std::uint32_t, 4>& block0) const {
+    // a row whose decision reads no values (pinned, or not revising) needs
+    // no shares either: its result, the same as decide()'s, without them
+    const auto u = static_cast<std::size_t>(i);
+    if (!detail::needs_values(rule, pinned[u], block0)) {
+      standard_next[u] = pinned[u] >= 0 ? pinned[u] : standard[u];
+      return;
+    }
     double share[kMaxPowers + 1];
     const float* wv = net.valuePtr();
-    neighbour_histogram(net, i, standard, K + 1, share,
+    neighbour_histogram(net, i, standard, (KC > 0 ? KC : K) + 1, share,
                         [&](auto q, auto j) { return static_cast<double>(wv[q]) * gdp[j]; });
     decide(i, block0, share);
   }
 
   //! The row's standard given its shares share[s] = Σ_{s_j = s} w_ij·gdp_j.
   void decide(std::int64_t i, const std::array<std::uint32_t, 4>& block0, const double* share) const {
+    const int K = KC > 0 ? KC : this->K;  // compile-time where known (see Choice::decide)
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = standard[u];
+    if (!detail::needs_values(rule, pinned[u], block0)) {  // decide() would return pinned or cur
+      standard_next[u] = pinned[u] >= 0 ? pinned[u] : cur;
+      return;
+    }
     double den = 0.0;
     for (int s = 0; s <= K; ++s) den += share[s];
     const Bloc a = alignment[u];

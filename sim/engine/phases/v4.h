@@ -46,6 +46,16 @@ using m = std::int64_t __attribute__((vector_size(32)));
 [[gnu::always_inline]] inline void load_transposed(const double* a, d* c) {
   transpose(load(a), load(a + 4), load(a + 8), load(a + 12), c);
 }
+//! the square roots lane by lane (IEEE sqrt is correctly rounded: the same
+//! bits as std::sqrt per lane; one vsqrtpd on AVX builds, and no errno
+//! check — the arguments are sums of squares, never negative)
+[[gnu::always_inline]] inline d sqrt(d v) {
+#if defined(__AVX__)
+  return reinterpret_cast<d>(_mm256_sqrt_pd(reinterpret_cast<__m256d>(v)));
+#else
+  return d{__builtin_sqrt(v[0]), __builtin_sqrt(v[1]), __builtin_sqrt(v[2]), __builtin_sqrt(v[3])};
+#endif
+}
 //! the 4 floats at f widened to doubles (exact): one vcvtps2pd on AVX builds
 //! (GCC 12 splits the generic conversion into two halves)
 [[gnu::always_inline]] inline d widen4(const float* f) {
