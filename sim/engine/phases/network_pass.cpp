@@ -290,7 +290,13 @@ void network_pass_impl(World& w, bool interop) {
           }
           if (interop) {  // as rows::interoperability_row
             double a = 0.0;
-            for (int t = 0; t <= K; ++t) a += h.ties[t];
+            if constexpr (KC == 2) {  // the same additions, unrolled
+              a += h.ties[0];
+              a += h.ties[1];
+              a += h.ties[2];
+            } else {
+              for (int t = 0; t <= K; ++t) a += h.ties[t];
+            }
             same += h.ties[standard[i]];
             all += a;
           }
