@@ -191,8 +191,14 @@ void network_pass_impl(World& w, bool interop) {
         nblocks,
         [&](std::int64_t b) {
           const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
+          // restrict: out (bytes) may alias any array for the compiler,
+          // which then packs one byte at a time instead of 32 per vector
+          // (195 countries: ~11 instructions per country → < 1)
+          std::uint8_t* __restrict const o = out;
+          const Bloc* __restrict const la = alignment;
+          const Bloc* __restrict const lb = standard;
           for (std::int64_t j = lo; j < hi; ++j)
-            out[j] = static_cast<std::uint8_t>((static_cast<unsigned>(alignment[j]) | static_cast<unsigned>(standard[j]) << 2) << 3);
+            o[j] = static_cast<std::uint8_t>((static_cast<std::uint8_t>(la[j]) | static_cast<std::uint8_t>(lb[j]) << 2) << 3);
         },
         2);
   }
