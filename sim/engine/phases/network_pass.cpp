@@ -191,7 +191,7 @@ void network_pass_impl(World& w, bool interop) {
     if (st.bytes_per_row > 0) seq[nseq++] = {st.base, st.bytes_per_row, (4 * st.bytes_per_row + 63) / 64};
   // (alignment | standard·4)·8 of every country (start of tick), for histogram3_v4
   thread_local std::vector<std::uint8_t> packed;
-  const bool packed_labels = K + 1 <= 4;
+  const bool packed_labels = KC == 2 || K + 1 <= 4;
   if (packed_labels) {
     if (packed.size() < static_cast<std::size_t>(n)) packed.resize(static_cast<std::size_t>(n));
     std::uint8_t* const out = packed.data();
@@ -284,7 +284,7 @@ void network_pass_impl(World& w, bool interop) {
         if (!identity4) identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
-        if (K + 1 <= 4) {
+        if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
           Hist3 h;
             histogram3_v4(w.w, i, labels, gdp, h);
           std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
