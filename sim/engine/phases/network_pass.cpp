@@ -88,9 +88,9 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
   const v4d zero = {0.0, 0.0, 0.0, 0.0};
   v4d a0 = zero, a1 = zero, a2 = zero, a3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero, c0 = zero, c1 = zero,
       c2 = zero, c3 = zero;
-#define BLOCSIM_ADD3(A, B, C, Q, W)                                                     \
+#define BLOCSIM_ADD3(A, B, C, J, W)                                                     \
   do {                                                                                  \
-    const auto j_ = inner[Q];                                                           \
+    const auto j_ = (J);                                                                \
     const std::size_t o_ = std::size_t{labels[j_]} * 8;                                 \
     const v4d w_ = (W);                                                                 \
     const v4d pb_ = w_ * *reinterpret_cast<const v4d*>(onehot_b + o_);                  \
@@ -98,21 +98,29 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
     C += pb_;                                                                           \
     B += pb_ * gdp[j_];                                                                 \
   } while (0)
-  auto q = begin;
-  for (; q + 4 <= end; q += 4) {
-    const v4d w4 = v4::widen4(wv + q);
-    BLOCSIM_ADD3(a0, b0, c0, q, __builtin_shufflevector(w4, w4, 0, 0, 0, 0));
-    BLOCSIM_ADD3(a1, b1, c1, q + 1, __builtin_shufflevector(w4, w4, 1, 1, 1, 1));
-    BLOCSIM_ADD3(a2, b2, c2, q + 2, __builtin_shufflevector(w4, w4, 2, 2, 2, 2));
-    BLOCSIM_ADD3(a3, b3, c3, q + 3, __builtin_shufflevector(w4, w4, 3, 3, 3, 3));
+  // steps of 4 neighbours indexed from the end of the last full step
+  // (k = −n4 … −4): one index for both arrays, and the loop test is the
+  // flags of its increment
+  const std::int64_t n4 = (end - begin) & ~std::int64_t{3};
+  const auto* const ie = inner + begin + n4;
+  const float* const we = wv + begin + n4;
+  for (std::int64_t k = -n4; k < 0; k += 4) {
+    const v4d w4 = v4::widen4(we + k);
+    BLOCSIM_ADD3(a0, b0, c0, ie[k], __builtin_shufflevector(w4, w4, 0, 0, 0, 0));
+    BLOCSIM_ADD3(a1, b1, c1, ie[k + 1], __builtin_shufflevector(w4, w4, 1, 1, 1, 1));
+    BLOCSIM_ADD3(a2, b2, c2, ie[k + 2], __builtin_shufflevector(w4, w4, 2, 2, 2, 2));
+    BLOCSIM_ADD3(a3, b3, c3, ie[k + 3], __builtin_shufflevector(w4, w4, 3, 3, 3, 3));
   }
   auto wq = [&](std::int64_t r) {
-    const double d = static_cast<double>(wv[r]);
+    const double d = static_cast<double>(we[r]);
     return v4d{d, d, d, d};
   };
-  if (q < end) BLOCSIM_ADD3(a0, b0, c0, q, wq(q));
-  if (q + 1 < end) BLOCSIM_ADD3(a1, b1, c1, q + 1, wq(q + 1));
-  if (q + 2 < end) BLOCSIM_ADD3(a2, b2, c2, q + 2, wq(q + 2));
+  switch (end - begin - n4) {  // the last 0–3 neighbours, one per partial (partials are independent)
+    case 3: BLOCSIM_ADD3(a2, b2, c2, ie[2], wq(2)); [[fallthrough]];
+    case 2: BLOCSIM_ADD3(a1, b1, c1, ie[1], wq(1)); [[fallthrough]];
+    case 1: BLOCSIM_ADD3(a0, b0, c0, ie[0], wq(0)); break;
+    default: break;
+  }
 #undef BLOCSIM_ADD3
   out.peer = (a0 + a1) + (a2 + a3);
   out.share = (b0 + b1) + (b2 + b3);
@@ -183,7 +191,7 @@ void network_pass_impl(World& w, bool interop) {
     if (st.bytes_per_row > 0) seq[nseq++] = {st.base, st.bytes_per_row, (4 * st.bytes_per_row + 63) / 64};
   // (alignment | standard·4)·8 of every country (start of tick), for histogram3_v4
   thread_local std::vector<std::uint8_t> packed;
-  const bool packed_labels = K + 1 <= 4;
+  const bool packed_labels = KC == 2 || K + 1 <= 4;
   if (packed_labels) {
     if (packed.size() < static_cast<std::size_t>(n)) packed.resize(static_cast<std::size_t>(n));
     std::uint8_t* const out = packed.data();
@@ -191,8 +199,14 @@ void network_pass_impl(World& w, bool interop) {
         nblocks,
         [&](std::int64_t b) {
           const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
+          // restrict: out (bytes) may alias any array for the compiler,
+          // which then packs one byte at a time instead of 32 per vector
+          // (195 countries: ~11 instructions per country → < 1)
+          std::uint8_t* __restrict const o = out;
+          const Bloc* __restrict const la = alignment;
+          const Bloc* __restrict const lb = standard;
           for (std::int64_t j = lo; j < hi; ++j)
-            out[j] = static_cast<std::uint8_t>((static_cast<unsigned>(alignment[j]) | static_cast<unsigned>(standard[j]) << 2) << 3);
+            o[j] = static_cast<std::uint8_t>((static_cast<std::uint8_t>(la[j]) | static_cast<std::uint8_t>(lb[j]) << 2) << 3);
         },
         2);
   }
@@ -270,7 +284,7 @@ void network_pass_impl(World& w, bool interop) {
         if (!identity4) identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
-        if (K + 1 <= 4) {
+        if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
           Hist3 h;
             histogram3_v4(w.w, i, labels, gdp, h);
           std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
@@ -290,7 +304,13 @@ void network_pass_impl(World& w, bool interop) {
           }
           if (interop) {  // as rows::interoperability_row
             double a = 0.0;
-            for (int t = 0; t <= K; ++t) a += h.ties[t];
+            if constexpr (KC == 2) {  // the same additions, unrolled
+              a += h.ties[0];
+              a += h.ties[1];
+              a += h.ties[2];
+            } else {
+              for (int t = 0; t <= K; ++t) a += h.ties[t];
+            }
             same += h.ties[standard[i]];
             all += a;
           }
