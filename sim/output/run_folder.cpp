@@ -9,6 +9,9 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cstdint>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -45,6 +48,28 @@ void write_file(const fs::path& p, const std::string& text) {
   f << text;
   f.close();
   if (!f) throw RunError("cannot write " + p.string());
+}
+
+// tick_date(cal, t) for t = 0..ticks ("%04d-%02d": year, month), without a
+// printf call per tick: years 0..9999 written digit by digit, any other year
+// through tick_date itself.
+std::vector<std::string> tick_dates(const Calendar& cal, int ticks) {
+  const int step = cal.step == CalendarStep::month ? 1 : (cal.step == CalendarStep::quarter ? 3 : 12);
+  std::vector<std::string> dates;
+  dates.reserve(static_cast<std::size_t>(std::max(ticks, 0)) + 1);
+  for (int t = 0; t <= ticks; ++t) {
+    const int months = (cal.start_year * 12 + cal.start_month - 1) + t * step;
+    if (months < 0 || months >= 10000 * 12) {
+      dates.push_back(tick_date(cal, t));
+      continue;
+    }
+    const int year = months / 12, month = months % 12 + 1;
+    const char text[7] = {static_cast<char>('0' + year / 1000), static_cast<char>('0' + year / 100 % 10),
+                          static_cast<char>('0' + year / 10 % 10), static_cast<char>('0' + year % 10), '-',
+                          static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10)};
+    dates.emplace_back(text, 7);
+  }
+  return dates;
 }
 
 const char* step_name(CalendarStep s) {
@@ -257,8 +282,13 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     const std::string resolved = resolved_yaml(cfg);  // the file and its hash in metadata.yaml
     write_file(tmp / "scenario.resolved.yaml", resolved);
     // tick → date text, formatted once per run (rows of every replicate use it)
-    std::vector<std::string> dates;
-    for (int t = 0; t <= cfg.ticks; ++t) dates.push_back(tick_date(cfg.calendar, t));
+    const std::vector<std::string> dates =
+        reference_paths() ? [&] {
+          std::vector<std::string> d;
+          for (int t = 0; t <= cfg.ticks; ++t) d.push_back(tick_date(cfg.calendar, t));
+          return d;
+        }()
+                          : tick_dates(cfg.calendar, cfg.ticks);
     auto date_of = [&dates](int t) -> const std::string& { return dates.at(static_cast<std::size_t>(t)); };
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
@@ -346,23 +376,86 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       std::string ts = "replicate,seed,tick,date";
       for (const auto& c : summary.columns) ts += "," + c;
       ts += '\n';
-      for (int r = 0; r < R; ++r) {
-        const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
-        const std::string prefix =
-            std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
-        for (std::size_t t = 0; t < rows.size(); ++t) {
-          ts += prefix;
-          ts += std::to_string(t);
-          ts += ',';
-          ts += date_of(static_cast<int>(t));
-          for (double v : rows[t]) {
+      if (reference_paths()) {
+        for (int r = 0; r < R; ++r) {
+          const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+          const std::string prefix =
+              std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
+          for (std::size_t t = 0; t < rows.size(); ++t) {
+            ts += prefix;
+            ts += std::to_string(t);
             ts += ',';
-            append_number(ts, v);
+            ts += date_of(static_cast<int>(t));
+            for (double v : rows[t]) {
+              ts += ',';
+              append_number(ts, v);
+            }
+            ts += '\n';
           }
-          ts += '\n';
         }
+        write_file(tmp / "timeseries.csv", ts);
+      } else {
+        // The same bytes, written through one pointer into room sized once
+        // (at most 24 characters a number, format.h; no zero-filling): a value
+        // whose bits equal the previous row's in its column copies that row's
+        // text (equal doubles give equal bytes) instead of formatting it again.
+        std::size_t room = ts.size() + kMaxNumberChars;
+        for (int r = 0; r < R; ++r) {
+          const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+          for (std::size_t t = 0; t < rows.size(); ++t)
+            room += 64 + date_of(static_cast<int>(t)).size() + rows[t].size() * 25;
+        }
+        TextBuffer text;
+        text.reserve(room);
+        text.append(ts);
+        std::vector<std::uint64_t> prev_bits;
+        std::vector<std::size_t> prev_pos, prev_len;
+        for (int r = 0; r < R; ++r) {
+          const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+          const std::string prefix =
+              std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
+          for (std::size_t t = 0; t < rows.size(); ++t) {
+            char* p = text.room(0);
+            char* const base = p - text.size();
+            std::memcpy(p, prefix.data(), prefix.size());
+            p += prefix.size();
+            p = std::to_chars(p, p + 24, t).ptr;
+            *p++ = ',';
+            const std::string& date = date_of(static_cast<int>(t));
+            std::memcpy(p, date.data(), date.size());
+            p += date.size();
+            const std::vector<double>& row = rows[t];
+            const bool have_prev = prev_bits.size() == row.size();
+            if (!have_prev) {
+              prev_bits.assign(row.size(), 0);
+              prev_pos.assign(row.size(), 0);
+              prev_len.assign(row.size(), 0);
+            }
+            for (std::size_t c = 0; c < row.size(); ++c) {
+              *p++ = ',';
+              const auto bits = std::bit_cast<std::uint64_t>(row[c]);
+              const std::size_t pos = static_cast<std::size_t>(p - base);
+              if (have_prev && bits == prev_bits[c]) {
+                // a 32-byte block (the text is at most 24; it may overlap the
+                // bytes being written: memmove)
+                std::memmove(p, base + prev_pos[c], 32);
+                p += prev_len[c];
+              } else {
+                p = write_number(p, row[c]);
+                prev_bits[c] = bits;
+              }
+              prev_pos[c] = pos;
+              prev_len[c] = static_cast<std::size_t>(p - base) - pos;
+            }
+            *p++ = '\n';
+            text.commit(p);
+          }
+        }
+        std::ofstream f(tmp / "timeseries.csv", std::ios::binary);
+        text.write_to(f);
+        f.close();
+        if (!f) throw RunError("cannot write " + (tmp / "timeseries.csv").string());
       }
-      write_file(tmp / "timeseries.csv", ts);
     }
     // countries.csv: header + the replicate parts in replicate order
     if (cfg.outputs.countries) {
