@@ -10,7 +10,8 @@ pkgs=(cmake g++ make libeigen3-dev libyaml-cpp-dev libcli11-dev doctest-dev
 if [[ $what == test ]]; then
   pkgs+=(libopenmpi-dev openmpi-bin slurmctld slurmd slurm-client git procps
          python3-pytest jupyter-nbconvert python3-nbformat python3-ipykernel snakemake r-cran-reticulate
-         valgrind)  # valgrind: `blocsim bench` counts instructions per tick (and its test)
+         valgrind   # `blocsim bench` counts instructions per tick (and its test)
+         python3-openpyxl python3-xlrd python3-rdata)  # tools/world_sources.py reads the .xlsx, .xls and .rds releases (world builder tests)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
