@@ -40,30 +40,29 @@ namespace {
 // Four signed bytes widened (exactly) to 4 × int64 lanes and to 4 doubles:
 // one vpmovsxbq / vpmovsxbd + vcvtdq2pd on AVX2 builds (GCC 12 builds the
 // generic conversion lane by lane).
-[[gnu::always_inline]] inline v4::m widen_bytes(const std::int8_t* b) {
 #if defined(__AVX2__)
+[[gnu::always_inline]] inline __m128i four_bytes(const std::int8_t* b) {
   std::int32_t w;
   std::memcpy(&w, b, sizeof w);
-  return reinterpret_cast<v4::m>(_mm256_cvtepi8_epi64(_mm_cvtsi32_si128(w)));
-#else
-  using c4 = std::int8_t __attribute__((vector_size(4)));
-  c4 c;
-  std::memcpy(&c, b, sizeof c);
-  return __builtin_convertvector(c, v4::m);
-#endif
+  return _mm_cvtsi32_si128(w);
+}
+[[gnu::always_inline]] inline v4::m widen_bytes(const std::int8_t* b) {
+  return reinterpret_cast<v4::m>(_mm256_cvtepi8_epi64(four_bytes(b)));
 }
 [[gnu::always_inline]] inline v4::d widen_bytes_pd(const std::int8_t* b) {
-#if defined(__AVX2__)
-  std::int32_t w;
-  std::memcpy(&w, b, sizeof w);
-  return reinterpret_cast<v4::d>(_mm256_cvtepi32_pd(_mm_cvtepi8_epi32(_mm_cvtsi32_si128(w))));
+  return reinterpret_cast<v4::d>(_mm256_cvtepi32_pd(_mm_cvtepi8_epi32(four_bytes(b))));
+}
 #else
+template <class V>
+[[gnu::always_inline]] inline V convert_bytes(const std::int8_t* b) {
   using c4 = std::int8_t __attribute__((vector_size(4)));
   c4 c;
   std::memcpy(&c, b, sizeof c);
-  return __builtin_convertvector(c, v4::d);
-#endif
+  return __builtin_convertvector(c, V);
 }
+[[gnu::always_inline]] inline v4::m widen_bytes(const std::int8_t* b) { return convert_bytes<v4::m>(b); }
+[[gnu::always_inline]] inline v4::d widen_bytes_pd(const std::int8_t* b) { return convert_bytes<v4::d>(b); }
+#endif
 
 // One power's levers as the offers loop reads them (hoisted out of the
 // per-country loop: PowerState is large and stores to w.access etc. may
