@@ -395,18 +395,25 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         }
         write_file(tmp / "timeseries.csv", ts);
       } else {
-        // The same bytes, written through one pointer into room sized once
-        // (at most 24 characters a number, format.h; no zero-filling): a value
-        // whose bits equal the previous row's in its column copies that row's
-        // text (equal doubles give equal bytes) instead of formatting it again.
-        std::size_t room = ts.size() + kMaxNumberChars;
-        for (int r = 0; r < R; ++r) {
-          const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
-          for (std::size_t t = 0; t < rows.size(); ++t)
-            room += 64 + date_of(static_cast<int>(t)).size() + rows[t].size() * 25;
-        }
+        // The same bytes, written through one pointer per row into room for
+        // the longest possible row (at most kMaxNumberChars a number, format.h;
+        // no zero-filling): a value whose bits equal the previous row's in its
+        // column copies that row's text (equal doubles give equal bytes)
+        // instead of formatting it again.
+        auto row_room = [&](const std::string& prefix, const std::vector<double>& row, int t) {
+          return prefix.size() + 24 + 1 + date_of(t).size() + row.size() * (kMaxNumberChars + 1) + 1 +
+                 32;  // + the last 32-byte copy's overhang
+        };
         TextBuffer text;
-        text.reserve(room);
+        {
+          std::size_t total = ts.size();
+          for (int r = 0; r < R; ++r) {
+            const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
+            const std::string prefix = std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
+            for (std::size_t t = 0; t < rows.size(); ++t) total += row_room(prefix, rows[t], static_cast<int>(t)) - 32;
+          }
+          text.reserve(total + 32);  // one allocation; room() below checks each row anyway
+        }
         text.append(ts);
         std::vector<std::uint64_t> prev_bits;
         std::vector<std::size_t> prev_pos, prev_len;
@@ -415,7 +422,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           const std::string prefix =
               std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
           for (std::size_t t = 0; t < rows.size(); ++t) {
-            char* p = text.room(0);
+            char* p = text.room(row_room(prefix, rows[t], static_cast<int>(t)));
             char* const base = p - text.size();
             std::memcpy(p, prefix.data(), prefix.size());
             p += prefix.size();

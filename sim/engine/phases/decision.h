@@ -42,11 +42,17 @@ struct RevisionRule {
   }
 };
 
+//! The option a row keeps when it does not revise: its pinned value if
+//! pinned (pinned ≥ 0), else its current one. decide() returns this for every
+//! row needs_values() rejects; the kernels that skip those rows' values call
+//! it too (rows.h, rows_x4.h), so the two cannot drift apart.
+[[gnu::always_inline]] inline Bloc kept(Bloc pinned, Bloc current) { return pinned >= 0 ? pinned : current; }
+
 //! The option country i holds next: its pinned value if pinned, else the
 //! revision draw over `value[0..K]` (`top` = index of the maximum).
 [[gnu::always_inline]] inline Bloc decide(const RevisionRule& rule, Bloc current, Bloc pinned, const double* value, int K, int top,
                    std::uint64_t seed, std::uint64_t tick, std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
-  if (pinned >= 0) return pinned;
+  if (pinned >= 0) return pinned;  // = kept(pinned, current)
   if (!rule.draw) return rule.rate >= 1.0 ? static_cast<Bloc>(top) : current;
   // The two uniforms are those of Rng(seed, tick, i, rule.stream, block0):
   // block 0's words (0, 1) and (2, 3) — read directly (no generator to build;

@@ -491,7 +491,7 @@ struct Standards {
     // no shares either: its result, the same as decide()'s, without them
     const auto u = static_cast<std::size_t>(i);
     if (!detail::needs_values(rule, pinned[u], block0)) {
-      standard_next[u] = pinned[u] >= 0 ? pinned[u] : standard[u];
+      standard_next[u] = detail::kept(pinned[u], standard[u]);
       return;
     }
     double share[kMaxPowers + 1];
@@ -507,7 +507,7 @@ struct Standards {
     const auto u = static_cast<std::size_t>(i);
     const Bloc cur = standard[u];
     if (!detail::needs_values(rule, pinned[u], block0)) {  // decide() would return pinned or cur
-      standard_next[u] = pinned[u] >= 0 ? pinned[u] : cur;
+      standard_next[u] = detail::kept(pinned[u], cur);
       return;
     }
     double den = 0.0;

@@ -168,7 +168,7 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
   // row of the 4 needs them
   const unsigned need = detail::needs_values4(rule, pinned + u, block0);
   if (!need) {
-    // pinned[r] >= 0 ? pinned[r] : standard[r] for the 4 bytes at once: the
+    // detail::kept(pinned[r], standard[r]) for the 4 bytes at once: the
     // mask is 0xFF in the bytes whose pinned value is negative (not pinned)
     std::uint32_t p4, s4;
     std::memcpy(&p4, pinned + u, 4);
@@ -217,7 +217,7 @@ void Standards<KC>::decide4(std::int64_t i, const std::array<std::uint32_t, 4>* 
     const std::size_t r = u + static_cast<std::size_t>(l);
     // decide() returns pinned or current for the rows that need no values
     standard_next[r] = need >> l & 1u ? detail::decide(rule, static_cast<Bloc>(cur[l]), pinned[r], Vl, 2, static_cast<int>(top[l]), seed, tick, i + l, block0[l])
-                                      : (pinned[r] >= 0 ? pinned[r] : static_cast<Bloc>(cur[l]));
+                                      : detail::kept(pinned[r], static_cast<Bloc>(cur[l]));
   }
 }
 #pragma GCC diagnostic pop
