@@ -453,6 +453,80 @@ TEST_SUITE("determinism") {
     set_threads(threads_before);
   }
 
+  TEST_CASE("the tick-0 equilibrium in one walk per iteration gives the same world as the phases one after another") {
+    // make_world's best-response iterations: phase::decision_pass against
+    // choice(w); standards(w) (the reference paths), the whole tick-0 state
+    // (incl. the iteration count and the choice phase's z) bit for bit
+    const int threads_before = max_threads();
+    auto difference = [](const ScenarioConfig& cfg, std::uint64_t seed, int threads) {
+      set_threads(threads);
+      set_reference_paths(true);
+      const World ref = make_world(cfg, seed);
+      set_reference_paths(false);
+      const World now = make_world(cfg, seed);
+      std::string diff = state_difference(ref, now);
+      if (diff.empty() && !same_bits(ref.choice_z, now.choice_z)) diff = "choice_z";
+      return diff;
+    };
+    const fs::path scen = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios";
+    for (const fs::path& path : {scen / "baseline.yaml", scen / "minimal.yaml", scen / "eu_third_pole.yaml",
+                                 fs::path(BLOCSIM_TEST_DATA) / "good/four_powers.yaml", fs::path(BLOCSIM_TEST_DATA) / "good/variant2.yaml"}) {
+      ScenarioConfig cfg = load_scenario(path);
+      for (int threads : {1, 2}) {
+        CAPTURE(path);
+        CAPTURE(threads);
+        CHECK(difference(cfg, cfg.seed, threads) == "");
+      }
+      // one of the two in equilibrium, the other from the security data
+      // (revision rate 0 for the other: its kernel keeps the current values)
+      cfg.initial.standards = InitialMode::data;
+      CHECK(difference(cfg, cfg.seed, 2) == "");
+      cfg.initial.standards = InitialMode::equilibrium;
+      cfg.initial.alignment = InitialMode::data;
+      CHECK(difference(cfg, cfg.seed, 2) == "");
+    }
+    // a synthetic world past the prefetch threshold: all 50 iterations (it
+    // does not converge), several blocks, the far-neighbour prefetches
+    {
+      const ScenarioConfig cfg = synthetic_variant(load_scenario(kBaseline), 5 * kParallelGrain + 3, 10.0);
+      for (int threads : {1, 2}) {
+        CAPTURE(threads);
+        CHECK(difference(cfg, 9, threads) == "");
+      }
+      const World w = make_world(cfg, 9);
+      CHECK(w.init_iterations > 1);
+    }
+    set_threads(threads_before);
+  }
+
+  TEST_CASE("the far-neighbour index lists exactly the neighbours beyond kNearRows rows") {
+    auto check_index = [](const World& w) {
+      REQUIRE(w.far_outer.size() == static_cast<std::size_t>(w.n) + 1);
+      std::int64_t far = 0;
+      bool same = true;
+      for (std::int64_t i = 0; i < w.n && same; ++i) {
+        std::vector<std::int32_t> expect;
+        for (auto q = w.w.outerIndexPtr()[i]; q < w.w.outerIndexPtr()[i + 1]; ++q)
+          if (std::abs(static_cast<std::int64_t>(w.w.innerIndexPtr()[q]) - i) > kNearRows) expect.push_back(w.w.innerIndexPtr()[q]);
+        const std::vector<std::int32_t> got(w.far_inner.begin() + w.far_outer[static_cast<std::size_t>(i)],
+                                            w.far_inner.begin() + w.far_outer[static_cast<std::size_t>(i) + 1]);
+        same = got == expect;
+        far += static_cast<std::int64_t>(expect.size());
+      }
+      CHECK(same);
+      return far;
+    };
+    // a small-world ring: the rewired links are far, the lattice links near
+    const World big = make_world(synthetic_variant(load_scenario(kMinimal), 5 * kParallelGrain, 10.0), 4);
+    const std::int64_t far = check_index(big);
+    CHECK(far > 0);
+    CHECK(far < big.w.nonZeros() / 2);
+    // small worlds live in cache: no index (every prefetch is skipped)
+    const World small = make_world(load_scenario(kBaseline), 1);
+    CHECK(small.far_outer.empty());
+    CHECK(small.far_inner.empty());
+  }
+
   TEST_CASE("current paths write the same run folder bytes as today's reference paths") {
     test::TempDir dir;
     for (const auto& path : {kBaseline, kMinimal}) {

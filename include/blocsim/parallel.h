@@ -232,4 +232,11 @@ inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
 //! i overlaps them (10⁶ agents: identity phase 1.6× faster).
 inline constexpr std::int64_t kPrefetchAhead = 16;
 
+//! Neighbours within this many rows of a row are "near": the fused walk has
+//! just read their state (rows behind) or streams it in with its row-ordered
+//! prefetches, 4·kPrefetchAhead rows ahead (network_pass.cpp), so only the
+//! others (World::far_inner) are prefetched one by one. The bench's memory
+//! floor counts a cache line per neighbour beyond the same distance.
+inline constexpr std::int64_t kNearRows = 4 * kPrefetchAhead;
+
 }  // namespace blocsim

@@ -66,7 +66,9 @@ double tick_bytes(const World& w) {
   const double written = md(w.x) + md(w.capacity) + md(w.ties) + md(w.lock) + md(w.grievance) + md(w.access) +
                          md(w.aid) + md(w.dgrievance) + md(w.open_value) + md(w.utility) + md(w.margin) +
                          2.0 * static_cast<double>(w.n);  // alignment, standard
-  const double read = static_cast<double>(world_bytes(w)) - md(w.x_next) - 2.0 * static_cast<double>(w.n);
+  // (the far-neighbour index, World::far_inner, is a prefetch aid, not state: not in the floor)
+  const double read = static_cast<double>(world_bytes(w)) - md(w.x_next) - 2.0 * static_cast<double>(w.n) -
+                      static_cast<double>((w.far_outer.size() + w.far_inner.size()) * sizeof(std::int32_t));
   std::int64_t far = 0;
   const auto* outer = w.w.outerIndexPtr();
   const auto* inner = w.w.innerIndexPtr();

@@ -23,6 +23,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/engine/phases.h"
 #include "blocsim/engine/rng.h"
+#include "blocsim/engine/simulation.h"
 #include "blocsim/engine/world.h"
 
 namespace blocsim {
@@ -215,8 +216,12 @@ void initial_state(World& w, const ScenarioConfig& cfg) {
   for (int it = 1; it <= ini.equilibrium_iterations; ++it) {
     const auto a0 = w.alignment;
     const auto s0 = w.standard;
-    phase::choice(w);
-    phase::standards(w);
+    if (reference_paths()) {  // the unfused phases (the reference the tests compare against)
+      phase::choice(w);
+      phase::standards(w);
+    } else {
+      phase::decision_pass(w);  // the same bits in one walk
+    }
     for (int k = 0; k < w.k; ++k)
       if (w.powers[static_cast<std::size_t>(k)].cfg.tiers.rule == TierRule::by_alignment) assign_tiers(w, k);
     phase::courtship(w);
@@ -266,6 +271,7 @@ void build_network(World& w, const ScenarioConfig& cfg) {
   w.w.setFromTriplets(trip.begin(), trip.end());  // sums duplicates
   w.w.makeCompressed();
   w.w_rowsum = row_sums(w.w);
+  index_far_neighbours(w);
 }
 
 void assign_tiers(World& w, int k) {
@@ -309,6 +315,7 @@ World construct_world(const ScenarioConfig& cfg, std::uint64_t seed) {
     allocate(w);
     fill_synthetic(w, seed);
     w.w_rowsum = row_sums(w.w);
+    index_far_neighbours(w);
   } else {
     w.n = static_cast<std::int32_t>(cfg.world.countries.size());
     allocate(w);
@@ -449,6 +456,7 @@ std::size_t world_bytes(const World& w) {
   b += md(w.open_value) + md(w.x0) + md(w.rivalry) + md(w.hedge_member) + md(w.forum) + md(w.threshold) + md(w.aid_extra);
   b += static_cast<std::size_t>(w.w.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
        static_cast<std::size_t>(w.w.outerSize() + 1) * sizeof(std::int32_t);
+  b += (w.far_outer.size() + w.far_inner.size()) * sizeof(std::int32_t);
   return b;
 }
 
@@ -499,6 +507,26 @@ std::string synthetic_world_problem(std::int64_t n, double degree, int dims, int
            std::to_string(static_cast<long long>(2 * h)) + "), more than " + what + " (" + human_bytes(limit) +
            "); lower countries or degree, or set BLOCSIM_MEMORY_LIMIT=none to try anyway";
   return "";
+}
+
+void index_far_neighbours(World& w) {
+  w.far_outer.clear();
+  w.far_inner.clear();
+  if (w.n <= 4 * kParallelGrain) return;
+  const std::int32_t* const outer = w.w.outerIndexPtr();
+  const std::int32_t* const inner = w.w.innerIndexPtr();
+  w.far_outer.assign(static_cast<std::size_t>(w.n) + 1, 0);
+  for (std::int64_t i = 0; i < w.n; ++i) {
+    std::int32_t c = 0;
+    for (auto q = outer[i]; q < outer[i + 1]; ++q) c += std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows;
+    w.far_outer[static_cast<std::size_t>(i) + 1] = w.far_outer[static_cast<std::size_t>(i)] + c;
+  }
+  w.far_inner.resize(static_cast<std::size_t>(w.far_outer.back()));
+  parallel_for(w.n, [&](std::int64_t i) {
+    std::size_t o = static_cast<std::size_t>(w.far_outer[static_cast<std::size_t>(i)]);
+    for (auto q = outer[i]; q < outer[i + 1]; ++q)
+      if (std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows) w.far_inner[o++] = inner[q];
+  });
 }
 
 }  // namespace blocsim

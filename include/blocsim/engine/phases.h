@@ -64,5 +64,11 @@ void material(World& w);
 //! record phase's fixed order (the same bits as compute_metrics gives).
 void network_pass(World& w, bool interoperability);
 
+//! Phases 4 and 5 in one walk, without the identity update (identities stay
+//! as they are): the same bits as choice(w); standards(w). The tick-0
+//! equilibrium's best-response iterations use it (world.cpp; the two phases
+//! one after another on the reference paths).
+void decision_pass(World& w);
+
 }  // namespace phase
 }  // namespace blocsim

@@ -91,6 +91,12 @@ struct World {
   // network
   Network w;                           //!< W, N × N, symmetric, row-major
   Eigen::VectorXd w_rowsum;            //!< Σ_j w_ij (N)
+  //! The far neighbours of each row (|j − i| > kNearRows), CSR: row i's are
+  //! far_inner[far_outer[i] … far_outer[i + 1]). Only these are prefetched
+  //! (a near row's state was just read, or is being streamed in, by the walk
+  //! itself). Built with W when the world is larger than the caches
+  //! (prefetch_far_neighbours()); empty otherwise.
+  std::vector<std::int32_t> far_outer, far_inner;
   std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
 
   //! Interoperability metric of the end state of tick `walk_interoperability_tick`
@@ -225,6 +231,11 @@ void settle_world(World& w, const ScenarioConfig& cfg, std::uint64_t seed);
 
 //! (Re)build W from the current groups, borders, trade and custom edges.
 void build_network(World& w, const ScenarioConfig& cfg);
+
+//! Fill w.far_outer / w.far_inner from W (neighbours more than kNearRows
+//! rows away) when the world is large enough for the walks to prefetch
+//! (n > 4·kParallelGrain); clear them otherwise. Called wherever W is built.
+void index_far_neighbours(World& w);
 
 //! Recompute τ_ik of power k from its tier spec (list rule) or the current
 //! alignment (by_alignment rule).

@@ -127,11 +127,14 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
   out.ties = (c0 + c1) + (c2 + c3);
 }
 
+// `identity` false: the decisions only (decision_pass): no identity update,
+// the choice and standards kernels read the identities x as they are.
 template <int DC, int KC>
-void network_pass_impl(World& w, bool interop) {
+void network_pass_impl(World& w, bool interop, bool identity = true) {
   const rows::Identity<DC> identity_row(w);
-  rows::Choice<DC, KC> choice_row(w, w.x_next.data());
-  const rows::Standards<KC> standards_row(w, w.x_next.data(), w.alignment_next.data());
+  const double* const x_decide = identity ? w.x_next.data() : w.x.data();
+  rows::Choice<DC, KC> choice_row(w, x_decide);
+  const rows::Standards<KC> standards_row(w, x_decide, w.alignment_next.data());
   const std::int64_t n = w.n;
   const int D = w.d, K = choice_row.K;
   const std::int64_t nblocks = n > 0 ? (n + kParallelGrain - 1) / kParallelGrain : 0;
@@ -142,6 +145,10 @@ void network_pass_impl(World& w, bool interop) {
   const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
+  // the far-neighbour index, when built for this W (index_far_neighbours)
+  const bool far_built = w.far_outer.size() == static_cast<std::size_t>(n) + 1;
+  const std::int32_t* const far_outer = far_built ? w.far_outer.data() : nullptr;
+  const std::int32_t* const far_inner = far_built ? w.far_inner.data() : nullptr;
   const double* const x = w.x.data();
   const double* const gdp = w.gdp.data();
   const Bloc* const alignment = w.alignment.data();
@@ -211,7 +218,7 @@ void network_pass_impl(World& w, bool interop) {
         2);
   }
   const std::uint8_t* const labels = packed.data();
-  constexpr std::int64_t seq_ahead = 4 * kPrefetchAhead;  // rows (16, 32 and 64 measured alike at 10⁵ agents)
+  constexpr std::int64_t seq_ahead = kNearRows;  // rows (16, 32 and 64 measured alike at 10⁵ agents; = kNearRows: see far_inner)
   auto block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
     double same = 0.0, all = 0.0;
@@ -258,7 +265,7 @@ void network_pass_impl(World& w, bool interop) {
       // terms after the neighbour sums with lane = row (identity_x4.h rows4);
       // each row's later kernels read only its own new x, so this order gives
       // the same values
-      const bool identity4 = DC == 4 && m == 4;
+      const bool identity4 = DC == 4 && m == 4 && identity;
       if constexpr (DC == 4) {
         if (identity4) identity_row.rows4(g);
       }
@@ -266,11 +273,15 @@ void network_pass_impl(World& w, bool interop) {
       for (int l = 0; l < m; ++l) {
         const std::int64_t i = g + l;
         if (prefetch && i + kPrefetchAhead < n) {
-          // everything the kernels read of row i + kPrefetchAhead's
-          // neighbours (rewired neighbours are cache and TLB misses)
+          // everything the kernels read of row i + kPrefetchAhead's far
+          // neighbours (rewired neighbours are cache and TLB misses; the
+          // near ones, within kNearRows rows, come with the row-ordered
+          // prefetches above or were just read: World::far_inner)
           const std::int64_t r = i + kPrefetchAhead;
-          for (auto q = outer[r]; q < outer[r + 1]; ++q) {
-            const std::int64_t j = inner[q];
+          const bool indexed = far_outer != nullptr;
+          const std::int32_t* const pi = indexed ? far_inner : inner;
+          for (auto q = indexed ? far_outer[r] : outer[r], qe = indexed ? far_outer[r + 1] : outer[r + 1]; q < qe; ++q) {
+            const std::int64_t j = pi[q];
             __builtin_prefetch(x + j * D);
             __builtin_prefetch(gdp + j);
             if (packed_labels) {
@@ -281,7 +292,7 @@ void network_pass_impl(World& w, bool interop) {
             }
           }
         }
-        if (!identity4) identity_row(i);
+        if (!identity4 && identity) identity_row(i);
         // choice's peer weights, the standards shares and the record's
         // interoperability: one neighbour loop (all read start-of-tick labels)
         if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
@@ -342,7 +353,7 @@ void network_pass_impl(World& w, bool interop) {
     partial[static_cast<std::size_t>(2 * b + 1)] = all;
   };
   parallel_for(nblocks, block, 2);
-  w.x.swap(w.x_next);
+  if (identity) w.x.swap(w.x_next);
   w.churn = 0;
   for (const std::int64_t c : switches) w.churn += c;
   w.alignment.swap(w.alignment_next);
@@ -359,22 +370,26 @@ void network_pass_impl(World& w, bool interop) {
 }
 
 template <int DC>
-void network_pass_d(World& w, bool interop) {
+void network_pass_d(World& w, bool interop, bool identity) {
   if (w.k == 2)
-    network_pass_impl<DC, 2>(w, interop);
+    network_pass_impl<DC, 2>(w, interop, identity);
   else
-    network_pass_impl<DC, 0>(w, interop);
+    network_pass_impl<DC, 0>(w, interop, identity);
+}
+
+void dispatch(World& w, bool interop, bool identity) {
+  switch (w.d) {
+    case 2: network_pass_d<2>(w, interop, identity); break;
+    case 3: network_pass_d<3>(w, interop, identity); break;
+    case 4: network_pass_d<4>(w, interop, identity); break;
+    default: network_pass_d<0>(w, interop, identity); break;
+  }
 }
 
 }  // namespace
 
-void network_pass(World& w, bool interoperability) {
-  switch (w.d) {
-    case 2: network_pass_d<2>(w, interoperability); break;
-    case 3: network_pass_d<3>(w, interoperability); break;
-    case 4: network_pass_d<4>(w, interoperability); break;
-    default: network_pass_d<0>(w, interoperability); break;
-  }
-}
+void network_pass(World& w, bool interoperability) { dispatch(w, interoperability, true); }
+
+void decision_pass(World& w) { dispatch(w, false, false); }
 
 }  // namespace blocsim::phase
