@@ -515,17 +515,20 @@ void index_far_neighbours(World& w) {
   if (w.n <= 4 * kParallelGrain) return;
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
+  auto far = [&](std::int64_t i, std::int32_t q) { return std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows; };
+  // counts per row (in parallel), then their prefix sums
   w.far_outer.assign(static_cast<std::size_t>(w.n) + 1, 0);
-  for (std::int64_t i = 0; i < w.n; ++i) {
+  parallel_for(w.n, [&](std::int64_t i) {
     std::int32_t c = 0;
-    for (auto q = outer[i]; q < outer[i + 1]; ++q) c += std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows;
-    w.far_outer[static_cast<std::size_t>(i) + 1] = w.far_outer[static_cast<std::size_t>(i)] + c;
-  }
+    for (auto q = outer[i]; q < outer[i + 1]; ++q) c += far(i, q) ? 1 : 0;
+    w.far_outer[static_cast<std::size_t>(i) + 1] = c;
+  });
+  for (std::size_t i = 1; i < w.far_outer.size(); ++i) w.far_outer[i] += w.far_outer[i - 1];
   w.far_inner.resize(static_cast<std::size_t>(w.far_outer.back()));
   parallel_for(w.n, [&](std::int64_t i) {
     std::size_t o = static_cast<std::size_t>(w.far_outer[static_cast<std::size_t>(i)]);
     for (auto q = outer[i]; q < outer[i + 1]; ++q)
-      if (std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows) w.far_inner[o++] = inner[q];
+      if (far(i, q)) w.far_inner[o++] = inner[q];
   });
 }
 

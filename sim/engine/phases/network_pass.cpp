@@ -171,8 +171,9 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
   const std::int64_t Kb = w.k;
   SeqStream seq[] = {
       {reinterpret_cast<const char*>(w.x.data()), D * 8},
-      {reinterpret_cast<const char*>(w.x_next.data()), D * 8},
-      {reinterpret_cast<const char*>(w.x0.data()), w.x0.size() == w.x.size() ? D * 8 : 0},
+      // (the identity kernel's own: not streamed by decision_pass)
+      {reinterpret_cast<const char*>(w.x_next.data()), identity ? D * 8 : 0},
+      {reinterpret_cast<const char*>(w.x0.data()), identity && w.x0.size() == w.x.size() ? D * 8 : 0},
       {reinterpret_cast<const char*>(w.access.data()), Kb * 8},
       {reinterpret_cast<const char*>(w.dgrievance.data()), w.dgrievance.size() ? Kb * 8 : 0},
       {reinterpret_cast<const char*>(w.ties.data()), Kb * 8},
