@@ -3,6 +3,8 @@
 // `blocsim bench`, which measures it against the machine's limits.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -546,6 +548,40 @@ TEST_SUITE("determinism") {
       CAPTURE(path);
       CHECK(read_folder(dir.path / "ref") == read_folder(dir.path / "now"));
     }
+  }
+
+  TEST_CASE("countries.csv is appended in replicate order when replicates finish out of order") {
+    // replicate 0 finishes last (it waits in on_replicate while the other
+    // thread runs the rest): its rows must still come first, and the folder
+    // must equal the one-thread run's, where replicates finish in order
+    test::TempDir dir;
+    const int threads_before = max_threads();
+    ScenarioConfig cfg = load_scenario(kMinimal);
+    cfg.ticks = 6;
+    cfg.outputs.countries = true;
+    RunOptions opt;
+    opt.replicates = 6;
+    opt.overwrite = true;
+    opt.threads = 1;
+    opt.out = dir.path / "one";
+    run_scenario(cfg, opt);
+    std::atomic<int> done_others{0};
+    std::atomic<bool> zero_last{false};
+    opt.threads = 2;
+    if (openmp_enabled())  // (without OpenMP replicates run one after another)
+      opt.on_replicate = [&](int r, const SimulateResult&) {
+      if (r != 0) {
+        ++done_others;
+        return;
+      }
+      for (int i = 0; i < 2000 && done_others.load() < opt.replicates - 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      zero_last = done_others.load() == opt.replicates - 1;
+    };
+    opt.out = dir.path / "two";
+    run_scenario(cfg, opt);
+    set_threads(threads_before);
+    if (openmp_enabled()) CHECK(zero_last.load());
+    CHECK(read_folder(dir.path / "one") == read_folder(dir.path / "two"));
   }
 }
 

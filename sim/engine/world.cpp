@@ -470,7 +470,10 @@ double synthetic_world_bytes_estimate(std::int64_t n, double degree, int dims, i
   const double state = N * (8.0 * (4 + 2 * D + 7 * K + 2 * (K + 1)) + 4.0 * K + K + 6 * 2.0);
   // CSR values + inner index, the wiring's column buffer; degree/fill/start.
   const double network = links * (4.0 + 4.0 + 4.0) + N * (4.0 + 8.0 + 8.0 + 4.0 + 4.0);
-  return state + network;
+  // the far-neighbour index of worlds that prefetch (index_far_neighbours):
+  // at most every link end, plus the row offsets
+  const double far_index = n > 4 * kParallelGrain ? links * 4.0 + (N + 1) * 4.0 : 0.0;
+  return state + network + far_index;
 }
 
 std::string human_bytes(double b) {

@@ -17,6 +17,7 @@
 #include <ctime>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
 #include "blocsim/output/format.h"
@@ -245,6 +246,46 @@ class CountryRows {
   std::size_t label_max_ = 0;
 };
 
+// Appends finished replicates' countries.csv text to the file in replicate
+// order, as soon as every earlier replicate's is there; a replicate that
+// finishes early waits in its buffer. Written buffers are kept (cleared) for
+// later replicates. A failed replicate stops the appending (the run fails).
+class CountriesStream {
+ public:
+  CountriesStream(std::ostream& out, int replicates) : out_(out), ready_(static_cast<std::size_t>(replicates)) {}
+  std::unique_ptr<TextBuffer> take_buffer() {
+    const std::lock_guard<std::mutex> lock(m_);
+    if (free_.empty()) return std::make_unique<TextBuffer>();
+    std::unique_ptr<TextBuffer> b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+  void finished(int r, std::unique_ptr<TextBuffer> text) {
+    const std::lock_guard<std::mutex> lock(m_);
+    ready_[static_cast<std::size_t>(r)] = std::move(text);
+    while (!failed_ && next_ < static_cast<int>(ready_.size()) && ready_[static_cast<std::size_t>(next_)]) {
+      std::unique_ptr<TextBuffer>& b = ready_[static_cast<std::size_t>(next_)];
+      b->write_to(out_);
+      b->clear();
+      free_.push_back(std::move(b));
+      ++next_;
+    }
+  }
+  void failed(int) {
+    const std::lock_guard<std::mutex> lock(m_);
+    failed_ = true;
+  }
+  //! Replicates whose text is in the file.
+  int written() const { return next_; }
+
+ private:
+  std::ostream& out_;
+  std::mutex m_;
+  std::vector<std::unique_ptr<TextBuffer>> ready_, free_;
+  int next_ = 0;
+  bool failed_ = false;
+};
+
 }  // namespace
 
 RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
@@ -297,19 +338,37 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     const int every = std::max(1, cfg.outputs.countries_every);
     WorldCache worlds;  // replicates share the tick-0 world (data worlds)
     for (int r = 0; r < R; ++r) worlds.expect(cfg, summary.seeds[static_cast<std::size_t>(r)]);
-    // countries.csv rows: kept in memory per replicate (written once, in
-    // replicate order) unless they would exceed ~1 GiB, then streamed to part files.
+    // countries.csv rows: each replicate's rows are formatted into a buffer
+    // of its own, and buffers are appended to countries.csv in replicate order
+    // as soon as every earlier replicate's are (CountriesStream; a finished
+    // buffer is reused by a later replicate, so its pages are not faulted in
+    // again), unless all replicates' rows together could exceed ~1 GiB (the
+    // most a run holds if replicate 0 finishes last): then each replicate
+    // streams to a part file, and the parts are concatenated.
     const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);
     const bool in_memory = !reference_paths() &&
                            rows_per_rep * R * (48.0 + 20.0 * static_cast<double>(cfg.dimensions.size() + ids.size() + 2)) < 1e9;
-    std::vector<TextBuffer> country_text(static_cast<std::size_t>(R));
+    std::ofstream countries_file;
+    auto write_countries_header = [&](std::ostream& f) {
+      f << "replicate,tick,date,iso3,alignment,standard,capacity";
+      for (const auto& d : cfg.dimensions) f << ',' << d;
+      f << ",utility_nonaligned";
+      for (const auto& id : ids) f << ",utility_" << id;
+      f << '\n';
+    };
+    if (cfg.outputs.countries && in_memory) {
+      countries_file.open(tmp / "countries.csv", std::ios::binary);
+      write_countries_header(countries_file);
+    }
+    CountriesStream stream(countries_file, R);
     // rows written per replicate: every `every`-th tick and the last
     const std::size_t recorded_ticks = static_cast<std::size_t>(cfg.ticks / every + 2);
     auto run_one = [&](int r) {
       try {
         std::ofstream part;
         if (cfg.outputs.countries && !in_memory) part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
-        TextBuffer& buf = country_text[static_cast<std::size_t>(r)];
+        std::unique_ptr<TextBuffer> owned = stream.take_buffer();
+        TextBuffer& buf = *owned;
         std::unique_ptr<CountryRows> rows;
         std::string reference_text;
         auto observer = [&](const World& w) {
@@ -340,9 +399,12 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           buf.release();
           part.close();
           if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
+        } else if (cfg.outputs.countries) {
+          stream.finished(r, std::move(owned));
         }
       } catch (const std::exception& e) {
         errors[static_cast<std::size_t>(r)] = e.what();
+        stream.failed(r);
       }
     };
     // Small worlds: replicates in parallel, one thread each (parallel_for
@@ -465,20 +527,14 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       }
     }
     // countries.csv: header + the replicate parts in replicate order
-    if (cfg.outputs.countries) {
+    if (cfg.outputs.countries && in_memory) {
+      if (stream.written() != R) throw RunError("countries.csv: " + std::to_string(stream.written()) + " of " + std::to_string(R) + " replicates written");
+      countries_file.close();
+      if (!countries_file) throw RunError("cannot write countries.csv");
+    } else if (cfg.outputs.countries) {
       std::ofstream f(tmp / "countries.csv", std::ios::binary);
-      f << "replicate,tick,date,iso3,alignment,standard,capacity";
-      for (const auto& d : cfg.dimensions) f << ',' << d;
-      f << ",utility_nonaligned";
-      for (const auto& id : ids) f << ",utility_" << id;
-      f << '\n';
+      write_countries_header(f);
       for (int r = 0; r < R; ++r) {
-        if (in_memory) {
-          TextBuffer& text = country_text[static_cast<std::size_t>(r)];
-          text.write_to(f);
-          text.release();
-          continue;
-        }
         const fs::path part = tmp / (".countries-" + std::to_string(r) + ".part");
         {
           std::ifstream in(part, std::ios::binary);
