@@ -29,8 +29,10 @@ struct Checker {
     append_number_reference(ref, v);
     char buf[kMaxNumberChars];
     const std::string direct(buf, write_number(buf, v));
+    char lbuf[kMaxNumberChars + 1];
+    const std::string listed(lbuf, write_number_list(lbuf, &v, 1));  // ",v"
     ++checked;
-    if (fast != ref || direct != ref) {
+    if (fast != ref || direct != ref || listed != "," + ref) {
       if (differing++ == 0) {
         char hex[32];
         std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(std::bit_cast<std::uint64_t>(v)));
@@ -57,6 +59,25 @@ TEST_SUITE("format") {
     std::mt19937_64 gen(20261202);
     for (int i = 0; i < 2'000'000; ++i) c(std::bit_cast<double>(gen()));
     c.check_and_report();
+  }
+
+  TEST_CASE("write_number_list writes ',v' for each value, as write_number does") {
+    std::mt19937_64 gen(7);
+    std::uniform_real_distribution<double> u(-2.0, 2.0);
+    int differing = 0;
+    for (int count = 0; count <= 9; ++count)
+      for (int rep = 0; rep < 2000; ++rep) {
+        double v[9];
+        std::string expect;
+        for (int c = 0; c < count; ++c) {
+          v[c] = rep % 3 == 0 ? std::bit_cast<double>(gen()) : u(gen);
+          expect += ',';
+          append_number_reference(expect, v[c]);
+        }
+        char buf[9 * (kMaxNumberChars + 1)];
+        differing += std::string(buf, write_number_list(buf, v, count)) != expect;
+      }
+    CHECK(differing == 0);
   }
 
   TEST_CASE("fast number format equals std::to_chars in the model's ranges") {

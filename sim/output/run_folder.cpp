@@ -219,16 +219,8 @@ class CountryRows {
         put(standards_[static_cast<std::size_t>(w.standard[u])]);
       }
       p = write_number(p, w.capacity(i));
-      const double* xi = x + static_cast<std::int64_t>(i) * D;
-      for (int d = 0; d < D; ++d) {
-        *p++ = ',';
-        p = write_number(p, xi[d]);
-      }
-      const double* ui = util + static_cast<std::int64_t>(i) * B;
-      for (int b = 0; b < B; ++b) {
-        *p++ = ',';
-        p = write_number(p, ui[b]);
-      }
+      p = write_number_list(p, x + static_cast<std::int64_t>(i) * D, D);
+      p = write_number_list(p, util + static_cast<std::int64_t>(i) * B, B);
       *p++ = '\n';
     }
     out.commit(p);

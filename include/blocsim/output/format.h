@@ -24,6 +24,10 @@ void append_number(std::string& out, double v);
 //! return the end: the fast path of the per-country output (no allocation).
 char* write_number(char* p, double v);
 
+//! `,v[0],v[1],…,v[count − 1]` (each as write_number) at `p` (at least
+//! count·(kMaxNumberChars + 1) of room); returns the end.
+char* write_number_list(char* p, const double* v, int count);
+
 //! The reference formatter (std::to_chars directly): the same bytes as
 //! append_number, kept to test the fast path against.
 void append_number_reference(std::string& out, double v);
