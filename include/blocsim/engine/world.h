@@ -95,7 +95,7 @@ struct World {
   //! far_inner[far_outer[i] … far_outer[i + 1]). Only these are prefetched
   //! (a near row's state was just read, or is being streamed in, by the walk
   //! itself). Built with W when the world is larger than the caches
-  //! (prefetch_far_neighbours()); empty otherwise.
+  //! (index_far_neighbours()); empty otherwise.
   std::vector<std::int32_t> far_outer, far_inner;
   std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
 
