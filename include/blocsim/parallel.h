@@ -232,6 +232,11 @@ inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
 //! i overlaps them (10⁶ agents: identity phase 1.6× faster).
 inline constexpr std::int64_t kPrefetchAhead = 16;
 
+//! Whether loops over the rows of an n-country world prefetch neighbours'
+//! data: only beyond 4·kParallelGrain rows (smaller worlds live in cache).
+//! The far-neighbour index (World::far_inner) is built exactly for these.
+inline constexpr bool prefetches_neighbours(std::int64_t n) { return n > 4 * kParallelGrain; }
+
 //! Neighbours within this many rows of a row are "near": the fused walk has
 //! just read their state (rows behind) or streams it in with its row-ordered
 //! prefetches, 4·kPrefetchAhead rows ahead (network_pass.cpp), so only the

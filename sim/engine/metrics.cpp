@@ -163,7 +163,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
     for (int d = 0; d < D; ++d) d2 += (xi[d] - y(d)) * (xi[d] - y(d));
     return 1.0 - std::sqrt(d2) * inv_sqrt_d;
   };
-  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
+  const bool prefetch = prefetches_neighbours(w.n);
   // the per-country arrays as raw pointers (stores into the accumulators may
   // alias World's members, so the compiler would reload them per country)
   const Bloc* const alignment = w.alignment.data();
@@ -341,7 +341,7 @@ std::size_t interoperability_column(int powers) { return static_cast<std::size_t
 
 double interoperability(const World& w) {
   const int B = w.k + 1;
-  const bool prefetch = w.n > 4 * kParallelGrain;
+  const bool prefetch = prefetches_neighbours(w.n);
   const auto acc = fixed_reduce(w.n, 2, [&](std::int64_t i, double* a) {
     if (prefetch && i + kPrefetchAhead < w.n)
       for (auto q = w.w.outerIndexPtr()[i + kPrefetchAhead]; q < w.w.outerIndexPtr()[i + kPrefetchAhead + 1]; ++q)

@@ -472,7 +472,7 @@ double synthetic_world_bytes_estimate(std::int64_t n, double degree, int dims, i
   const double network = links * (4.0 + 4.0 + 4.0) + N * (4.0 + 8.0 + 8.0 + 4.0 + 4.0);
   // the far-neighbour index of worlds that prefetch (index_far_neighbours):
   // at most every link end, plus the row offsets
-  const double far_index = n > 4 * kParallelGrain ? links * 4.0 + (N + 1) * 4.0 : 0.0;
+  const double far_index = prefetches_neighbours(n) ? links * 4.0 + (N + 1) * 4.0 : 0.0;
   return state + network + far_index;
 }
 
@@ -515,7 +515,7 @@ std::string synthetic_world_problem(std::int64_t n, double degree, int dims, int
 void index_far_neighbours(World& w) {
   w.far_outer.clear();
   w.far_inner.clear();
-  if (w.n <= 4 * kParallelGrain) return;
+  if (!prefetches_neighbours(w.n)) return;
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
   auto far = [&](std::int64_t i, std::int32_t q) { return std::abs(static_cast<std::int64_t>(inner[q]) - i) > kNearRows; };

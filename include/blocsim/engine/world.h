@@ -234,7 +234,7 @@ void build_network(World& w, const ScenarioConfig& cfg);
 
 //! Fill w.far_outer / w.far_inner from W (neighbours more than kNearRows
 //! rows away) when the world is large enough for the walks to prefetch
-//! (n > 4·kParallelGrain); clear them otherwise. Called wherever W is built.
+//! (prefetches_neighbours(n)); clear them otherwise. Called wherever W is built.
 void index_far_neighbours(World& w);
 
 //! Recompute τ_ik of power k from its tier spec (list rule) or the current

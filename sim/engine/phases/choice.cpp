@@ -29,7 +29,7 @@ namespace {
 template <int DC, int KC>
 void choice_impl(World& w) {
   rows::Choice<DC, KC> row(w, w.x.data());
-  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
+  const bool prefetch = prefetches_neighbours(w.n);
   auto body = [&](std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     if (prefetch && i + kPrefetchAhead < w.n) row.prefetch(i + kPrefetchAhead);  // see identity.cpp
     row(i, block0);

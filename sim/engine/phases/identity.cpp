@@ -23,7 +23,7 @@ namespace {
 template <int DC>
 void identity_impl(World& w) {
   const rows::Identity<DC> row(w);
-  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
+  const bool prefetch = prefetches_neighbours(w.n);
   parallel_for(w.n, [&](std::int64_t i) {
     // Rewired neighbours are cache misses: touch row i + kPrefetchAhead's
     // neighbours while working on row i.

@@ -142,7 +142,7 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
   // alignment switches per block (a count: the same integer in any order, as
   // the choice phase's fixed_sum over 0/1 terms gives — no pass of its own)
   std::vector<std::int64_t> switches(static_cast<std::size_t>(nblocks), 0);
-  const bool prefetch = n > 4 * kParallelGrain;  // small worlds live in cache
+  const bool prefetch = prefetches_neighbours(n);
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();
   // the far-neighbour index, when built for this W (index_far_neighbours)

@@ -26,7 +26,7 @@ namespace {
 template <int KC>  // K at compile time (2) or 0 = any
 void standards_impl(World& w) {
   const rows::Standards<KC> row(w, w.x.data(), w.alignment.data());
-  const bool prefetch = w.n > 4 * kParallelGrain;  // small worlds live in cache
+  const bool prefetch = prefetches_neighbours(w.n);
   auto body = [&](std::int64_t i, const std::array<std::uint32_t, 4>& block0) {
     if (prefetch && i + kPrefetchAhead < w.n) row.prefetch(i + kPrefetchAhead);  // see identity.cpp
     row(i, block0);
