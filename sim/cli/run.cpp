@@ -162,8 +162,7 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   v->callback([file, set, exit_code] {
     const ScenarioConfig cfg = load_scenario(existing_scenario(*file), *set);
     check_run_name(cfg);
-    const std::size_t n = cfg.world.synthetic ? static_cast<std::size_t>(cfg.world.synthetic->countries)
-                                              : cfg.world.countries.size();
+    const auto n = static_cast<std::size_t>(country_count(cfg));
     std::printf("%s: ok — scenario '%s': %zu countries, %zu powers, %zu identity dimensions, %d ticks (%s to %s), %zu events\n",
                 file->c_str(), cfg.name.c_str(), n, cfg.powers.size(), cfg.dimensions.size(), cfg.ticks,
                 tick_date(cfg.calendar, 0).c_str(), tick_date(cfg.calendar, cfg.ticks).c_str(), cfg.timeline.size());

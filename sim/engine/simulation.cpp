@@ -228,9 +228,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   // too large to be cached are built into a local one (not kept after the run).
   static thread_local World reused;
   World local;
-  const bool reuse = cache && !reference_paths() &&
-                     (cfg.world.synthetic ? cfg.world.synthetic->countries
-                                          : static_cast<std::int64_t>(cfg.world.countries.size())) < 4 * kParallelGrain;
+  const bool reuse = cache && !reference_paths() && WorldCache::caches(cfg);
   World& w = reuse ? reused : local;
   if (reuse) cache->get_into(w, cfg, seed);
   else if (cache && !reference_paths()) w = cache->get(cfg, seed);

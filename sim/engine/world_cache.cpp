@@ -100,10 +100,6 @@ void relabel(World& w, const ScenarioConfig& cfg, std::uint64_t seed) {
   for (std::size_t k = 0; k < w.powers.size(); ++k) w.powers[k].cfg = cfg.powers[k];
 }
 
-std::int64_t countries(const ScenarioConfig& cfg) {
-  return cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
-}
-
 // The whole key of make_world(cfg, seed): construction_key then settle_key.
 void full_key(const ScenarioConfig& cfg, std::uint64_t seed, std::vector<double>& base_key, std::vector<double>& key) {
   base_key.reserve(64);
@@ -169,7 +165,7 @@ int WorldCache::take_use(std::uint64_t hash) {
 }
 
 void WorldCache::expect(const ScenarioConfig& cfg, std::uint64_t seed) {
-  if (countries(cfg) >= 4 * kParallelGrain || capacity_ == 0) return;
+  if (!caches(cfg) || capacity_ == 0) return;
   std::vector<double> base_key, key;
   full_key(cfg, seed, base_key, key);
   const std::uint64_t h = key_hash(key);
@@ -184,7 +180,7 @@ World WorldCache::get(const ScenarioConfig& cfg, std::uint64_t seed) {
 }
 
 void WorldCache::get_into(World& out, const ScenarioConfig& cfg, std::uint64_t seed) {
-  if (countries(cfg) >= 4 * kParallelGrain) {
+  if (!caches(cfg)) {
     {
       std::lock_guard<std::mutex> lock(m_);
       ++builds_;

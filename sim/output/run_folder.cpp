@@ -263,7 +263,7 @@ class CountriesStream {
       ++next_;
     }
   }
-  void failed(int) {
+  void failed() {
     const std::lock_guard<std::mutex> lock(m_);
     failed_ = true;
   }
@@ -325,8 +325,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     auto date_of = [&dates](int t) -> const std::string& { return dates.at(static_cast<std::size_t>(t)); };
     std::vector<SimulateResult> results(static_cast<std::size_t>(R));
     std::vector<std::string> errors(static_cast<std::size_t>(R));
-    const std::int64_t n_countries =
-        cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
+    const std::int64_t n_countries = country_count(cfg);
     const int every = std::max(1, cfg.outputs.countries_every);
     WorldCache worlds;  // replicates share the tick-0 world (data worlds)
     for (int r = 0; r < R; ++r) worlds.expect(cfg, summary.seeds[static_cast<std::size_t>(r)]);
@@ -396,7 +395,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         }
       } catch (const std::exception& e) {
         errors[static_cast<std::size_t>(r)] = e.what();
-        stream.failed(r);
+        stream.failed();
       }
     };
     // Small worlds: replicates in parallel, one thread each (parallel_for

@@ -336,10 +336,7 @@ PYBIND11_MODULE(_core, m) {
         for (const auto& p : c.powers) ids.push_back(p.id);
         return ids;
       })
-      .def_property_readonly("countries", [](const ScenarioConfig& c) {
-        return c.world.synthetic ? static_cast<std::int64_t>(c.world.synthetic->countries)
-                                 : static_cast<std::int64_t>(c.world.countries.size());
-      })
+      .def_property_readonly("countries", [](const ScenarioConfig& c) { return country_count(c); })
       .def_property_readonly("start", [](const ScenarioConfig& c) { return tick_date(c.calendar, 0); })
       .def_property_readonly("end", [](const ScenarioConfig& c) { return tick_date(c.calendar, c.ticks); })
       .def_property_readonly("events", [](const ScenarioConfig& c) { return c.timeline.size(); })

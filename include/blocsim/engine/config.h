@@ -382,6 +382,11 @@ struct ScenarioConfig {
   std::vector<std::string> overrides;    //!< "--set" strings applied, in order
 };
 
+//! Number of countries (agents) of the scenario's world: the synthetic size, or the country table's rows.
+inline std::int64_t country_count(const ScenarioConfig& cfg) {
+  return cfg.world.synthetic ? cfg.world.synthetic->countries : static_cast<std::int64_t>(cfg.world.countries.size());
+}
+
 //! Calendar label of a tick, "YYYY-MM" (tick 0 = start).
 std::string tick_date(const Calendar& cal, int tick);
 

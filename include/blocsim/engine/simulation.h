@@ -22,6 +22,7 @@
 #include "blocsim/engine/config.h"
 #include "blocsim/engine/phases.h"
 #include "blocsim/engine/world.h"
+#include "blocsim/parallel.h"
 
 namespace blocsim {
 
@@ -87,6 +88,9 @@ class WorldCache {
   //! announced are kept as before (least recently used dropped). Counts are
   //! per key hash: a collision can only keep a world longer.
   void expect(const ScenarioConfig& cfg, std::uint64_t seed);
+  //! Whether the cache keeps (cfg, ·)'s worlds: fewer than 4·kParallelGrain
+  //! countries. Larger worlds are built for each get and never kept.
+  static bool caches(const ScenarioConfig& cfg) { return country_count(cfg) < 4 * kParallelGrain; }
   std::int64_t builds() const;         //!< tick-0 equilibria computed (settle_world calls)
   std::int64_t copies() const;         //!< worlds served from a kept tick-0 world
   std::int64_t constructions() const;  //!< construct_world calls
