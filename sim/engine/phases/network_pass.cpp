@@ -78,8 +78,15 @@ constexpr OneHot2 make_onehot2() {  // v[c] = {onehot(c & 3), onehot(c >> 2)}
 }
 alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
 
+// kShare false: the standards shares are not summed (out.share = +0.0 in
+// every bin) — for a row whose standards decision reads no values (pinned,
+// or not revising: ~85 % of rows at the default r_s = 0.15), whose shares no
+// kernel reads (Standards::decide / decide4 return kept() for it before
+// looking at them). Peer weights and ties are summed as always: the same
+// bits for every value that is read.
+template <bool kShare>
 [[gnu::always_inline]] inline void histogram3_v4(const Network& net, std::int64_t i, const std::uint8_t* labels,
-                                                 const double* gdp, Hist3& out) {
+                                                 [[maybe_unused]] const double* gdp, Hist3& out) {
   const char* const onehot_a = reinterpret_cast<const char*>(kOneHot2.v);
   const char* const onehot_b = onehot_a + 32;
   const float* wv = net.valuePtr();
@@ -96,7 +103,7 @@ alignas(64) constexpr OneHot2 kOneHot2 = make_onehot2();
     const v4d pb_ = w_ * *reinterpret_cast<const v4d*>(onehot_b + o_);                  \
     A += w_ * *reinterpret_cast<const v4d*>(onehot_a + o_);                             \
     C += pb_;                                                                           \
-    B += pb_ * gdp[j_];                                                                 \
+    if constexpr (kShare) B += pb_ * gdp[j_];                                           \
   } while (0)
   // steps of 4 neighbours indexed from the end of the last full step
   // (k = −n4 … −4): one index for both arrays, and the loop test is the
@@ -298,7 +305,10 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
         // interoperability: one neighbour loop (all read start-of-tick labels)
         if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
           Hist3 h;
-            histogram3_v4(w.w, i, labels, gdp, h);
+          if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l]))
+            histogram3_v4<true>(w.w, i, labels, gdp, h);
+          else
+            histogram3_v4<false>(w.w, i, labels, gdp, h);
           std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
           std::memcpy(share4[l], &h.share, sizeof share4[l]);
           if constexpr (KC == 0) {
