@@ -20,7 +20,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -96,6 +98,32 @@ inline __m128i digits8(std::uint32_t v) {
   return _mm_sub_epi16(v4, v5);
 }
 
+#if defined(__AVX2__)
+// The sixteen digits of hi8 and lo8 (each < 10^8) as bytes 0–15, hi8's
+// first: digits8 of both at once — AVX2 works within 128-bit lanes, so lane
+// 0 (hi8) and lane 1 (lo8) each see exactly digits8's operations (~12 fewer
+// instructions per number than two digits8).
+inline __m128i digits16(std::uint32_t hi8, std::uint32_t lo8) {
+  const __m256i abcdefgh = _mm256_set_epi64x(0, lo8, 0, hi8);
+  const __m256i abcd =
+      _mm256_srli_epi64(_mm256_mul_epu32(abcdefgh, _mm256_set1_epi32(static_cast<int>(0xd1b71759u))), 45);
+  const __m256i efgh = _mm256_sub_epi32(abcdefgh, _mm256_mul_epu32(abcd, _mm256_set1_epi32(10000)));
+  const __m256i v1 = _mm256_slli_epi64(_mm256_unpacklo_epi16(abcd, efgh), 2);
+  const __m256i v1b = _mm256_unpacklo_epi16(v1, v1);
+  const __m256i v2 = _mm256_unpacklo_epi32(v1b, v1b);
+  constexpr auto m = static_cast<short>(32768), s15 = static_cast<short>(1 << 15);
+  const __m256i v3 = _mm256_mulhi_epu16(v2, _mm256_setr_epi16(8389, 5243, 13108, m, 8389, 5243, 13108, m, 8389, 5243,
+                                                              13108, m, 8389, 5243, 13108, m));
+  const __m256i v4 = _mm256_mulhi_epu16(v3, _mm256_setr_epi16(1 << 7, 1 << 11, 1 << 13, s15, 1 << 7, 1 << 11, 1 << 13, s15,
+                                                              1 << 7, 1 << 11, 1 << 13, s15, 1 << 7, 1 << 11, 1 << 13, s15));
+  const __m256i v5 = _mm256_slli_epi64(_mm256_mullo_epi16(v4, _mm256_set1_epi16(10)), 16);
+  const __m256i d = _mm256_sub_epi16(v4, v5);
+  return _mm_packus_epi16(_mm256_castsi256_si128(d), _mm256_extracti128_si256(d, 1));
+}
+#else
+inline __m128i digits16(std::uint32_t hi8, std::uint32_t lo8) { return _mm_packus_epi16(digits8(hi8), digits8(lo8)); }
+#endif
+
 // The digits of s < 10^17 (at most 17 digits) written right-aligned to
 // buf[0..24): the low 16 in one vector store; returns the first of its n
 // digits (buf + 24 - n).
@@ -104,7 +132,7 @@ inline const char* write_digits(char* buf, std::uint64_t s, int n) {
   const auto lo8 = static_cast<std::uint32_t>(s - hi * 100000000ull);
   const auto top = static_cast<std::uint32_t>(hi / 100000000ull);  // the 17th digit (0 below 10^16)
   const auto hi8 = static_cast<std::uint32_t>(hi - std::uint64_t{top} * 100000000ull);
-  const __m128i d = _mm_add_epi8(_mm_packus_epi16(digits8(hi8), digits8(lo8)), _mm_set1_epi8('0'));
+  const __m128i d = _mm_add_epi8(digits16(hi8, lo8), _mm_set1_epi8('0'));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(buf + 8), d);
   buf[7] = static_cast<char>('0' + top);
   return buf + 24 - n;
@@ -162,14 +190,30 @@ char* write_reference(char* p, double v) {
   const std::uint64_t s = dec.significand;
   const int n = count_digits(s);
   const int k = n + dec.exponent;  // value = 0.d1..dn × 10^k
-  const int sci_exp = k - 1;
-  const int abs_exp = sci_exp < 0 ? -sci_exp : sci_exp;
-  const int sci_len = n + (n > 1 ? 1 : 0) + 2 + (abs_exp >= 100 ? 3 : 2);
-  const int fix_len = k <= 0 ? 2 - k + n : (k < n ? n + 1 : k);
   // Digits to a scratch buffer, then only fixed-size copies (one vector
   // load/store each; the bytes past the end are scratch, kMaxNumberChars).
   char buf[64];
   const char* digits = write_digits(buf, s, n);
+  // The common forms first, where fixed is never longer than scientific
+  // (which takes ≥ n + 4 characters, ≥ n + 5 for n > 1), so the lengths
+  // need not be compared: ddd.ddd (0 < k < n: n + 1 characters) and 0.ddd,
+  // 0.0ddd, 0.00ddd (−2 ≤ k ≤ 0: n + 2 − k ≤ n + 4, a tie for n = 1, k = −2,
+  // where std::to_chars takes fixed) — most numbers of the output files.
+  if (static_cast<unsigned>(k - 1) < static_cast<unsigned>(n - 1)) {  // 0 < k < n
+    std::memcpy(p, digits, 16);
+    p[k] = '.';
+    std::memcpy(p + k + 1, digits + k, 32);
+    return p + n + 1;
+  }
+  if (static_cast<unsigned>(k + 2) <= 2u) {  // −2 ≤ k ≤ 0
+    std::memcpy(p, "0.000000", 8);
+    std::memcpy(p + 2 - k, digits, 32);
+    return p + 2 - k + n;
+  }
+  const int sci_exp = k - 1;
+  const int abs_exp = sci_exp < 0 ? -sci_exp : sci_exp;
+  const int sci_len = n + (n > 1 ? 1 : 0) + 2 + (abs_exp >= 100 ? 3 : 2);
+  const int fix_len = k <= 0 ? 2 - k + n : (k < n ? n + 1 : k);
   if (fix_len <= sci_len) {
     if (k <= 0) {  // 0.000ddd (at most 4 zeros: else scientific is shorter)
       std::memcpy(p, "0.000000", 8);
