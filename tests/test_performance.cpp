@@ -439,7 +439,7 @@ TEST_SUITE("determinism") {
       CHECK(fused_difference(cfg, cfg.seed, 6, 1) == "");
     }
     // synthetic worlds large enough for the parallel blocks and the
-    // prefetching (> 4 · kParallelGrain rows), several blocks, 1 and 2 threads
+    // prefetching (large_world: ≥ 4 · kParallelGrain rows), several blocks, 1 and 2 threads
     const std::int64_t big = std::getenv("CI") ? 20000 : 100000;
     for (const std::int64_t n : {std::int64_t{3 * kParallelGrain + 17}, big}) {
       ScenarioConfig cfg = synthetic_variant(load_scenario(kBaseline), n, 10.0);

@@ -232,10 +232,19 @@ inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
 //! i overlaps them (10⁶ agents: identity phase 1.6× faster).
 inline constexpr std::int64_t kPrefetchAhead = 16;
 
+//! Worlds of at least this many countries are "large" (large_world): their
+//! state outgrows the caches, so their phase loops split the countries
+//! between threads and prefetch neighbours' data, and each run builds its own
+//! world. Smaller worlds live in cache: a run folder or sweep runs their
+//! replicates / runs in parallel, one world per thread, and WorldCache keeps
+//! their built worlds for reuse.
+inline constexpr std::int64_t kLargeWorld = 4 * kParallelGrain;
+inline constexpr bool large_world(std::int64_t n) { return n >= kLargeWorld; }
+
 //! Whether loops over the rows of an n-country world prefetch neighbours'
-//! data: only beyond 4·kParallelGrain rows (smaller worlds live in cache).
-//! The far-neighbour index (World::far_inner) is built exactly for these.
-inline constexpr bool prefetches_neighbours(std::int64_t n) { return n > 4 * kParallelGrain; }
+//! data: in large worlds (smaller ones live in cache). The far-neighbour
+//! index (World::far_inner) is built exactly for these.
+inline constexpr bool prefetches_neighbours(std::int64_t n) { return large_world(n); }
 
 //! Neighbours within this many rows of a row are "near": the fused walk has
 //! just read their state (rows behind) or streams it in with its row-ordered

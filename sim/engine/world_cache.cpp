@@ -136,11 +136,11 @@ const std::vector<std::string>& initial_state_independent() {
   return keys;
 }
 
-std::shared_ptr<World> WorldCache::find(std::vector<Entry>& list, const std::vector<double>& key) {
+WorldCache::Entry* WorldCache::find(std::vector<Entry>& list, const std::vector<double>& key) {
   for (Entry& e : list)
     if (same_key(e.key, key)) {
       e.used = ++clock_;
-      return e.world;
+      return &e;
     }
   return nullptr;
 }
@@ -202,20 +202,18 @@ void WorldCache::get_into(World& out, const ScenarioConfig& cfg, std::uint64_t s
     // together on two threads: the second waits for the first's world
     // instead of computing the same equilibrium again.
     for (;;) {
-      const auto it = std::find_if(worlds_.begin(), worlds_.end(), [&](const Entry& e) { return same_key(e.key, key); });
-      if (it != worlds_.end()) {
+      if (Entry* const e = find(worlds_, key)) {
         ++copies_;
-        it->used = ++clock_;
         if (left == 0) {
           // The last announced use: take the kept world over. Only a thread
           // that built it can still hold it (outside the lock, while it
           // copies it); then copy.
-          std::shared_ptr<World> kept = std::move(it->world);
-          worlds_.erase(it);
+          std::shared_ptr<World> kept = std::move(e->world);
+          worlds_.erase(worlds_.begin() + (e - worlds_.data()));
           if (kept.use_count() == 1) out = std::move(*kept);
           else out = *kept;
         } else {
-          out = *it->world;  // copy under the lock: worlds_ may be rearranged by others
+          out = *e->world;  // copy under the lock: worlds_ may be rearranged by others
         }
         relabel(out, cfg, seed);
         return;
@@ -226,7 +224,7 @@ void WorldCache::get_into(World& out, const ScenarioConfig& cfg, std::uint64_t s
       built_.wait(lock);
     }
     building_.push_back(key);
-    base = find(constructed_, base_key);
+    if (const Entry* const e = find(constructed_, base_key)) base = e->world;
   }
   // Whatever happens below, the key is no longer in flight at the end (a
   // waiter then finds the world, or builds it itself after a failure).

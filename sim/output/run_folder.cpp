@@ -401,7 +401,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // Small worlds: replicates in parallel, one thread each (parallel_for
     // runs serially inside a parallel region). Large worlds: one replicate
     // at a time, parallel over countries.
-    const bool over_replicates = R > 1 && n_countries < 4 * kParallelGrain;
+    const bool over_replicates = R > 1 && !large_world(n_countries);
     if (over_replicates) {
       parallel_for_runs(R, 0, [&](std::int64_t r, int) { run_one(static_cast<int>(r)); });
     } else {

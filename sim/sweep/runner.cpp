@@ -312,7 +312,7 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
   m.cfgs.assign(static_cast<std::size_t>(slots), setup.base);
   m.dates.assign(static_cast<std::size_t>(slots), {});
   const auto& syn = setup.base.world.synthetic;
-  m.serial_runs = slots == 1 || (syn && syn->countries >= 4 * kParallelGrain);
+  m.serial_runs = slots == 1 || (syn && large_world(syn->countries));
   if (!writer) return;
   m.prepare_folder();
   if (m.already_complete) return;

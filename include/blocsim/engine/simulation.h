@@ -70,7 +70,7 @@ struct SimulateResult {
 //! seed 0. A copy gets the run's seed and the scenario's full parameter
 //! values. Thread-safe (a thread asking for a key another thread is
 //! computing waits for it); at most `capacity` worlds of each kind are kept
-//! (least recently used dropped); worlds above 4·kParallelGrain agents are
+//! (least recently used dropped); large worlds (large_world, parallel.h) are
 //! never kept (they are built once per run anyway).
 class WorldCache {
  public:
@@ -88,9 +88,9 @@ class WorldCache {
   //! announced are kept as before (least recently used dropped). Counts are
   //! per key hash: a collision can only keep a world longer.
   void expect(const ScenarioConfig& cfg, std::uint64_t seed);
-  //! Whether the cache keeps (cfg, ·)'s worlds: fewer than 4·kParallelGrain
-  //! countries. Larger worlds are built for each get and never kept.
-  static bool caches(const ScenarioConfig& cfg) { return country_count(cfg) < 4 * kParallelGrain; }
+  //! Whether the cache keeps (cfg, ·)'s worlds: not large ones (large_world:
+  //! kLargeWorld countries or more), which are built for each get and never kept.
+  static bool caches(const ScenarioConfig& cfg) { return !large_world(country_count(cfg)); }
   std::int64_t builds() const;         //!< tick-0 equilibria computed (settle_world calls)
   std::int64_t copies() const;         //!< worlds served from a kept tick-0 world
   std::int64_t constructions() const;  //!< construct_world calls
@@ -101,8 +101,8 @@ class WorldCache {
     std::shared_ptr<World> world;  // never modified while in a list
     std::uint64_t used = 0;
   };
-  // With m_ held.
-  std::shared_ptr<World> find(std::vector<Entry>& list, const std::vector<double>& key);
+  // With m_ held. The entry of `key` in `list` (marked as just used), or nullptr.
+  Entry* find(std::vector<Entry>& list, const std::vector<double>& key);
   void keep(std::vector<Entry>& list, const std::vector<double>& key, std::shared_ptr<World> world);
   // -1: the key was never announced; else the announced uses left after this one.
   int take_use(std::uint64_t hash);
