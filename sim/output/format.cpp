@@ -194,42 +194,32 @@ char* write_reference(char* p, double v) {
   // load/store each; the bytes past the end are scratch, kMaxNumberChars).
   char buf[64];
   const char* digits = write_digits(buf, s, n);
-  // The common forms first, where fixed is never longer than scientific
-  // (which takes ≥ n + 4 characters, ≥ n + 5 for n > 1), so the lengths
-  // need not be compared: ddd.ddd (0 < k < n: n + 1 characters) and 0.ddd,
-  // 0.0ddd, 0.00ddd (−2 ≤ k ≤ 0: n + 2 − k ≤ n + 4, a tie for n = 1, k = −2,
-  // where std::to_chars takes fixed) — most numbers of the output files.
+  // Fixed or scientific, whichever is shorter (fixed on a tie). Scientific
+  // takes n + 4 characters for n = 1 and n + 5 for n > 1 (with the two-digit
+  // exponents of these k), so ddd.ddd (0 < k < n: n + 1 characters) is always
+  // fixed, 0.ddd … 0.000ddd (k ≤ 0: n + 2 − k) for k ≥ −2, and for k = −3
+  // when n > 1 (a tie) — most numbers of the output files, decided without
+  // computing both lengths.
   if (static_cast<unsigned>(k - 1) < static_cast<unsigned>(n - 1)) {  // 0 < k < n
     std::memcpy(p, digits, 16);
     p[k] = '.';
     std::memcpy(p + k + 1, digits + k, 32);
     return p + n + 1;
   }
-  if (static_cast<unsigned>(k + 2) <= 2u) {  // −2 ≤ k ≤ 0
+  if (k <= 0 && (k >= -2 || (k == -3 && n > 1))) {
     std::memcpy(p, "0.000000", 8);
     std::memcpy(p + 2 - k, digits, 32);
     return p + 2 - k + n;
   }
+  // Left: k ≥ n (fixed ddd000 has k characters) or scientific.
   const int sci_exp = k - 1;
   const int abs_exp = sci_exp < 0 ? -sci_exp : sci_exp;
   const int sci_len = n + (n > 1 ? 1 : 0) + 2 + (abs_exp >= 100 ? 3 : 2);
-  const int fix_len = k <= 0 ? 2 - k + n : (k < n ? n + 1 : k);
-  if (fix_len <= sci_len) {
-    if (k <= 0) {  // 0.000ddd (at most 4 zeros: else scientific is shorter)
-      std::memcpy(p, "0.000000", 8);
-      std::memcpy(p + 2 - k, digits, 32);
-      return p + fix_len;
-    }
-    if (k < n) {  // ddd.ddd
-      std::memcpy(p, digits, 16);
-      p[k] = '.';
-      std::memcpy(p + k + 1, digits + k, 32);
-      return p + fix_len;
-    }
+  if (k > 0 && k <= sci_len) {
     // ddd000 (an integer below 1e15: at most 15 digits)
     std::memcpy(p, digits, 16);
     std::memcpy(p + n, "0000000000000000", 16);
-    return p + fix_len;
+    return p + k;
   }
   p[0] = digits[0];
   p[1] = '.';
