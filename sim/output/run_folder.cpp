@@ -429,11 +429,14 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       std::string ts = "replicate,seed,tick,date";
       for (const auto& c : summary.columns) ts += "," + c;
       ts += '\n';
+      // "replicate,seed," of each replicate's rows
+      std::vector<std::string> prefixes(static_cast<std::size_t>(R));
+      for (int r = 0; r < R; ++r)
+        prefixes[static_cast<std::size_t>(r)] = std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
       if (reference_paths()) {
         for (int r = 0; r < R; ++r) {
           const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
-          const std::string prefix =
-              std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
+          const std::string& prefix = prefixes[static_cast<std::size_t>(r)];
           for (std::size_t t = 0; t < rows.size(); ++t) {
             ts += prefix;
             ts += std::to_string(t);
@@ -462,8 +465,8 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           std::size_t total = ts.size();
           for (int r = 0; r < R; ++r) {
             const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
-            const std::string prefix = std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
-            for (std::size_t t = 0; t < rows.size(); ++t) total += row_room(prefix, rows[t], static_cast<int>(t)) - 32;
+            for (std::size_t t = 0; t < rows.size(); ++t)
+              total += row_room(prefixes[static_cast<std::size_t>(r)], rows[t], static_cast<int>(t)) - 32;
           }
           text.reserve(total + 32);  // one allocation; room() below checks each row anyway
         }
@@ -472,8 +475,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
         std::vector<std::size_t> prev_pos, prev_len;
         for (int r = 0; r < R; ++r) {
           const auto& rows = results[static_cast<std::size_t>(r)].metrics.rows;
-          const std::string prefix =
-              std::to_string(r) + "," + std::to_string(summary.seeds[static_cast<std::size_t>(r)]) + ",";
+          const std::string& prefix = prefixes[static_cast<std::size_t>(r)];
           for (std::size_t t = 0; t < rows.size(); ++t) {
             char* p = text.room(row_room(prefix, rows[t], static_cast<int>(t)));
             char* const base = p - text.size();
