@@ -507,6 +507,107 @@ TEST_SUITE("determinism") {
     set_threads(threads_before);
   }
 
+  TEST_CASE("neighbour label sums kept across ticks equal the ordered sums, bit for bit") {
+    // After every fused tick, World::label_sums must hold exactly the ordered
+    // histograms (world.h neighbour_histogram, the reference kernel) of the
+    // labels in label_sums_of, which must be the labels the walk started from.
+    const int threads_before = max_threads();
+    set_threads(1);
+    const ScenarioConfig cfg = load_scenario(kBaseline);
+    World w = make_world(cfg, 11);
+    REQUIRE(w.label_sums_exact);
+    int updated_ticks = 0;  // ticks whose sums were updated, not taken afresh
+    for (int t = 1; t <= 16; ++t) {
+      std::vector<std::uint8_t> start(static_cast<std::size_t>(w.n));
+      for (std::int32_t j = 0; j < w.n; ++j)
+        start[static_cast<std::size_t>(j)] = static_cast<std::uint8_t>((w.alignment[static_cast<std::size_t>(j)] | w.standard[static_cast<std::size_t>(j)] << 2) << 3);
+      const std::vector<std::uint8_t> before = w.label_sums_of;
+      step(w, cfg);
+      REQUIRE(w.label_sums_of == start);
+      if (!before.empty() && before != start) ++updated_ticks;
+      std::vector<Bloc> a(start.size()), s(start.size());
+      for (std::size_t j = 0; j < start.size(); ++j) {
+        a[j] = static_cast<Bloc>((start[j] >> 3) & 3);
+        s[j] = static_cast<Bloc>(start[j] >> 5);
+      }
+      bool same = true;
+      std::int64_t row = -1;
+      for (std::int64_t i = 0; i < w.n && same; ++i) {
+        double peer[4] = {}, ties[4] = {};
+        neighbour_histogram(w.w, i, a.data(), 4, peer, [&](auto q, std::int64_t) { return static_cast<double>(w.w.valuePtr()[q]); });
+        neighbour_histogram(w.w, i, s.data(), 4, ties, [&](auto q, std::int64_t) { return static_cast<double>(w.w.valuePtr()[q]); });
+        same = std::memcmp(peer, w.label_sums.data() + 8 * i, sizeof peer) == 0 &&
+               std::memcmp(ties, w.label_sums.data() + 8 * i + 4, sizeof ties) == 0;
+        row = i;
+      }
+      CAPTURE(t);
+      CAPTURE(row);
+      CHECK(same);
+    }
+    CHECK(updated_ticks >= 8);  // the update path ran, not only fresh sums
+    set_threads(threads_before);
+  }
+
+  TEST_CASE("kept label sums: labels changed outside the walk, a rebuilt W, and weights that are not exact") {
+    const int threads_before = max_threads();
+    set_threads(1);
+    // labels set by hand between two walks (as an event or a reference-path
+    // phase would): the next walk sees them, and equals the reference
+    {
+      const ScenarioConfig cfg = load_scenario(kBaseline);
+      World now = make_world(cfg, 5);
+      step(now, cfg);
+      for (std::size_t j = 10; j < 30; ++j) {
+        now.alignment[j] = static_cast<Bloc>((now.alignment[j] + 1) % 3);
+        now.standard[j] = static_cast<Bloc>((now.standard[j] + 2) % 3);
+      }
+      World ref = now;
+      set_reference_paths(true);
+      step(ref, cfg);
+      set_reference_paths(false);
+      step(now, cfg);
+      CHECK(state_difference(ref, now) == "");
+      CHECK(ref.churn == now.churn);
+    }
+    // the test of exactness, row by row
+    {
+      const float ones[] = {1.0f, 1.0f, 1.0f};
+      CHECK(label_sums_exact_row(ones, 3));
+      CHECK(label_sums_exact_row(ones, 0));
+      const float spread[] = {1.0f, 1e-20f};  // last bit 2^-90, sums below 2·2^1: 92 bits
+      CHECK_FALSE(label_sums_exact_row(spread, 2));
+      const float edge[] = {1.0f, std::ldexp(1.0f, -28)};  // last bit 2^-51, sums below 2·2^1 ≤ 2^(−51 + 53): exact
+      CHECK(label_sums_exact_row(edge, 2));
+      const float past[] = {1.0f, std::ldexp(1.0f, -29)};  // last bit 2^-52: 2·2^1 > 2^(−52 + 53)
+      CHECK_FALSE(label_sums_exact_row(past, 2));
+      for (const float bad : {0.0f, -0.0f, -1.0f, std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::quiet_NaN(),
+                              std::numeric_limits<float>::infinity()}) {
+        const float row[] = {1.0f, bad};
+        CAPTURE(bad);
+        CHECK_FALSE(label_sums_exact_row(row, 2));
+      }
+    }
+    // trade links 10⁻¹² of the others: rows whose weights span more than a
+    // double's significand keep no sums, and the walk still equals the reference
+    {
+      ScenarioConfig cfg = load_scenario(kBaseline);
+      cfg.network.trade_weight = 1e-12;
+      const World w = make_world(cfg, 1);
+      CHECK_FALSE(w.label_sums_exact);
+      CHECK(w.label_sums.empty());
+      CHECK(fused_difference(cfg, 1, 6, 1) == "");
+    }
+    // large worlds keep no sums (large_world: the updates would cost what they save)
+    {
+      const World big = make_world(synthetic_variant(load_scenario(kMinimal), kLargeWorld, 10.0), 4);
+      CHECK_FALSE(big.label_sums_exact);
+      const World below = make_world(synthetic_variant(load_scenario(kMinimal), kLargeWorld - 1, 10.0), 4);
+      CHECK(below.label_sums_exact);
+      CHECK(below.label_sums.size() == 8 * static_cast<std::size_t>(below.n));
+    }
+    set_threads(threads_before);
+  }
+
   TEST_CASE("the far-neighbour index lists exactly the neighbours beyond kNearRows rows") {
     auto check_index = [](const World& w) {
       REQUIRE(w.far_outer.size() == static_cast<std::size_t>(w.n) + 1);

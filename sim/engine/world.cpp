@@ -272,6 +272,7 @@ void build_network(World& w, const ScenarioConfig& cfg) {
   w.w.makeCompressed();
   w.w_rowsum = row_sums(w.w);
   index_far_neighbours(w);
+  index_label_sums(w);
 }
 
 void assign_tiers(World& w, int k) {
@@ -316,6 +317,7 @@ World construct_world(const ScenarioConfig& cfg, std::uint64_t seed) {
     fill_synthetic(w, seed);
     w.w_rowsum = row_sums(w.w);
     index_far_neighbours(w);
+    index_label_sums(w);
   } else {
     w.n = static_cast<std::int32_t>(cfg.world.countries.size());
     allocate(w);
@@ -457,6 +459,7 @@ std::size_t world_bytes(const World& w) {
   b += static_cast<std::size_t>(w.w.nonZeros()) * (sizeof(float) + sizeof(std::int32_t)) +
        static_cast<std::size_t>(w.w.outerSize() + 1) * sizeof(std::int32_t);
   b += (w.far_outer.size() + w.far_inner.size()) * sizeof(std::int32_t);
+  b += w.label_sums.size() * sizeof(double) + w.label_sums_of.size();
   return b;
 }
 
@@ -533,6 +536,52 @@ void index_far_neighbours(World& w) {
     for (auto q = outer[i]; q < outer[i + 1]; ++q)
       if (far(i, q)) w.far_inner[o++] = inner[q];
   });
+}
+
+bool label_sums_exact_row(const float* weights, std::int64_t count) {
+  if (count == 0) return true;
+  int emin = std::numeric_limits<int>::max(), emax = std::numeric_limits<int>::min();
+  for (std::int64_t q = 0; q < count; ++q) {
+    const float v = weights[q];
+    if (!(v >= std::numeric_limits<float>::min()) || !std::isfinite(v)) return false;  // ≤ 0, subnormal, NaN or ∞
+    int e = 0;
+    std::frexp(v, &e);  // v = m·2^e, 0.5 ≤ m < 1: v < 2^e, last bit 2^(e − 24)
+    emin = std::min(emin, e - std::numeric_limits<float>::digits);
+    emax = std::max(emax, e);
+  }
+  // every subset sum < count·2^emax ≤ 2^(emin + 53)
+  const int bits = std::numeric_limits<double>::digits;
+  return std::ldexp(static_cast<double>(count), emax) <= std::ldexp(1.0, emin + bits);
+}
+
+void index_label_sums(World& w) {
+  w.label_sums.clear();
+  w.label_sums_of.clear();
+  const std::int64_t n = w.n;
+  const std::int32_t* const outer = w.w.outerIndexPtr();
+  const std::int32_t* const inner = w.w.innerIndexPtr();
+  const float* const val = w.w.valuePtr();
+  // Only worlds that fit the caches keep the sums: in a large world the
+  // updates' scattered writes cost what the skipped sums save (10⁶ agents,
+  // degree 10, ~3 % of labels changing a tick: walk + updates 129 → 134 ms;
+  // 10⁵: 8.6 → 8.4 ms), and the updates would run on one thread.
+  bool ok = !large_world(n) && w.w.isCompressed() && w.w.rows() == n && w.w.cols() == n;
+  std::vector<char> row_ok(static_cast<std::size_t>(ok ? n : 0), 1);
+  if (ok)
+    parallel_for(n, [&](std::int64_t i) {
+      bool r = label_sums_exact_row(val + outer[i], outer[i + 1] - outer[i]);
+      // symmetric: w_ji = w_ij, found in row j (sorted columns)
+      for (auto q = outer[i]; r && q < outer[i + 1]; ++q) {
+        const std::int64_t j = inner[q];
+        const std::int32_t* const b = inner + outer[j];
+        const std::int32_t* const e = inner + outer[j + 1];
+        const std::int32_t* const at = std::lower_bound(b, e, static_cast<std::int32_t>(i));
+        r = at != e && *at == i && val[at - inner] == val[q];
+      }
+      row_ok[static_cast<std::size_t>(i)] = r ? 1 : 0;
+    });
+  for (const char r : row_ok) ok = ok && r != 0;
+  w.label_sums_exact = ok;
 }
 
 }  // namespace blocsim

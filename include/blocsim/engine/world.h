@@ -97,6 +97,18 @@ struct World {
   //! itself). Built with W when the world is larger than the caches
   //! (index_far_neighbours()); empty otherwise.
   std::vector<std::int32_t> far_outer, far_inner;
+  //! Neighbour label sums kept from tick to tick (docs/ODD.md §3 "Label sums
+  //! kept across ticks"): 8 per row, {Σ_j w_ij·onehot(a_j), Σ_j w_ij·onehot(s_j)}
+  //! over 4 bins each, for the labels in label_sums_of (the packed
+  //! (a_j | s_j·4)·8 of every country when they were last brought up to date;
+  //! empty: none yet). Used by phase::network_pass only when
+  //! label_sums_exact: W is symmetric and every sum of any subset of a row's
+  //! weights is exact in double, so a sum kept up to date by adding and
+  //! subtracting the weights of neighbours whose label changed has the bits
+  //! of the ordered sum. Set with W (index_label_sums()); a cache, not state.
+  std::vector<double> label_sums;
+  std::vector<std::uint8_t> label_sums_of;
+  bool label_sums_exact = false;
   std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
 
   //! Interoperability metric of the end state of tick `walk_interoperability_tick`
@@ -236,6 +248,16 @@ void build_network(World& w, const ScenarioConfig& cfg);
 //! rows away) when the world is large enough for the walks to prefetch
 //! (prefetches_neighbours(n)); clear them otherwise. Called wherever W is built.
 void index_far_neighbours(World& w);
+
+//! Whether W admits exact neighbour label sums (World::label_sums_exact: every
+//! weight a positive normal float, W symmetric, and for every row
+//! degree · 2^(e_max + 1) ≤ 2^(e_min + 53), e_max / e_min the largest and
+//! smallest exponent of its weights' last bits: every partial sum is then a
+//! multiple of 2^e_min below 2^(e_min + 53), exact in double, in any order),
+//! and drop the sums of the previous W. Called wherever W is built.
+void index_label_sums(World& w);
+//! The test index_label_sums() applies to one row's weights (exposed for tests).
+bool label_sums_exact_row(const float* weights, std::int64_t count);
 
 //! Recompute τ_ik of power k from its tier spec (list rule) or the current
 //! alignment (by_alignment rule).

@@ -134,6 +134,63 @@ template <bool kShare>
   out.ties = (c0 + c1) + (c2 + c3);
 }
 
+// Brings World::label_sums up to date with the packed labels `now` of every
+// country (docs/ODD.md §3 "Label sums kept across ticks"): for each country
+// j whose label changed since the sums were taken, its weight moves from the
+// old label's bin to the new one in the sums of each of its neighbours i
+// (w_ij = w_ji: W is symmetric, index_label_sums checked it). The sums are
+// exact (label_sums_exact), so each equals the ordered sum histogram3_v4
+// would give, bit for bit, whatever the order of the updates. Returns false
+// when the sums must be taken afresh by the walk (none yet, or so many
+// labels changed that the walk's own sums cost less); label_sums_of is `now`
+// after the call either way.
+bool update_label_sums(World& w, const std::uint8_t* now) {
+  const std::int64_t n = w.n;
+  const auto un = static_cast<std::size_t>(n);
+  if (w.label_sums_of.size() != un || w.label_sums.size() != 8 * un) {
+    w.label_sums.assign(8 * un, 0.0);
+    w.label_sums_of.assign(now, now + n);
+    return false;
+  }
+  std::uint8_t* const was = w.label_sums_of.data();
+  thread_local std::vector<std::int32_t> changed;
+  changed.clear();
+  const std::int64_t limit = n / 8;  // more changed rows than this: the walk sums afresh
+  for (std::int64_t j = 0; j < n; j += 32) {
+    // 32 labels at a time: one compare of the common case, no change
+    const std::int64_t e = std::min(j + 32, n);
+    if (e - j == 32 && std::memcmp(was + j, now + j, 32) == 0) continue;
+    for (std::int64_t r = j; r < e; ++r)
+      if (was[r] != now[r]) changed.push_back(static_cast<std::int32_t>(r));
+    if (static_cast<std::int64_t>(changed.size()) > limit) {
+      std::memcpy(was, now, un);
+      return false;
+    }
+  }
+  const std::int32_t* const outer = w.w.outerIndexPtr();
+  const std::int32_t* const inner = w.w.innerIndexPtr();
+  const float* const val = w.w.valuePtr();
+  double* const sums = w.label_sums.data();
+  for (const std::int32_t j : changed) {
+    const unsigned o = was[j], c = now[j];
+    const unsigned oa = (o >> 3) & 3, ca = (c >> 3) & 3, os = 4 + (o >> 5), cs = 4 + (c >> 5);
+    for (auto q = outer[j]; q < outer[j + 1]; ++q) {
+      double* const s = sums + std::size_t{8} * static_cast<std::size_t>(inner[q]);
+      const double v = static_cast<double>(val[q]);
+      if (oa != ca) {
+        s[oa] -= v;
+        s[ca] += v;
+      }
+      if (os != cs) {
+        s[os] -= v;
+        s[cs] += v;
+      }
+    }
+    was[j] = now[j];
+  }
+  return true;
+}
+
 // `identity` false: the decisions only (decision_pass): no identity update,
 // the choice and standards kernels read the identities x as they are.
 template <int DC, int KC>
@@ -163,6 +220,34 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
   const std::uint64_t seed = w.seed, tick = static_cast<std::uint64_t>(w.tick);
   const PhiloxKeys keys(seed);
   const bool draw_choice = choice_row.rule.draw, draw_standards = standards_row.rule.draw;
+  // (alignment | standard·4)·8 of every country (start of tick), for histogram3_v4
+  thread_local std::vector<std::uint8_t> packed;
+  const bool packed_labels = KC == 2 || K + 1 <= 4;
+  if (packed_labels) {
+    if (packed.size() < static_cast<std::size_t>(n)) packed.resize(static_cast<std::size_t>(n));
+    std::uint8_t* const out = packed.data();
+    parallel_for(
+        nblocks,
+        [&](std::int64_t b) {
+          const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
+          // restrict: out (bytes) may alias any array for the compiler,
+          // which then packs one byte at a time instead of 32 per vector
+          // (195 countries: ~11 instructions per country → < 1)
+          std::uint8_t* __restrict const o = out;
+          const Bloc* __restrict const la = alignment;
+          const Bloc* __restrict const lb = standard;
+          for (std::int64_t j = lo; j < hi; ++j)
+            o[j] = static_cast<std::uint8_t>((static_cast<std::uint8_t>(la[j]) | static_cast<std::uint8_t>(lb[j]) << 2) << 3);
+        },
+        2);
+  }
+  const std::uint8_t* const labels = packed.data();
+  // the neighbour label sums kept from the last walk, brought up to date
+  // (most rows then skip their histogram); `fresh`: the walk sums every row
+  // and keeps the sums
+  const bool kept_sums = packed_labels && w.label_sums_exact;
+  const bool fresh = kept_sums && !update_label_sums(w, labels);
+  double* const label_sums = kept_sums ? w.label_sums.data() : nullptr;
   // The row-ordered ("sequential") arrays the three kernels read and write:
   // ~30 streams in one loop — more than the hardware prefetcher follows while
   // the neighbour reads jump between pages (profile, 10⁵ agents: the identity
@@ -200,32 +285,11 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
       {reinterpret_cast<const char*>(w.capacity.data()), 8},
       {reinterpret_cast<const char*>(w.gdp.data()), 8},
       {reinterpret_cast<const char*>(outer), 4},
+      {reinterpret_cast<const char*>(label_sums), kept_sums ? 64 : 0},
   };
   int nseq = 0;  // the streams this world has, in order
   for (const SeqStream& st : seq)
     if (st.bytes_per_row > 0) seq[nseq++] = {st.base, st.bytes_per_row, (4 * st.bytes_per_row + 63) / 64};
-  // (alignment | standard·4)·8 of every country (start of tick), for histogram3_v4
-  thread_local std::vector<std::uint8_t> packed;
-  const bool packed_labels = KC == 2 || K + 1 <= 4;
-  if (packed_labels) {
-    if (packed.size() < static_cast<std::size_t>(n)) packed.resize(static_cast<std::size_t>(n));
-    std::uint8_t* const out = packed.data();
-    parallel_for(
-        nblocks,
-        [&](std::int64_t b) {
-          const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
-          // restrict: out (bytes) may alias any array for the compiler,
-          // which then packs one byte at a time instead of 32 per vector
-          // (195 countries: ~11 instructions per country → < 1)
-          std::uint8_t* __restrict const o = out;
-          const Bloc* __restrict const la = alignment;
-          const Bloc* __restrict const lb = standard;
-          for (std::int64_t j = lo; j < hi; ++j)
-            o[j] = static_cast<std::uint8_t>((static_cast<std::uint8_t>(la[j]) | static_cast<std::uint8_t>(lb[j]) << 2) << 3);
-        },
-        2);
-  }
-  const std::uint8_t* const labels = packed.data();
   constexpr std::int64_t seq_ahead = kNearRows;  // rows (16, 32 and 64 measured alike at 10⁵ agents; = kNearRows: see far_inner)
   auto block = [&](std::int64_t b) {
     const std::int64_t lo = b * kParallelGrain, hi = std::min(lo + kParallelGrain, n);
@@ -305,10 +369,22 @@ void network_pass_impl(World& w, bool interop, bool identity = true) {
         // interoperability: one neighbour loop (all read start-of-tick labels)
         if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
           Hist3 h;
-          if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l]))
+          double* const kept = kept_sums ? label_sums + 8 * i : nullptr;
+          if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l])) {
             histogram3_v4<true>(w.w, i, labels, gdp, h);
-          else
+          } else if (kept_sums && !fresh) {
+            // peer weights and ties as kept (the same bits: exact sums);
+            // no shares (this row's standards decision reads none)
+            std::memcpy(&h.peer, kept, sizeof h.peer);
+            std::memcpy(&h.ties, kept + 4, sizeof h.ties);
+            h.share = v4d{0.0, 0.0, 0.0, 0.0};
+          } else {
             histogram3_v4<false>(w.w, i, labels, gdp, h);
+          }
+          if (fresh) {
+            std::memcpy(kept, &h.peer, sizeof h.peer);
+            std::memcpy(kept + 4, &h.ties, sizeof h.ties);
+          }
           std::memcpy(peer4[l], &h.peer, sizeof peer4[l]);
           std::memcpy(share4[l], &h.share, sizeof share4[l]);
           if constexpr (KC == 0) {
