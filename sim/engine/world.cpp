@@ -564,7 +564,11 @@ void index_label_sums(World& w) {
   // Only worlds that fit the caches keep the sums: in a large world the
   // updates' scattered writes cost what the skipped sums save (10⁶ agents,
   // degree 10, ~3 % of labels changing a tick: walk + updates 129 → 134 ms;
-  // 10⁵: 8.6 → 8.4 ms), and the updates would run on one thread.
+  // 10⁵: 8.6 → 8.4 ms). Also measured and not kept: the updates split over
+  // the threads by row range, and the far-neighbour prefetches of label and
+  // gdp lines skipped for rows that sum no shares (draws made 4 groups
+  // ahead): 10⁶, 1 thread 129 → 126 ms, 2 threads 63.4 → 64.5 ms — not
+  // worth 65 bytes per agent.
   bool ok = !large_world(n) && w.w.isCompressed() && w.w.rows() == n && w.w.cols() == n;
   std::vector<char> row_ok(static_cast<std::size_t>(ok ? n : 0), 1);
   if (ok)
