@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -180,7 +181,30 @@ class CountryRows {
         prefix_size + label_max_ + static_cast<std::size_t>(w.d + w.k + 2) * (kMaxNumberChars + 1) + 1;
     return static_cast<std::size_t>(w.n) * row_max + kFixed;  // + the last fixed-size copy's overhang
   }
-  void append(TextBuffer& out, const World& w, int replicate, const std::string& date) const {
+  // The text of every row's numbers (capacity, identity, utilities and the
+  // newline) as append writes it, with each row's start (off[i] … off[i + 1]).
+  struct Numbers {
+    std::string text;
+    std::vector<std::uint32_t> off;
+  };
+  static Numbers numbers(const World& w) {
+    const int D = w.d, B = w.k + 1;
+    Numbers out;
+    std::vector<char> row(static_cast<std::size_t>(D + B + 1) * (kMaxNumberChars + 1) + 1);
+    out.off.push_back(0);
+    for (std::int32_t i = 0; i < w.n; ++i) {
+      char* p = write_number(row.data(), w.capacity(i));
+      p = write_number_list(p, w.x.data() + static_cast<std::int64_t>(i) * D, D);
+      p = write_number_list(p, w.utility.data() + static_cast<std::int64_t>(i) * B, B);
+      *p++ = '\n';
+      out.text.append(row.data(), p);
+      out.off.push_back(static_cast<std::uint32_t>(out.text.size()));
+    }
+    return out;
+  }
+  // nums: the rows' numbers already formatted (Numbers of a world with the
+  // same values), copied instead of formatted
+  void append(TextBuffer& out, const World& w, int replicate, const std::string& date, const Numbers* nums = nullptr) const {
     const std::string prefix = std::to_string(replicate) + "," + std::to_string(w.tick) + "," + date + ",";
     const int D = w.d, B = w.k + 1;
     // Rows are written through one pointer (no per-field capacity checks)
@@ -218,6 +242,12 @@ class CountryRows {
         put(blocs_[static_cast<std::size_t>(w.alignment[u])]);
         put(standards_[static_cast<std::size_t>(w.standard[u])]);
       }
+      if (nums != nullptr) {
+        const std::uint32_t a = nums->off[u], e = nums->off[u + 1];
+        std::memcpy(p, nums->text.data() + a, e - a);
+        p += e - a;
+        continue;
+      }
       p = write_number(p, w.capacity(i));
       p = write_number_list(p, x + static_cast<std::int64_t>(i) * D, D);
       p = write_number_list(p, util + static_cast<std::int64_t>(i) * B, B);
@@ -236,6 +266,42 @@ class CountryRows {
   std::vector<Fixed> ids32_, blocs32_, standards32_;
   bool fixed_ = false;
   std::size_t label_max_ = 0;
+};
+
+// The numbers of one recorded world's rows, formatted once for every
+// replicate whose world holds the same values bit for bit: the tick-0 world,
+// which the replicates of a data world share (WorldCache). The first
+// replicate to record it formats it; a replicate whose values differ (a
+// synthetic world is built from its seed) formats its own rows as usual.
+class SharedNumbers {
+ public:
+  //! The numbers of w's rows if w holds the values they were formatted from
+  //! (formatting them first if none are kept yet), else nullptr.
+  const CountryRows::Numbers* get(const World& w) {
+    if (!ready_.load(std::memory_order_acquire)) {
+      std::lock_guard<std::mutex> lock(m_);
+      if (!ready_.load(std::memory_order_relaxed)) {
+        key_ = values(w);
+        nums_ = CountryRows::numbers(w);
+        ready_.store(true, std::memory_order_release);
+        return &nums_;
+      }
+    }
+    const std::vector<double> v = values(w);
+    return v.size() == key_.size() && std::memcmp(v.data(), key_.data(), v.size() * sizeof(double)) == 0 ? &nums_ : nullptr;
+  }
+
+ private:
+  static std::vector<double> values(const World& w) {  // every number a row prints
+    std::vector<double> v(w.capacity.data(), w.capacity.data() + w.capacity.size());
+    v.insert(v.end(), w.x.data(), w.x.data() + w.x.size());
+    v.insert(v.end(), w.utility.data(), w.utility.data() + w.utility.size());
+    return v;
+  }
+  std::mutex m_;
+  std::atomic<bool> ready_{false};
+  std::vector<double> key_;
+  CountryRows::Numbers nums_;
 };
 
 // Appends finished replicates' countries.csv text to the file in replicate
@@ -336,6 +402,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // again), unless all replicates' rows together could exceed ~1 GiB (the
     // most a run holds if replicate 0 finishes last): then each replicate
     // streams to a part file, and the parts are concatenated.
+    SharedNumbers tick0;
     const double rows_per_rep = static_cast<double>(n_countries) * (cfg.ticks / every + 2);
     const bool in_memory = !reference_paths() &&
                            rows_per_rep * R * (48.0 + 20.0 * static_cast<double>(cfg.dimensions.size() + ids.size() + 2)) < 1e9;
@@ -372,7 +439,8 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
           } else {
             const bool first = !rows;
             if (first) rows = std::make_unique<CountryRows>(w);
-            rows->append(buf, w, r, date_of(w.tick));
+            const CountryRows::Numbers* nums = w.tick == 0 && R > 1 ? tick0.get(w) : nullptr;
+            rows->append(buf, w, r, date_of(w.tick), nums);
             // in memory: room for the whole replicate after its first tick
             // (one allocation, no copies as it grows)
             if (first && in_memory) buf.reserve(buf.size() * recorded_ticks + rows->room(w, 64));
