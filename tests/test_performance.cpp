@@ -548,7 +548,7 @@ TEST_SUITE("determinism") {
     set_threads(threads_before);
   }
 
-  TEST_CASE("kept label sums: labels changed outside the walk, a rebuilt W, and weights that are not exact") {
+  TEST_CASE("kept label sums: labels changed outside the walk, the exactness test, inexact weights, large worlds") {
     const int threads_before = max_threads();
     set_threads(1);
     // labels set by hand between two walks (as an event or a reference-path
