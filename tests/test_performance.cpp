@@ -734,6 +734,9 @@ TEST_SUITE("cli") {
     for (const char* s : {"## vs today's code (", "This build: ", "| speed-up (wall) |", "| speed-up (CPU) |",
                           "`run baseline -r 2 -t 1`, countries.csv on", "the same, countries.csv off (`--set outputs.countries=false`)",
                           "`sweep small --shard 0/8 -j 1` (plan runs 0, 8, 16, … of 24) | 3 |", "| identical |",
+                          "fixed cost of a run process: `run baseline -r 1 -t 1 --ticks 1` | 1 |",
+                          "fixed cost of a sweep process: `sweep small --shard 0/24 -j 1` (plan run 0) | 1 |",
+                          "Less each process's fixed cost", " the run (first row) ", "; the sweep ",
                           "identical output: both executables wrote the same bytes", "this build's resolved scenario"})
       CHECK(text.find(s) != std::string::npos);
     CHECK(text.find("DIFFERENT") == std::string::npos);
@@ -748,7 +751,7 @@ TEST_SUITE("cli") {
       for (std::size_t q = row.find("×"); q != std::string::npos; q = row.find("×", q + 1)) ++times;
       CHECK_MESSAGE(times == 2, row);
     }
-    CHECK(rows == 3);
+    CHECK(rows == 5);
 
     // a "today's code" whose `run` differs (another model parameter) is caught
     const fs::path wrapper = d.path / "other-blocsim";

@@ -312,6 +312,9 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
     std::int64_t runs;
     std::vector<std::string> args;  // after the executable; "{OUT}" = output folder
     bool sweep;
+    // the fixed cost of such a process (start, loading, folder set-up, one
+    // run of one tick or one sweep run): its medians are subtracted below
+    bool fixed = false;
   };
   std::vector<Workload> work;
   const std::string scen_name = fs::path(a.scenario).stem().string();
@@ -326,6 +329,8 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
       r.insert(r.end(), {"--set", "{COUNTRIES_OFF}"});
       work.push_back({"the same, countries.csv off (`--set outputs.countries=false`)", a.replicates, r, false});
     }
+    work.push_back({"fixed cost of a run process: `run " + scen_name + " -r 1 -t 1 --ticks 1`", 1,
+                    {"run", in.scenario, "-r", "1", "-t", "1", "--ticks", "1", "--quiet", "-o", "{OUT}", "--overwrite"}, false, true});
   }
   if (!in.sweep.empty()) {
     const std::int64_t shards = std::max<std::int64_t>(1, in.sweep_plan_runs / std::max<std::int64_t>(1, a.sweep_runs));
@@ -336,7 +341,15 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
                     runs,
                     {"sweep", in.sweep, "--shard", "0/" + std::to_string(shards), "-o", "{OUT}", "-q", "-j", std::to_string(threads)},
                     true});
+    work.push_back({"fixed cost of a sweep process: `sweep " + fs::path(a.sweep).stem().string() + " --shard 0/" +
+                        std::to_string(in.sweep_plan_runs) + " -j " + std::to_string(threads) + "` (plan run 0)",
+                    1,
+                    {"sweep", in.sweep, "--shard", "0/" + std::to_string(in.sweep_plan_runs), "-o", "{OUT}", "-q", "-j",
+                     std::to_string(threads)},
+                    true, true});
   }
+  // medians {today's code, this build} of the first run row, the sweep row and their fixed-cost rows
+  double run_wall[2] = {-1, -1}, run_fixed[2] = {-1, -1}, sweep_wall[2] = {-1, -1}, sweep_fixed[2] = {-1, -1};
   std::vector<std::string> problems;
   for (const auto& w : work) {
     std::vector<double> wall[2], cpu[2];  // 0 = today's code, 1 = this build
@@ -365,6 +378,12 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
     }
     if (!diff.empty()) problems.push_back(w.name + ": " + diff);
     const double w0 = median(wall[0]), w1 = median(wall[1]), c0 = median(cpu[0]), c1 = median(cpu[1]);
+    double* const keep = w.fixed ? (w.sweep ? sweep_fixed : run_fixed)
+                                 : (w.sweep ? sweep_wall : (run_wall[0] < 0 ? run_wall : nullptr));
+    if (keep) {
+      keep[0] = w0;
+      keep[1] = w1;
+    }
     std::printf("| %s | %lld | %.3f s | %.3f s | %.2f× | %.3f s | %.3f s | %.2f× | %.1f | %s |\n", w.name.c_str(),
                 static_cast<long long>(w.runs), w0, w1, w0 / w1, c0, c1, c0 / c1, static_cast<double>(w.runs) / w1,
                 diff.empty() ? "identical" : ("DIFFERENT: " + diff).c_str());
@@ -382,6 +401,23 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
   }
   std::printf("\nWall = whole child process (start, loading, world building, ticks, writing), median; CPU = the child's user + system "
               "time (wait4 rusage), median; speed-up = today's code / this build.\n");
+  // Every process pays a fixed cost — start (dynamic linking), loading the
+  // scenario, setting up its folder — that the simulation's speed does not
+  // touch; the ratios of the whole processes include it.
+  auto net = [](const double* whole, const double* fixed) {
+    if (whole[0] < 0 || fixed[0] < 0) return std::string();
+    if (!(whole[0] > fixed[0] && whole[1] > fixed[1])) return std::string("n/a (no longer than its fixed cost)");
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%.2f× (fixed cost: today's code %.1f ms, this build %.1f ms)",
+                  (whole[0] - fixed[0]) / (whole[1] - fixed[1]), 1e3 * fixed[0], 1e3 * fixed[1]);
+    return std::string(buf);
+  };
+  const std::string run_net = net(run_wall, run_fixed), sweep_net = net(sweep_wall, sweep_fixed);
+  if (!run_net.empty() || !sweep_net.empty())
+    std::printf("\nLess each process's fixed cost (start, loading, folder set-up, one tick or one sweep run: the fixed-cost rows), "
+                "by wall time:%s%s%s%s.\n",
+                run_net.empty() ? "" : " the run (first row) ", run_net.c_str(), sweep_net.empty() ? "" : (run_net.empty() ? " the sweep " : "; the sweep "),
+                sweep_net.c_str());
   std::fflush(stdout);
 }
 
