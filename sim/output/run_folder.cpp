@@ -181,8 +181,17 @@ class CountryRows {
         prefix_size + label_max_ + static_cast<std::size_t>(w.d + w.k + 2) * (kMaxNumberChars + 1) + 1;
     return static_cast<std::size_t>(w.n) * row_max + kFixed;  // + the last fixed-size copy's overhang
   }
-  // The text of every row's numbers (capacity, identity, utilities and the
-  // newline) as append writes it, with each row's start (off[i] … off[i + 1]).
+  // A row's numbers: capacity, the D identity values, the B utilities, newline.
+  [[gnu::always_inline]] static char* write_row_numbers(char* p, double capacity, const double* x, int D, const double* util,
+                                                        int B) {
+    p = write_number(p, capacity);
+    p = write_number_list(p, x, D);
+    p = write_number_list(p, util, B);
+    *p++ = '\n';
+    return p;
+  }
+  // The text of every row's numbers (write_row_numbers) as append writes it,
+  // with each row's start (off[i] … off[i + 1]).
   struct Numbers {
     std::string text;
     std::vector<std::uint32_t> off;
@@ -193,10 +202,8 @@ class CountryRows {
     std::vector<char> row(static_cast<std::size_t>(D + B + 1) * (kMaxNumberChars + 1) + 1);
     out.off.push_back(0);
     for (std::int32_t i = 0; i < w.n; ++i) {
-      char* p = write_number(row.data(), w.capacity(i));
-      p = write_number_list(p, w.x.data() + static_cast<std::int64_t>(i) * D, D);
-      p = write_number_list(p, w.utility.data() + static_cast<std::int64_t>(i) * B, B);
-      *p++ = '\n';
+      char* const p = write_row_numbers(row.data(), w.capacity(i), w.x.data() + static_cast<std::int64_t>(i) * D, D,
+                                              w.utility.data() + static_cast<std::int64_t>(i) * B, B);
       out.text.append(row.data(), p);
       out.off.push_back(static_cast<std::uint32_t>(out.text.size()));
     }
@@ -248,10 +255,7 @@ class CountryRows {
         p += e - a;
         continue;
       }
-      p = write_number(p, w.capacity(i));
-      p = write_number_list(p, x + static_cast<std::int64_t>(i) * D, D);
-      p = write_number_list(p, util + static_cast<std::int64_t>(i) * B, B);
-      *p++ = '\n';
+      p = write_row_numbers(p, w.capacity(i), x + static_cast<std::int64_t>(i) * D, D, util + static_cast<std::int64_t>(i) * B, B);
     }
     out.commit(p);
   }
