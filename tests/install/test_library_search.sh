@@ -9,6 +9,7 @@
 #     still work: the loader took the real libraries, not the decoys.
 set -euo pipefail
 bin=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
 decoy=$(realpath "$2")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/blocsim-libsearch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -39,7 +40,6 @@ echo "decoys: $(ls "$tmp/decoys" | tr '\n' ' ')"
 cd "$tmp/decoys"
 out=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$bin" --version 2>&1) || fail "blocsim --version failed next to decoy libraries: $out"
 grep -q "^blocsim " <<<"$out" || fail "unexpected --version output: $out"
-root=$(cd "$(dirname "$0")/../.." && pwd)
 env -u LD_LIBRARY_PATH -u LD_PRELOAD "$bin" run "$root/scenarios/minimal.yaml" -o "$tmp/run" -q \
   || fail "a run failed next to decoy libraries"
 test -s "$tmp/run/timeseries.csv" || fail "the run wrote no time series"
