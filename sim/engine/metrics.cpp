@@ -147,9 +147,13 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
   constexpr int kBins = 64;
   // accumulator layout: per bloc b the 4 sums (count, gdp, pop, capacity) of
   // the countries aligned with b side by side, per standard s the 3 sums
-  // (count, gdp, pop; a 4th slot adds 0s) of the countries using s, so each
-  // country adds its (1, gdp_i, pop_i, c_i) as one 4-lane vector — each lane
-  // is its own sum, in the same order, so the same bits as 7 scalar sums.
+  // (count, gdp, pop) of the countries using s and a 4th that is never read,
+  // so each country adds its (1, gdp_i, pop_i, c_i) as one 4-lane vector to
+  // both — each lane is its own sum, in the same order, so the same bits as 7
+  // scalar sums. (The 4th standards lane sums capacities rather than zeros:
+  // for {1, g, p, 0.0} GCC emits a register-to-register VMOVQ (VEX 66 0F D6),
+  // which Debian 12's valgrind 3.19 cannot decode — a 2-thread run of a world
+  // of more than kParallelGrain countries died of SIGILL under valgrind.)
   const std::size_t o_bloc = 0;                                           // 4 per bloc
   const std::size_t o_std = o_bloc + 4 * static_cast<std::size_t>(B);     // 4 per standard
   const std::size_t o_cen = o_std + 4 * static_cast<std::size_t>(B);      // centroid sums K×D
@@ -190,7 +194,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
       v4u* const bloc = reinterpret_cast<v4u*>(a + o_bloc + 4 * static_cast<std::size_t>(b));
       v4u* const stand = reinterpret_cast<v4u*>(a + o_std + 4 * static_cast<std::size_t>(s));
       *bloc += v4u{1.0, g, p, c};
-      *stand += v4u{1.0, g, p, 0.0};
+      *stand += v4u{1.0, g, p, c};
       if (b > 0) {
         double* const cen = a + o_cen + static_cast<std::size_t>((b - 1) * D);
         if (D == 4) {  // one vector add: four independent sums, same bits
@@ -260,7 +264,7 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
                         const int b = alignment[i], s = standard[i];
                         const double g = gdp[i], p = pop[i], c = capacity[i];
                         *reinterpret_cast<v4u*>(a + 4 * static_cast<std::size_t>(b)) += v4u{1.0, g, p, c};
-                        *reinterpret_cast<v4u*>(a + ost + 4 * static_cast<std::size_t>(s)) += v4u{1.0, g, p, 0.0};
+                        *reinterpret_cast<v4u*>(a + ost + 4 * static_cast<std::size_t>(s)) += v4u{1.0, g, p, c};
                         if (b > 0)
                           *reinterpret_cast<v4u*>(a + ocen + 4 * static_cast<std::size_t>(b - 1)) +=
                               *reinterpret_cast<const v4u*>(x + 4 * i);
