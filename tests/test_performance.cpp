@@ -718,6 +718,32 @@ TEST_SUITE("cli") {
     CHECK(text.find("## vs today's code") == std::string::npos);        // no --against
   }
 
+  // `--rewire P`: the synthetic worlds' rewiring; at 0 (a ring) no neighbour
+  // is far, so the memory floor has no random line per far neighbour.
+  TEST_CASE("blocsim bench --rewire sets the synthetic worlds' rewiring") {
+    test::TempDir d;
+    auto floor_bytes = [&](const std::string& rewire) {
+      const fs::path out = d.path / ("bench" + rewire + ".txt");
+      const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes 3000 --threads 1 --ticks 1 --runs 1" +
+                              " --replicates 0 --sweep '' --no-instructions --rewire " + rewire + " >'" + out.string() + "' 2>&1";
+      REQUIRE(std::system(cmd.c_str()) == 0);
+      const std::string text = test::read_text(out);
+      CAPTURE(text);
+      CHECK(text.find("rewiring " + rewire + ",") != std::string::npos);
+      const auto row = text.find("| 3000 | 1 |");
+      REQUIRE(row != std::string::npos);
+      const auto unit = text.find(" B/agent)", row);
+      REQUIRE(unit != std::string::npos);
+      return std::stod(text.substr(text.rfind('(', unit) + 1));
+    };
+    const double ring = floor_bytes("0"), rewired = floor_bytes("0.3");
+    // ~3 far neighbours per row at 0.3 (degree 10), one 64-byte line each
+    CHECK(rewired - ring > 100.0);
+    CHECK(rewired - ring < 300.0);
+    const std::string bad = std::string("'") + BLOCSIM_BINARY + "' bench --rewire 1.5 >/dev/null 2>&1";
+    CHECK(std::system(bad.c_str()) != 0);
+  }
+
   // `--against PATH`: whole run and sweep commands of another executable
   // timed side by side. Against itself the outputs must be identical; against
   // a wrapper that changes a model parameter of `run` they must not be.

@@ -59,6 +59,11 @@ void add_bench_command(CLI::App& app, int* exit_code) {
   b->add_option("--scenario", a->scenario, "Scenario whose world is the small case and whose powers/parameters the synthetic worlds use")
       ->default_val("baseline.yaml");
   b->add_option("--sizes", a->sizes, "Synthetic world sizes (comma-separated; mean degree 10)")->capture_default_str();
+  b->add_option("--rewire", a->rewire,
+                "Rewiring probability of the synthetic worlds (Watts–Strogatz; 0 = a ring: no far neighbours, so the walk's "
+                "random reads drop out of the time)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   b->add_option("--threads", a->threads, "Thread counts to compare (comma-separated)")->capture_default_str();
   b->add_option("--ticks", a->ticks, "Ticks timed per synthetic case")->capture_default_str()->check(CLI::PositiveNumber);
   b->add_option("--runs", a->runs, "Repetitions of the scenario-world run (median reported)")->capture_default_str()->check(CLI::PositiveNumber);
@@ -95,8 +100,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
       return t;
     }();
     const double load0 = load_average();
-    std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, D = %zu, K = %zu\n", base.name.c_str(),
-                base.dimensions.size(), base.powers.size());
+    std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, rewiring %s, D = %zu, K = %zu\n", base.name.c_str(),
+                format_rewire(a->rewire).c_str(), base.dimensions.size(), base.powers.size());
     std::printf("load average (1 min) at start: %.2f on %d hardware threads%s\n", load0, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
                 load0 > 0.5 ? " — the machine is busy: compare the ratios below, not the seconds" : "");
     // machine limits, measured now

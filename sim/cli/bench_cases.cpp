@@ -164,8 +164,20 @@ std::vector<std::string> split(const std::string& s) {
   __asm__ volatile("" : : : "memory");
 }
 
-ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks) {
+// The rewiring probability as passed to the case processes: the shortest
+// text that reads back as the same double.
+std::string format_rewire(double rewire) {
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, rewire);
+    if (std::strtod(buf, nullptr) == rewire) break;
+  }
+  return buf;
+}
+
+ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks, double rewire) {
   ScenarioConfig cfg = synthetic_variant(base, n, 10.0);
+  cfg.world.synthetic->rewire = rewire;
   cfg.ticks = ticks;
   cfg.initial.alignment = InitialMode::nonaligned;  // the equilibrium search is set-up, not ticks
   cfg.initial.standards = InitialMode::nonaligned;
@@ -280,7 +292,7 @@ void run_case(const BenchArgs& a) {
     // load on a shared machine: sec_per_tick = current, sec_per_run =
     // reference, both in CPU time per tick (step and record)
     const std::int64_t n = std::stoll(a.one_case.substr(3));
-    const ScenarioConfig cfg = synthetic_config(base, n, a.ticks);
+    const ScenarioConfig cfg = synthetic_config(base, n, a.ticks, a.rewire);
     World ref = make_world(cfg, 1), now = ref;
     std::vector<std::vector<double>> rows_ref, rows_now;
     Recorder rec_ref(rows_ref), rec_now(rows_now);
@@ -315,7 +327,7 @@ void run_case(const BenchArgs& a) {
     r.sec_per_run = c_ref / a.ticks;
   } else {
     const std::int64_t n = std::stoll(a.one_case);
-    const ScenarioConfig cfg = synthetic_config(base, n, a.ticks);
+    const ScenarioConfig cfg = synthetic_config(base, n, a.ticks, a.rewire);
     World w = make_world(cfg, 1);
     r.agents = n;
     r.edges = w.w.nonZeros() / 2;
@@ -346,7 +358,8 @@ CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, boo
   std::vector<std::string> argv_s = {"/proc/self/exe", "bench", "--scenario", a.scenario, "--case", c,
                                      "--case-threads", std::to_string(threads), "--ticks", std::to_string(a.ticks),
                                      "--runs", std::to_string(a.runs), "--replicates", std::to_string(a.replicates),
-                                     "--sweep-runs", std::to_string(a.sweep_runs), "--sweep", a.sweep};
+                                     "--sweep-runs", std::to_string(a.sweep_runs), "--sweep", a.sweep,
+                                     "--rewire", format_rewire(a.rewire)};
   if (reference) argv_s.push_back("--reference");
   if (a.quick) argv_s.push_back("--quick");
   std::vector<char*> argv;

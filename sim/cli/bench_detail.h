@@ -17,6 +17,7 @@ namespace blocsim::cli::bench_detail {
 struct BenchArgs {
   std::string scenario;
   std::string sizes = "10000,100000,1000000";
+  double rewire = 0.1;  // the synthetic worlds' rewiring probability (0: a ring, no far neighbours)
   std::string threads = "1,2";
   int ticks = 10;
   int runs = 200;
@@ -46,6 +47,7 @@ struct CaseResult {
 };
 
 // bench_cases.cpp
+std::string format_rewire(double rewire);
 double tick_ops(const World& w);
 double tick_bytes(const World& w);
 double cpu_seconds();
