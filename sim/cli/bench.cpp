@@ -42,6 +42,7 @@
 #include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
+#include "blocsim/output/format.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/sweep/sweep.h"
 #include "blocsim/version.h"
@@ -101,7 +102,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     }();
     const double load0 = load_average();
     std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, rewiring %s, D = %zu, K = %zu\n", base.name.c_str(),
-                format_rewire(a->rewire).c_str(), base.dimensions.size(), base.powers.size());
+                format_number(a->rewire).c_str(), base.dimensions.size(), base.powers.size());
     std::printf("load average (1 min) at start: %.2f on %d hardware threads%s\n", load0, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
                 load0 > 0.5 ? " — the machine is busy: compare the ratios below, not the seconds" : "");
     // machine limits, measured now

@@ -29,6 +29,7 @@
 #include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
+#include "blocsim/output/format.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/sweep/sweep.h"
 #include "blocsim/version.h"
@@ -162,17 +163,6 @@ std::vector<std::string> split(const std::string& s) {
     rec.record(w);
   }
   __asm__ volatile("" : : : "memory");
-}
-
-// The rewiring probability as passed to the case processes: the shortest
-// text that reads back as the same double.
-std::string format_rewire(double rewire) {
-  char buf[32];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, rewire);
-    if (std::strtod(buf, nullptr) == rewire) break;
-  }
-  return buf;
 }
 
 ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks, double rewire) {
@@ -359,7 +349,7 @@ CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, boo
                                      "--case-threads", std::to_string(threads), "--ticks", std::to_string(a.ticks),
                                      "--runs", std::to_string(a.runs), "--replicates", std::to_string(a.replicates),
                                      "--sweep-runs", std::to_string(a.sweep_runs), "--sweep", a.sweep,
-                                     "--rewire", format_rewire(a.rewire)};
+                                     "--rewire", format_number(a.rewire)};  // round-trips
   if (reference) argv_s.push_back("--reference");
   if (a.quick) argv_s.push_back("--quick");
   std::vector<char*> argv;

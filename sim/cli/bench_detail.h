@@ -47,7 +47,6 @@ struct CaseResult {
 };
 
 // bench_cases.cpp
-std::string format_rewire(double rewire);
 double tick_ops(const World& w);
 double tick_bytes(const World& w);
 double cpu_seconds();
