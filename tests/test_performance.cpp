@@ -509,16 +509,21 @@ TEST_SUITE("determinism") {
     // BLOCSIM_FUSED_TRIALS=N runs more (3,000 took ~20 s)
     const char* const more = std::getenv("BLOCSIM_FUSED_TRIALS");
     const int trials = more ? std::atoi(more) : std::getenv("CI") ? 100 : 200;
+    const int large_trials = std::getenv("CI") ? 2 : 4;
     int compared = 0;
     for (int trial = 0; trial < trials; ++trial) {
       ScenarioConfig cfg = bases[below(bases.size())];
       std::string what = "base " + cfg.name;
-      if (below(2) == 0) {
+      // the last few trials: large worlds (large_world: far-neighbour
+      // prefetches, no kept label sums)
+      const bool large = trial >= trials - large_trials;
+      if (large || below(2) == 0) {
         // n from 2 to ~200 (groups of 4 rows and the rows left over), or
-        // just past the parallel blocks' grain (several blocks; large_world
-        // stays false)
-        const std::int64_t n = below(4) == 0 ? kParallelGrain + 1 + static_cast<std::int64_t>(below(64))
-                                             : 2 + static_cast<std::int64_t>(below(199));
+        // just past the parallel blocks' grain (two blocks; large_world
+        // stays false), or a large world
+        const std::int64_t n = large             ? 4 * kParallelGrain + static_cast<std::int64_t>(below(4096))
+                               : below(4) == 0 ? kParallelGrain + 1 + static_cast<std::int64_t>(below(64))
+                                               : 2 + static_cast<std::int64_t>(below(199));
         const double degree = std::min<double>(static_cast<double>(n - 1), static_cast<double>(below(13)));
         cfg = synthetic_variant(cfg, n, degree);
         cfg.world.synthetic->rewire = uniform();
