@@ -487,9 +487,11 @@ TEST_SUITE("determinism") {
   // random initial modes). A configuration that make_world refuses must be
   // refused with the same message on both paths, and is skipped (counted);
   // one where a tick throws must throw the same message at the same tick on
-  // both paths. The trials come from a fixed seed: a failure names its trial
-  // and repeats.
-  TEST_CASE("the fused walk equals the reference paths on random worlds and random parameters") {
+  // both paths. Synthetic worlds past the parallel blocks' grain (two or more
+  // blocks) also run at 1, 2 and 3 threads, which must give the same metric
+  // rows bit for bit. The trials come from a fixed seed: a failure names its
+  // trial and repeats.
+  TEST_CASE("random worlds and random parameters: the fused walk equals the reference paths, and 1, 2, 3 threads agree") {
     const int threads_before = max_threads();
     const fs::path scen = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios";
     const fs::path data = fs::path(BLOCSIM_TEST_DATA) / "good";
@@ -594,6 +596,33 @@ TEST_SUITE("determinism") {
       if (tick0.empty() && !same_bits(built[0].choice_z, built[1].choice_z)) tick0 = "choice_z";
       CHECK(tick0 == "");
       CHECK(fused_difference(cfg, seed, 6, threads, true) == "");
+      // and 1, 2 and 3 threads give the same metric rows (the determinism
+      // contract; worlds past the grain run two or more blocks)
+      if (cfg.world.synthetic && cfg.world.synthetic->countries > kParallelGrain) {
+        ScenarioConfig c = cfg;
+        c.ticks = 6;
+        std::vector<std::vector<double>> rows[3];
+        std::string error[3];  // a run that throws must throw the same at every thread count
+        for (int t = 1; t <= 3; ++t) {
+          set_threads(t);
+          try {
+            rows[t - 1] = simulate(c, seed).metrics.rows;
+          } catch (const std::exception& e) {
+            error[t - 1] = e.what();
+          }
+        }
+        CHECK(error[1] == error[0]);
+        CHECK(error[2] == error[0]);
+        auto same = [](const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
+          if (a.size() != b.size()) return false;
+          for (std::size_t r = 0; r < a.size(); ++r)
+            if (a[r].size() != b[r].size() || std::memcmp(a[r].data(), b[r].data(), a[r].size() * sizeof(double)) != 0)
+              return false;
+          return true;
+        };
+        CHECK(same(rows[1], rows[0]));
+        CHECK(same(rows[2], rows[0]));
+      }
     }
     // most trials must reach the comparison, or the test tests little
     CHECK(compared >= trials * 3 / 4);
