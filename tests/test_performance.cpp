@@ -136,6 +136,103 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
   return diff;
 }
 
+// Random configurations for the property tests below, drawn from a fixed
+// seed with splitmix64 (the same draws on every platform): a shipped
+// scenario (2–4 powers, D = 2 or 4) or a synthetic world, then random
+// registry parameters and initial modes. `what` collects a description for
+// the failure message.
+class RandomConfigs {
+ public:
+  explicit RandomConfigs(std::uint64_t seed) : state_(seed) {
+    const fs::path scen = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios";
+    const fs::path data = fs::path(BLOCSIM_TEST_DATA) / "good";
+    for (const fs::path& p : {scen / "baseline.yaml", scen / "minimal.yaml", scen / "eu_third_pole.yaml",
+                              scen / "reactive_tech_race.yaml", data / "four_powers.yaml", data / "variant2.yaml"})
+      bases_.push_back(load_scenario(p));
+  }
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  std::uint64_t below(std::uint64_t m) { return next() % m; }
+
+  // A base scenario, half the time (always if `large`) made synthetic: n
+  // from 2 to ~200 (groups of 4 rows and the rows left over), just past the
+  // parallel blocks' grain (two blocks; large_world stays false), or with
+  // `large` 16,384–20,479 (large_world); mean degree 2–12, any rewiring.
+  ScenarioConfig draw(bool large, std::string& what) {
+    ScenarioConfig cfg = bases_[below(bases_.size())];
+    what = "base " + cfg.name;
+    if (large || below(2) == 0) {
+      const std::int64_t n = large             ? 4 * kParallelGrain + static_cast<std::int64_t>(below(4096))
+                             : below(4) == 0 ? kParallelGrain + 1 + static_cast<std::int64_t>(below(64))
+                                             : 2 + static_cast<std::int64_t>(below(199));
+      const double degree = std::min<double>(static_cast<double>(n - 1), static_cast<double>(below(13)));
+      cfg = synthetic_variant(cfg, n, degree);
+      cfg.world.synthetic->rewire = uniform();
+      what += ", synthetic n=" + std::to_string(n) + " degree=" + format_number(degree) +
+              " rewire=" + format_number(cfg.world.synthetic->rewire);
+    }
+    return cfg;
+  }
+
+  // `count` random registry parameters (not ticks, seed, outputs or a
+  // synthetic world's size) set to random values; a value the registry
+  // refuses is redrawn (up to 8 times). With `wiring`, a synthetic world's
+  // degree and rewiring may be drawn too.
+  void change_params(ScenarioConfig& cfg, int count, std::string& what, bool wiring = false) {
+    std::vector<std::string> paths;
+    for (auto& p : param_paths(cfg))
+      if (p != "ticks" && p != "seed" && !p.starts_with("outputs.") && p != "world.synthetic.countries" &&
+          (wiring || !p.starts_with("world.synthetic.")))
+        paths.push_back(p);
+    for (int c = 0; c < count; ++c) {
+      const std::string& path = paths[below(paths.size())];
+      double v = 0.0;
+      try {
+        v = get_param(cfg, path);
+      } catch (const ConfigError&) {  // an unset default tie
+        v = 0.5;
+      }
+      for (int attempt = 0; attempt < 8; ++attempt) {
+        double nv = 0.0;
+        switch (below(6)) {
+          case 0: nv = 0.0; break;
+          case 1: nv = 1.0; break;
+          case 2: nv = uniform(); break;
+          case 3: nv = v * 2.0 * uniform(); break;
+          case 4: nv = v + (uniform() - 0.5); break;
+          default: nv = std::floor(5.0 * uniform()); break;
+        }
+        try {
+          set_param(cfg, path, nv);
+          what += ", " + path + "=" + format_number(nv);
+          break;
+        } catch (const ConfigError&) {
+        }
+      }
+    }
+  }
+
+  // A third of the time: random initial modes (best-response equilibrium,
+  // the data, or all non-aligned) for alignment and standards.
+  void maybe_initial_modes(ScenarioConfig& cfg, std::string& what) {
+    constexpr InitialMode kModes[] = {InitialMode::equilibrium, InitialMode::data, InitialMode::nonaligned};
+    if (below(3) != 0) return;
+    cfg.initial.alignment = kModes[below(3)];
+    cfg.initial.standards = kModes[below(3)];
+    what += ", initial modes " + std::to_string(static_cast<int>(cfg.initial.alignment)) + "/" +
+            std::to_string(static_cast<int>(cfg.initial.standards));
+  }
+
+ private:
+  std::uint64_t state_;
+  std::vector<ScenarioConfig> bases_;
+};
+
 // The cache's keys must cover every number a sweep point can change that its
 // stage reads: a wrong hit would be a silent wrong result. Prime a cache with
 // the scenario, then change each set_param path in turn (a sweep point that
@@ -477,103 +574,34 @@ TEST_SUITE("determinism") {
   }
 
   // A property test of the fused walk (issue 14): random worlds and random
-  // parameters, not only the shipped scenarios. Each trial takes a base
-  // scenario (the default world, 2–4 powers, D = 2 or 4) or a small synthetic
-  // world of random size, degree and rewiring, sets 1–8 random parameters
-  // from the parameter registry (param_paths; a value the registry refuses
-  // is redrawn) and compares the reference paths with the fused walk for 6
-  // ticks at 1 or 2 threads, bit for bit (fused_difference), after comparing
-  // the tick-0 worlds the two paths build (the equilibrium rounds as walks;
-  // random initial modes). A configuration that make_world refuses must be
-  // refused with the same message on both paths, and is skipped (counted);
+  // parameters, not only the shipped scenarios. Each trial draws a
+  // configuration (RandomConfigs: a shipped scenario or a synthetic world, 1–8
+  // random registry parameters, sometimes random initial modes) and compares
+  // the reference paths with the fused walk, bit for bit: the tick-0 worlds the
+  // two build (the equilibrium rounds as walks), then 6 ticks at 1 or 2
+  // threads (fused_difference). A configuration that make_world refuses must
+  // be refused with the same message on both paths, and is skipped (counted);
   // one where a tick throws must throw the same message at the same tick on
   // both paths. Synthetic worlds past the parallel blocks' grain (two or more
   // blocks) also run at 1, 2 and 3 threads, which must give the same metric
-  // rows bit for bit. The trials come from a fixed seed: a failure names its
-  // trial and repeats.
+  // rows bit for bit. A failure names its trial and repeats.
   TEST_CASE("random worlds and random parameters: the fused walk equals the reference paths, and 1, 2, 3 threads agree") {
     const int threads_before = max_threads();
-    const fs::path scen = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios";
-    const fs::path data = fs::path(BLOCSIM_TEST_DATA) / "good";
-    const std::vector<ScenarioConfig> bases = {load_scenario(scen / "baseline.yaml"), load_scenario(scen / "minimal.yaml"),
-                                               load_scenario(scen / "eu_third_pole.yaml"),
-                                               load_scenario(scen / "reactive_tech_race.yaml"),
-                                               load_scenario(data / "four_powers.yaml"), load_scenario(data / "variant2.yaml")};
-    std::uint64_t state = 20261203;
-    auto next = [&] {  // splitmix64: the same draws on every platform
-      std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-      return z ^ (z >> 31);
-    };
-    auto uniform = [&] { return static_cast<double>(next() >> 11) * 0x1.0p-53; };
-    auto below = [&](std::uint64_t m) { return next() % m; };
+    RandomConfigs gen(20261203);
     // BLOCSIM_FUSED_TRIALS=N runs more (3,000 took ~20 s)
     const char* const more = std::getenv("BLOCSIM_FUSED_TRIALS");
     const int trials = more ? std::atoi(more) : std::getenv("CI") ? 100 : 200;
     const int large_trials = std::getenv("CI") ? 2 : 4;
     int compared = 0;
     for (int trial = 0; trial < trials; ++trial) {
-      ScenarioConfig cfg = bases[below(bases.size())];
-      std::string what = "base " + cfg.name;
       // the last few trials: large worlds (large_world: far-neighbour
       // prefetches, no kept label sums)
-      const bool large = trial >= trials - large_trials;
-      if (large || below(2) == 0) {
-        // n from 2 to ~200 (groups of 4 rows and the rows left over), or
-        // just past the parallel blocks' grain (two blocks; large_world
-        // stays false), or a large world
-        const std::int64_t n = large             ? 4 * kParallelGrain + static_cast<std::int64_t>(below(4096))
-                               : below(4) == 0 ? kParallelGrain + 1 + static_cast<std::int64_t>(below(64))
-                                               : 2 + static_cast<std::int64_t>(below(199));
-        const double degree = std::min<double>(static_cast<double>(n - 1), static_cast<double>(below(13)));
-        cfg = synthetic_variant(cfg, n, degree);
-        cfg.world.synthetic->rewire = uniform();
-        what += ", synthetic n=" + std::to_string(n) + " degree=" + format_number(degree) +
-                " rewire=" + format_number(cfg.world.synthetic->rewire);
-      }
-      std::vector<std::string> paths;
-      for (auto& p : param_paths(cfg))
-        if (p != "ticks" && p != "seed" && !p.starts_with("outputs.") && !p.starts_with("world.synthetic."))
-          paths.push_back(p);
-      const int changes = 1 + static_cast<int>(below(8));
-      for (int c = 0; c < changes; ++c) {
-        const std::string& path = paths[below(paths.size())];
-        double v = 0.0;
-        try {
-          v = get_param(cfg, path);
-        } catch (const ConfigError&) {  // an unset default tie
-          v = 0.5;
-        }
-        for (int attempt = 0; attempt < 8; ++attempt) {
-          double nv = 0.0;
-          switch (below(6)) {
-            case 0: nv = 0.0; break;
-            case 1: nv = 1.0; break;
-            case 2: nv = uniform(); break;
-            case 3: nv = v * 2.0 * uniform(); break;
-            case 4: nv = v + (uniform() - 0.5); break;
-            default: nv = std::floor(5.0 * uniform()); break;
-          }
-          try {
-            set_param(cfg, path, nv);
-            what += ", " + path + "=" + format_number(nv);
-            break;
-          } catch (const ConfigError&) {
-          }
-        }
-      }
-      // the tick-0 state: best-response equilibrium (one walk per round in
-      // the fused path), the data, or all non-aligned
-      constexpr InitialMode kModes[] = {InitialMode::equilibrium, InitialMode::data, InitialMode::nonaligned};
-      if (below(3) == 0) {
-        cfg.initial.alignment = kModes[below(3)];
-        cfg.initial.standards = kModes[below(3)];
-        what += ", initial modes " + std::to_string(static_cast<int>(cfg.initial.alignment)) + "/" +
-                std::to_string(static_cast<int>(cfg.initial.standards));
-      }
-      const std::uint64_t seed = next();
-      const int threads = 1 + static_cast<int>(below(2));
+      std::string what;
+      ScenarioConfig cfg = gen.draw(trial >= trials - large_trials, what);
+      gen.change_params(cfg, 1 + static_cast<int>(gen.below(8)), what);
+      gen.maybe_initial_modes(cfg, what);
+      const std::uint64_t seed = gen.next();
+      const int threads = 1 + static_cast<int>(gen.below(2));
       CAPTURE(trial);
       CAPTURE(what);
       CAPTURE(threads);
@@ -627,6 +655,57 @@ TEST_SUITE("determinism") {
     // most trials must reach the comparison, or the test tests little
     CHECK(compared >= trials * 3 / 4);
     set_threads(threads_before);
+  }
+
+  // A property test of WorldCache (issue 14): a served world must equal
+  // make_world for any mix of changed numbers, not only one parameter at a
+  // time (`changed_value_problems`, above, changes one at a time). Each trial
+  // fixes a batch's world data (RandomConfigs::draw) and asks one cache for
+  // 12 runs, each the batch's scenario with 0–3 further random registry
+  // parameters (a synthetic world's degree and rewiring among them) and one
+  // of three seeds, as a sweep would; every served world is compared with
+  // make_world of the same run, bit for bit. The cache must also have
+  // served copies, or the test tested nothing.
+  TEST_CASE("random worlds and random parameters: every world WorldCache serves equals make_world") {
+    RandomConfigs gen(77001);
+    const int trials = std::getenv("CI") ? 30 : 60;
+    std::int64_t copies = 0, served = 0;
+    for (int trial = 0; trial < trials; ++trial) {
+      std::string batch;
+      ScenarioConfig base = gen.draw(false, batch);
+      gen.maybe_initial_modes(base, batch);
+      const std::uint64_t seeds[3] = {gen.next(), gen.next(), gen.next()};
+      WorldCache cache(4);
+      for (int run = 0; run < 12; ++run) {
+        std::string what = batch;
+        ScenarioConfig cfg = base;
+        gen.change_params(cfg, static_cast<int>(gen.below(4)), what, true);
+        const std::uint64_t seed = seeds[gen.below(3)];
+        CAPTURE(trial);
+        CAPTURE(run);
+        CAPTURE(what);
+        std::string fresh_error, cached_error;
+        World fresh, cached;
+        try {
+          fresh = make_world(cfg, seed);
+        } catch (const std::exception& e) {
+          fresh_error = e.what();
+        }
+        try {
+          cached = cache.get(cfg, seed);
+        } catch (const std::exception& e) {
+          cached_error = e.what();
+        }
+        CHECK(cached_error == fresh_error);
+        if (!fresh_error.empty()) continue;
+        ++served;
+        CHECK(state_difference(fresh, cached) == "");
+        CHECK(cached.seed == seed);
+      }
+      copies += cache.copies();
+    }
+    CHECK(served >= trials * 12 * 3 / 4);
+    CHECK(copies >= served / 10);
   }
 
   TEST_CASE("the tick-0 equilibrium in one walk per iteration gives the same world as the phases one after another") {
