@@ -78,6 +78,20 @@ std::string read_folder(const fs::path& dir) {
   return all;
 }
 
+// "" if a == b, else the first line where they differ (with its number),
+// so that a failure does not print two whole run folders.
+std::string first_difference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (int line = 1;; ++line) {
+    const bool ha = static_cast<bool>(std::getline(sa, la)), hb = static_cast<bool>(std::getline(sb, lb));
+    if (!ha && !hb) return "differ (line endings)";
+    if (ha != hb || la != lb)
+      return "line " + std::to_string(line) + ": '" + (ha ? la : "<end>") + "' vs '" + (hb ? lb : "<end>") + "'";
+  }
+}
+
 // Issue 14, the fused network walk: run `ticks` ticks of `cfg` twice from the
 // same tick-0 world, once with the phases one after another (reference
 // paths) and once with phase::network_pass, at `threads` threads; compare the
@@ -912,6 +926,56 @@ TEST_SUITE("determinism") {
       CAPTURE(world);
       CHECK(read_folder(dir.path / "ref") == read_folder(dir.path / "now"));
     }
+  }
+
+  // The run folder path on random configurations (RandomConfigs, small
+  // worlds): 1–5 replicates of 1–10 ticks with countries.csv every 1–4 ticks,
+  // written by the reference paths at one thread and by the current paths
+  // (the shared tick-0 world and its once-formatted countries.csv rows, the
+  // fused walk, replicates in parallel and appended in order) at 1 and 2
+  // threads: the same bytes in every file but metadata.yaml.
+  TEST_CASE("random worlds and random parameters: the run folder's bytes equal the reference paths' at 1 and 2 threads") {
+    const int threads_before = max_threads();
+    test::TempDir dir;
+    RandomConfigs gen(5150);
+    const int trials = std::getenv("CI") ? 12 : 25;
+    int written = 0;
+    for (int trial = 0; trial < trials; ++trial) {
+      std::string what;
+      ScenarioConfig cfg = gen.draw(false, what);
+      gen.change_params(cfg, 1 + static_cast<int>(gen.below(6)), what);
+      gen.maybe_initial_modes(cfg, what);
+      cfg.ticks = 1 + static_cast<int>(gen.below(10));
+      cfg.seed = gen.next() >> 11;
+      cfg.outputs.countries = true;
+      cfg.outputs.countries_every = 1 + static_cast<int>(gen.below(4));
+      RunOptions opt;
+      opt.replicates = 1 + static_cast<int>(gen.below(5));
+      opt.overwrite = true;
+      CAPTURE(trial);
+      CAPTURE(what);
+      CAPTURE(opt.replicates);
+      std::string folder[3], error[3];
+      for (int v = 0; v < 3; ++v) {  // reference at 1 thread; current at 1 and 2
+        set_reference_paths(v == 0);
+        opt.threads = v == 2 ? 2 : 1;
+        opt.out = dir.path / ("v" + std::to_string(v));
+        try {
+          run_scenario(cfg, opt);
+          folder[v] = read_folder(opt.out);
+        } catch (const std::exception& e) {
+          error[v] = e.what();
+        }
+      }
+      set_reference_paths(false);
+      CHECK(error[1] == error[0]);
+      CHECK(error[2] == error[0]);
+      CHECK(first_difference(folder[0], folder[1]) == "");
+      CHECK(first_difference(folder[0], folder[2]) == "");
+      if (error[0].empty()) ++written;
+    }
+    CHECK(written >= trials * 3 / 4);  // most trials must write a folder, or the test tests little
+    set_threads(threads_before);
   }
 
   TEST_CASE("countries.csv is appended in replicate order when replicates finish out of order") {
