@@ -928,6 +928,69 @@ TEST_SUITE("determinism") {
     }
   }
 
+  // simulate() through a cache copy-assigns the tick-0 world into its
+  // thread's world of the previous run (buffers reused). Runs of random
+  // batches one after another — worlds of other sizes, powers and dimensions
+  // in between, some runs announced to the cache (expect) so that their last
+  // use takes the kept world over — must give the metric rows of simulate()
+  // without a cache, bit for bit: no state may leak from the previous run.
+  TEST_CASE("random worlds and random parameters: runs through a cache, in reused worlds, equal runs without one") {
+    const int threads_before = max_threads();
+    RandomConfigs gen(4242);
+    const int trials = std::getenv("CI") ? 20 : 40;
+    int ran = 0;
+    auto same_rows = [](const SimulateResult& a, const SimulateResult& b) {
+      if (a.metrics.rows.size() != b.metrics.rows.size()) return false;
+      for (std::size_t r = 0; r < a.metrics.rows.size(); ++r)
+        if (a.metrics.rows[r].size() != b.metrics.rows[r].size() ||
+            std::memcmp(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)) != 0)
+          return false;
+      return a.firings.size() == b.firings.size() && a.init_iterations == b.init_iterations &&
+             a.init_converged == b.init_converged;
+    };
+    for (int trial = 0; trial < trials; ++trial) {
+      std::string batch;
+      ScenarioConfig base = gen.draw(false, batch);
+      gen.maybe_initial_modes(base, batch);
+      const std::uint64_t seeds[3] = {gen.next(), gen.next(), gen.next()};
+      set_threads(1 + static_cast<int>(gen.below(2)));
+      WorldCache cache(2);
+      std::vector<std::pair<ScenarioConfig, std::uint64_t>> runs;
+      for (int r = 0; r < 6; ++r) {
+        std::string what = batch;
+        ScenarioConfig cfg = base;
+        gen.change_params(cfg, static_cast<int>(gen.below(3)), what, true);
+        cfg.ticks = 1 + static_cast<int>(gen.below(6));
+        runs.emplace_back(cfg, seeds[gen.below(3)]);
+        if (gen.below(2) == 0) cache.expect(cfg, runs.back().second);
+      }
+      for (std::size_t r = 0; r < runs.size(); ++r) {
+        CAPTURE(trial);
+        CAPTURE(batch);
+        CAPTURE(r);
+        const auto& [cfg, seed] = runs[r];
+        std::string ea, eb;
+        SimulateResult a, b;
+        try {
+          a = simulate(cfg, seed, {}, &cache);
+        } catch (const std::exception& e) {
+          ea = e.what();
+        }
+        try {
+          b = simulate(cfg, seed);
+        } catch (const std::exception& e) {
+          eb = e.what();
+        }
+        CHECK(ea == eb);
+        if (!ea.empty()) continue;
+        ++ran;
+        CHECK(same_rows(a, b));
+      }
+    }
+    CHECK(ran >= trials * 6 * 3 / 4);
+    set_threads(threads_before);
+  }
+
   // The run folder path on random configurations (RandomConfigs, small
   // worlds): 1–5 replicates of 1–10 ticks with countries.csv every 1–4 ticks,
   // written by the reference paths at one thread and by the current paths
