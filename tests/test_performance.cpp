@@ -31,11 +31,15 @@ namespace {
 const fs::path kBaseline = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/baseline.yaml";
 const fs::path kMinimal = fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/minimal.yaml";
 
+// memcmp of n bytes; n = 0 compares nothing (an empty array's data() may be
+// null, which memcmp must not be given).
+bool same_bytes(const void* a, const void* b, std::size_t n) { return n == 0 || std::memcmp(a, b, n) == 0; }
+
 template <class M>
 bool same_bits(const M& a, const M& b) {
   using S = typename M::Scalar;
   return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(S)) == 0;
+         same_bytes(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(S));
 }
 
 // Every piece of state a run reads after tick 0 (not the parameters, which
@@ -59,9 +63,9 @@ std::string state_difference(const World& a, const World& b) {
   if (!same_bits(a.w_rowsum, b.w_rowsum) || a.w.nonZeros() != b.w.nonZeros()) return "network";
   {
     const auto nnz = static_cast<std::size_t>(a.w.nonZeros());
-    if (std::memcmp(a.w.valuePtr(), b.w.valuePtr(), nnz * sizeof(float)) != 0 ||
-        std::memcmp(a.w.innerIndexPtr(), b.w.innerIndexPtr(), nnz * sizeof(std::int32_t)) != 0 ||
-        std::memcmp(a.w.outerIndexPtr(), b.w.outerIndexPtr(), (static_cast<std::size_t>(a.n) + 1) * sizeof(std::int32_t)) != 0)
+    if (!same_bytes(a.w.valuePtr(), b.w.valuePtr(), nnz * sizeof(float)) ||
+        !same_bytes(a.w.innerIndexPtr(), b.w.innerIndexPtr(), nnz * sizeof(std::int32_t)) ||
+        !same_bytes(a.w.outerIndexPtr(), b.w.outerIndexPtr(), (static_cast<std::size_t>(a.n) + 1) * sizeof(std::int32_t)))
       return "network";
   }
   if (a.pinned != b.pinned || a.pinned_standard != b.pinned_standard) return "pins";
@@ -128,7 +132,7 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
     else
       diff = state_difference(ref, now);
     if (diff.empty() && !threw && (ref.churn != now.churn || ref.choice_z.size() != now.choice_z.size() ||
-                                   std::memcmp(ref.choice_z.data(), now.choice_z.data(), sizeof(double) * static_cast<std::size_t>(ref.choice_z.size())) != 0))
+                                   !same_bytes(ref.choice_z.data(), now.choice_z.data(), sizeof(double) * static_cast<std::size_t>(ref.choice_z.size()))))
       diff = "churn/choice_z";
     if (!diff.empty()) diff = "tick " + std::to_string(t) + ": " + diff;
   }
@@ -142,7 +146,7 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
     else if (a.metrics.rows.size() != b.metrics.rows.size()) diff = "metric rows";
     for (std::size_t r = 0; r < a.metrics.rows.size() && diff.empty(); ++r)
       if (a.metrics.rows[r].size() != b.metrics.rows[r].size() ||
-          std::memcmp(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)) != 0)
+          !same_bytes(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)))
         diff = "metrics of tick " + std::to_string(r);
   }
   set_reference_paths(false);
@@ -658,7 +662,7 @@ TEST_SUITE("determinism") {
         auto same = [](const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
           if (a.size() != b.size()) return false;
           for (std::size_t r = 0; r < a.size(); ++r)
-            if (a[r].size() != b[r].size() || std::memcmp(a[r].data(), b[r].data(), a[r].size() * sizeof(double)) != 0)
+            if (a[r].size() != b[r].size() || !same_bytes(a[r].data(), b[r].data(), a[r].size() * sizeof(double)))
               return false;
           return true;
         };
@@ -943,7 +947,7 @@ TEST_SUITE("determinism") {
       if (a.metrics.rows.size() != b.metrics.rows.size()) return false;
       for (std::size_t r = 0; r < a.metrics.rows.size(); ++r)
         if (a.metrics.rows[r].size() != b.metrics.rows[r].size() ||
-            std::memcmp(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)) != 0)
+            !same_bytes(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)))
           return false;
       return a.firings.size() == b.firings.size() && a.init_iterations == b.init_iterations &&
              a.init_converged == b.init_converged;
