@@ -960,18 +960,20 @@ TEST_SUITE("determinism") {
       set_threads(1 + static_cast<int>(gen.below(2)));
       WorldCache cache(2);
       std::vector<std::pair<ScenarioConfig, std::uint64_t>> runs;
+      std::vector<std::string> described;
       for (int r = 0; r < 6; ++r) {
         std::string what = batch;
         ScenarioConfig cfg = base;
         gen.change_params(cfg, static_cast<int>(gen.below(3)), what, true);
         cfg.ticks = 1 + static_cast<int>(gen.below(6));
         runs.emplace_back(cfg, seeds[gen.below(3)]);
+        described.push_back(what);
         if (gen.below(2) == 0) cache.expect(cfg, runs.back().second);
       }
       for (std::size_t r = 0; r < runs.size(); ++r) {
         CAPTURE(trial);
-        CAPTURE(batch);
         CAPTURE(r);
+        CAPTURE(described[r]);
         const auto& [cfg, seed] = runs[r];
         std::string ea, eb;
         SimulateResult a, b;
