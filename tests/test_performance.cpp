@@ -42,6 +42,26 @@ bool same_bits(const M& a, const M& b) {
          same_bytes(a.data(), b.data(), static_cast<std::size_t>(a.size()) * sizeof(S));
 }
 
+// Metric rows (MetricTable::rows), bit for bit.
+bool same_rows(const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t r = 0; r < a.size(); ++r)
+    if (a[r].size() != b[r].size() || !same_bytes(a[r].data(), b[r].data(), a[r].size() * sizeof(double))) return false;
+  return true;
+}
+
+// f(), and the message of the exception it threw ("" if none): the property
+// tests below require both paths to throw the same or neither.
+template <class F>
+std::string thrown(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 // Every piece of state a run reads after tick 0 (not the parameters, which
 // WorldCache re-labels), compared bit for bit.
 std::string state_difference(const World& a, const World& b) {
@@ -113,12 +133,8 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
       f();
       return "";
     }
-    try {
-      f();
-    } catch (const std::exception& e) {
-      return std::string("threw: ") + e.what();
-    }
-    return "";
+    const std::string e = thrown(f);
+    return e.empty() ? e : "threw: " + e;
   };
   std::string diff;
   bool threw = false;
@@ -131,8 +147,7 @@ std::string fused_difference(const ScenarioConfig& cfg, std::uint64_t seed, int 
       threw = true;  // both threw the same: nothing further to compare
     else
       diff = state_difference(ref, now);
-    if (diff.empty() && !threw && (ref.churn != now.churn || ref.choice_z.size() != now.choice_z.size() ||
-                                   !same_bytes(ref.choice_z.data(), now.choice_z.data(), sizeof(double) * static_cast<std::size_t>(ref.choice_z.size()))))
+    if (diff.empty() && !threw && (ref.churn != now.churn || !same_bits(ref.choice_z, now.choice_z)))
       diff = "churn/choice_z";
     if (!diff.empty()) diff = "tick " + std::to_string(t) + ": " + diff;
   }
@@ -628,11 +643,7 @@ TEST_SUITE("determinism") {
       World built[2];
       for (int fused = 0; fused < 2; ++fused) {
         set_reference_paths(fused == 0);
-        try {
-          built[fused] = make_world(cfg, seed);
-        } catch (const std::exception& e) {
-          refused[fused] = e.what();
-        }
+        refused[fused] = thrown([&] { built[fused] = make_world(cfg, seed); });
       }
       set_reference_paths(false);
       CHECK(refused[0] == refused[1]);
@@ -651,23 +662,12 @@ TEST_SUITE("determinism") {
         std::string error[3];  // a run that throws must throw the same at every thread count
         for (int t = 1; t <= 3; ++t) {
           set_threads(t);
-          try {
-            rows[t - 1] = simulate(c, seed).metrics.rows;
-          } catch (const std::exception& e) {
-            error[t - 1] = e.what();
-          }
+          error[t - 1] = thrown([&] { rows[t - 1] = simulate(c, seed).metrics.rows; });
         }
         CHECK(error[1] == error[0]);
         CHECK(error[2] == error[0]);
-        auto same = [](const std::vector<std::vector<double>>& a, const std::vector<std::vector<double>>& b) {
-          if (a.size() != b.size()) return false;
-          for (std::size_t r = 0; r < a.size(); ++r)
-            if (a[r].size() != b[r].size() || !same_bytes(a[r].data(), b[r].data(), a[r].size() * sizeof(double)))
-              return false;
-          return true;
-        };
-        CHECK(same(rows[1], rows[0]));
-        CHECK(same(rows[2], rows[0]));
+        CHECK(same_rows(rows[1], rows[0]));
+        CHECK(same_rows(rows[2], rows[0]));
       }
     }
     // most trials must reach the comparison, or the test tests little
@@ -702,18 +702,9 @@ TEST_SUITE("determinism") {
         CAPTURE(trial);
         CAPTURE(run);
         CAPTURE(what);
-        std::string fresh_error, cached_error;
         World fresh, cached;
-        try {
-          fresh = make_world(cfg, seed);
-        } catch (const std::exception& e) {
-          fresh_error = e.what();
-        }
-        try {
-          cached = cache.get(cfg, seed);
-        } catch (const std::exception& e) {
-          cached_error = e.what();
-        }
+        const std::string fresh_error = thrown([&] { fresh = make_world(cfg, seed); });
+        const std::string cached_error = thrown([&] { cached = cache.get(cfg, seed); });
         CHECK(cached_error == fresh_error);
         if (!fresh_error.empty()) continue;
         ++served;
@@ -943,14 +934,9 @@ TEST_SUITE("determinism") {
     RandomConfigs gen(4242);
     const int trials = std::getenv("CI") ? 20 : 40;
     int ran = 0;
-    auto same_rows = [](const SimulateResult& a, const SimulateResult& b) {
-      if (a.metrics.rows.size() != b.metrics.rows.size()) return false;
-      for (std::size_t r = 0; r < a.metrics.rows.size(); ++r)
-        if (a.metrics.rows[r].size() != b.metrics.rows[r].size() ||
-            !same_bytes(a.metrics.rows[r].data(), b.metrics.rows[r].data(), a.metrics.rows[r].size() * sizeof(double)))
-          return false;
-      return a.firings.size() == b.firings.size() && a.init_iterations == b.init_iterations &&
-             a.init_converged == b.init_converged;
+    auto same_run = [](const SimulateResult& a, const SimulateResult& b) {
+      return same_rows(a.metrics.rows, b.metrics.rows) && a.firings.size() == b.firings.size() &&
+             a.init_iterations == b.init_iterations && a.init_converged == b.init_converged;
     };
     for (int trial = 0; trial < trials; ++trial) {
       std::string batch;
@@ -975,22 +961,13 @@ TEST_SUITE("determinism") {
         CAPTURE(r);
         CAPTURE(described[r]);
         const auto& [cfg, seed] = runs[r];
-        std::string ea, eb;
         SimulateResult a, b;
-        try {
-          a = simulate(cfg, seed, {}, &cache);
-        } catch (const std::exception& e) {
-          ea = e.what();
-        }
-        try {
-          b = simulate(cfg, seed);
-        } catch (const std::exception& e) {
-          eb = e.what();
-        }
+        const std::string ea = thrown([&] { a = simulate(cfg, seed, {}, &cache); });
+        const std::string eb = thrown([&] { b = simulate(cfg, seed); });
         CHECK(ea == eb);
         if (!ea.empty()) continue;
         ++ran;
-        CHECK(same_rows(a, b));
+        CHECK(same_run(a, b));
       }
     }
     CHECK(ran >= trials * 6 * 3 / 4);
@@ -1029,12 +1006,10 @@ TEST_SUITE("determinism") {
         set_reference_paths(v == 0);
         opt.threads = v == 2 ? 2 : 1;
         opt.out = dir.path / ("v" + std::to_string(v));
-        try {
+        error[v] = thrown([&] {
           run_scenario(cfg, opt);
           folder[v] = read_folder(opt.out);
-        } catch (const std::exception& e) {
-          error[v] = e.what();
-        }
+        });
       }
       set_reference_paths(false);
       CHECK(error[1] == error[0]);
