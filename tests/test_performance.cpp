@@ -960,7 +960,9 @@ TEST_SUITE("determinism") {
         CAPTURE(trial);
         CAPTURE(r);
         CAPTURE(described[r]);
-        const auto& [cfg, seed] = runs[r];
+        // not a structured binding: Clang 14 cannot capture one in a lambda
+        const ScenarioConfig& cfg = runs[r].first;
+        const std::uint64_t seed = runs[r].second;
         SimulateResult a, b;
         const std::string ea = thrown([&] { a = simulate(cfg, seed, {}, &cache); });
         const std::string eb = thrown([&] { b = simulate(cfg, seed); });
