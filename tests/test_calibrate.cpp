@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "blocsim/calibrate/calibrate.h"
+#include "blocsim/engine/simulation.h"
 #include "blocsim/input/country_panel.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
@@ -190,6 +191,50 @@ TEST_SUITE("calibrate") {
     CHECK_THROWS_AS(run_calibration(other, o2), RunError);
     o2.fresh = true;
     CHECK_NOTHROW(run_calibration(other, o2));
+  }
+
+  TEST_CASE("simulations share tick-0 worlds: one construction, one equilibrium per parameter vector, the same bytes") {
+    // Issue 14: every simulation of a calibration takes its tick-0 world from
+    // one WorldCache (particles set numbers only), so the world is constructed
+    // once and each particle's equilibrium is computed once for its
+    // replicates. The folder must be the bytes of the reference paths, which
+    // build every world afresh.
+    test::TempDir tmp;
+    const CalibSpec spec = load_calibration(kData / "recovery_minimal.yaml");
+    REQUIRE(spec.replicates == 4);
+    CalibOptions o;
+    o.out = tmp.path / "cached";
+    o.threads = 1;
+    o.quiet = true;
+    const CalibOutcome r = run_calibration(spec, o);
+    std::int64_t particle_sims = 0;
+    for (const auto& g : r.generations) particle_sims += g.simulations;
+    const std::int64_t predictive_sims = static_cast<std::int64_t>(spec.predictive) * spec.replicates;
+    const std::int64_t particles = particle_sims / spec.replicates;
+    REQUIRE(particles >= 100);
+    CHECK(r.world_constructions == 1);
+    CHECK(r.world_equilibria + r.world_copies == particle_sims + predictive_sims);
+    // one equilibrium per particle (their values are continuous draws, all
+    // different); a predictive draw of a particle whose world is still kept
+    // needs none
+    CHECK(r.world_equilibria >= particles);
+    CHECK(r.world_equilibria <= particles + spec.predictive);
+
+    struct Reference {
+      Reference() { set_reference_paths(true); }
+      ~Reference() { set_reference_paths(false); }
+    };
+    CalibOptions oref = o;
+    oref.out = tmp.path / "reference";
+    CalibOutcome rr;
+    {
+      const Reference on;
+      rr = run_calibration(spec, oref);
+    }
+    CHECK(rr.world_constructions == 0);  // the reference paths bypass the cache
+    const auto cached = folder_bytes(o.out), reference = folder_bytes(oref.out);
+    REQUIRE(cached.size() >= 12);
+    CHECK(cached == reference);
   }
 
   TEST_CASE("the registry states the source of every default; estimated ones name the calibration") {

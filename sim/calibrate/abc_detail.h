@@ -10,11 +10,13 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "blocsim/calibrate/calibrate.h"
 #include "blocsim/engine/rng.h"
+#include "blocsim/engine/simulation.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/output/progress.h"
 
@@ -47,6 +49,13 @@ struct Setup {
   std::vector<ObservedYear> fit, held;  //!< calibration and held-out years
   int low_bloc = 1, high_bloc = 2;      //!< Bloc values of the low / high power
   int ticks = 0;
+  //! Tick-0 worlds for every simulation of this calibration (issue 14): the
+  //! particles and predictive draws set numbers only (set_param on `cfg`), so
+  //! one WorldCache serves them all — the world is constructed once per
+  //! process and each parameter vector's tick-0 equilibrium once for its
+  //! replicates; every world is bit-identical to make_world's (a pointer, so
+  //! the const Setup the algorithm passes around can still use it).
+  std::unique_ptr<WorldCache> worlds = std::make_unique<WorldCache>();
 };
 
 int bloc_class(const Setup& s, int bloc);

@@ -591,6 +591,9 @@ CalibOutcome run_calibration(const CalibSpec& spec, const CalibOptions& opt_in) 
     put(res.out / "ppc.csv", ppc);
     put(res.out / "validation.csv", val);
   }
+  res.world_constructions = s.worlds->constructions();
+  res.world_equilibria = s.worlds->builds();
+  res.world_copies = s.worlds->copies();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return res;
 }

@@ -46,7 +46,7 @@ std::vector<Counts> simulate_counts(const Setup& s, const std::vector<double>& t
         for (std::size_t i = 0; i < o.country.size(); ++i)
           ++counts[y][i][static_cast<std::size_t>(bloc_class(s, w.alignment[static_cast<std::size_t>(o.country[i])]))];
       }
-    });
+    }, s.worlds.get());
   }
   return out;
 }
@@ -173,6 +173,7 @@ std::map<int, std::map<std::string, double>> synthetic_observed(const Setup& s) 
   std::map<int, std::map<std::string, double>> out;
   std::map<int, std::vector<int>> diff;  // year → Σ (high − low) per country
   for (int y : years) diff[y].assign(cfg.world.countries.size(), 0);
+  WorldCache worlds;  // the replicates share the tick-0 world (bit-identical to make_world's)
   for (int r = 0; r < syn.replicates; ++r) {
     simulate(cfg, derive_seed(syn.seed, 0, static_cast<std::uint64_t>(r)), [&](const World& w) {
       for (int y : years) {
@@ -182,7 +183,7 @@ std::map<int, std::map<std::string, double>> synthetic_observed(const Setup& s) 
           diff[y][static_cast<std::size_t>(i)] += c == 2 ? 1 : c == 1 ? -1 : 0;
         }
       }
-    });
+    }, &worlds);
   }
   for (int y : years)
     for (std::size_t i = 0; i < cfg.world.countries.size(); ++i)

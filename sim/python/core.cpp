@@ -194,9 +194,15 @@ py::dict run(const ScenarioConfig& cfg, int replicates, int threads, const std::
 
 // Replicates in memory only (no files): one metrics table per seed, run in
 // parallel over seeds (one thread each), as `blocsim run` does for small worlds.
-py::list simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint64_t>& seeds, int threads) {
+// The seeds share the tick-0 world (issue 14: one WorldCache per call, so a
+// data world is constructed and settled once and copied for the other seeds,
+// bit-identical to building it for each). With `world_stats` (for tests) the
+// result is (tables, {constructions, equilibria, copies}) of that cache.
+py::object simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint64_t>& seeds, int threads,
+                          bool world_stats) {
   std::vector<MetricTable> tables(seeds.size());
   std::vector<std::string> errors(seeds.size());
+  WorldCache worlds;
   {
     py::gil_scoped_release release;
     if (threads > 0) set_threads(threads);
@@ -206,7 +212,7 @@ py::list simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint64
 #endif
     for (std::int64_t i = 0; i < n; ++i) {
       try {
-        tables[static_cast<std::size_t>(i)] = simulate(cfg, seeds[static_cast<std::size_t>(i)]).metrics;
+        tables[static_cast<std::size_t>(i)] = simulate(cfg, seeds[static_cast<std::size_t>(i)], {}, &worlds).metrics;
       } catch (const std::exception& e) {
         errors[static_cast<std::size_t>(i)] = e.what();
       }
@@ -216,7 +222,12 @@ py::list simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint64
     if (!errors[i].empty()) throw RunError("seed " + std::to_string(seeds[i]) + ": " + errors[i]);
   py::list out;
   for (const auto& t : tables) out.append(metric_table(t));
-  return out;
+  if (!world_stats) return out;
+  py::dict stats;
+  stats["constructions"] = worlds.constructions();
+  stats["equilibria"] = worlds.builds();
+  stats["copies"] = worlds.copies();
+  return py::make_tuple(out, stats);
 }
 
 template <class Owner>
@@ -347,7 +358,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("load_scenario", &load, py::arg("path"), py::arg("overrides") = std::vector<std::string>{});
   m.def("with_overrides", &with_overrides, py::arg("cfg"), py::arg("overrides"));
   m.def("run", &run, py::arg("cfg"), py::arg("replicates"), py::arg("threads"), py::arg("out"), py::arg("overwrite"));
-  m.def("simulate_seeds", &simulate_seeds, py::arg("cfg"), py::arg("seeds"), py::arg("threads") = 0);
+  m.def("simulate_seeds", &simulate_seeds, py::arg("cfg"), py::arg("seeds"), py::arg("threads") = 0,
+        py::arg("world_stats") = false);
   m.def("metric_columns", [](const ScenarioConfig& c) {
     std::vector<std::string> ids;
     for (const auto& p : c.powers) ids.push_back(p.id);

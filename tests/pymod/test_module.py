@@ -141,6 +141,23 @@ def test_model_callable_matches_run(root):
         m(**{"powers.us.open_modelz": 0.6})
 
 
+def test_seeds_share_one_tick0_world(root):
+    """Issue 14: the seeds of one call are run from one tick-0 world (one
+    construction, one equilibrium, copies for the others), and each table is
+    the one a call with that seed alone gives."""
+    from blocsim import _core
+    cfg = blocsim.load(root / "scenarios/minimal.yaml")
+    seeds = [11, 12, 13, 14, 15]
+    tables, stats = _core.simulate_seeds(cfg, seeds, 2, world_stats=True)
+    assert stats == {"constructions": 1, "equilibria": 1, "copies": len(seeds) - 1}
+    for seed, table in zip(seeds, tables):
+        alone, alone_stats = _core.simulate_seeds(cfg, [seed], 1, world_stats=True)
+        assert alone_stats == {"constructions": 1, "equilibria": 1, "copies": 0}
+        assert table.keys() == alone[0].keys()
+        for k in table:
+            assert np.asarray(table[k]).tobytes() == np.asarray(alone[0][k]).tobytes(), k
+
+
 def test_runs_release_the_gil(root):
     """While a model run executes in a thread, the main thread keeps running
     Python code. If the GIL were held, no main-thread iteration could fall

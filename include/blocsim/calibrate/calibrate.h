@@ -168,6 +168,11 @@ struct CalibOutcome {
   std::vector<std::string> params;
   std::vector<double> median, q05, q95;
   double seconds = 0;
+  //! This process's tick-0 worlds (issue 14; not written to the folder: the
+  //! counts depend on the thread schedule, the results do not): world
+  //! constructions, tick-0 equilibria computed, and worlds served as copies
+  //! of a kept one. Every simulation is one equilibrium or one copy.
+  std::int64_t world_constructions = 0, world_equilibria = 0, world_copies = 0;
 };
 
 //! Run (or resume) a calibration; writes the result folder

@@ -58,8 +58,10 @@ struct SimulateResult {
 //!
 //! Scope: one batch whose world *data* (country table, groups, edge lists,
 //! powers' lists and strings, initial config) is fixed — the replicates of
-//! one run_scenario() call, or the runs of one sweep whose points set numbers
-//! only (set_param; a point with a categorical value bypasses the cache).
+//! one run_scenario() call, the runs of one sweep whose points set numbers
+//! only (set_param; a point with a categorical value bypasses the cache), the
+//! simulations of one calibration (its particles set numbers only), or the
+//! seeds of one call of the Python module's simulate_seeds (`Model`).
 //! The keys are then the numbers each stage reads, compared bit for bit:
 //! construction — the network weights, the powers' default ties, a synthetic
 //! world's size and wiring and (synthetic only) the seed; the whole tick-0
