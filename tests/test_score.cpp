@@ -6,8 +6,12 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 
+#include "blocsim/engine/rng.h"
 #include "blocsim/io/error.h"
 
 using namespace blocsim;
@@ -224,6 +228,59 @@ TEST_SUITE("score") {
     const auto z = score::mean_difference(a, a, boot1);
     CHECK(z.lo == 0.0);
     CHECK(z.hi == 0.0);
+  }
+
+  TEST_CASE("resampled AUC and kappa equal class_auc and cohen_kappa of the resampled vectors, bit for bit") {
+    // Issue 14: bootstrap intervals score each resample without building and
+    // sorting it (ResampledAuc, cohen_kappa_resampled). Random forecasts with
+    // many ties (probabilities are counts / R, as the calibration's are), K = 2
+    // and 3, classes that a resample may miss, a NaN forecast (class_auc's
+    // path), resamples with repeats and an empty one.
+    auto bits = [](double x) {
+      std::uint64_t u;
+      std::memcpy(&u, &x, sizeof u);
+      return u;
+    };
+    int trials = 0;
+    for (std::uint64_t t = 0; t < 60; ++t) {
+      Rng rng(20261203, t, 0, Stream::user);
+      const std::size_t n = 1 + rng.below(40);
+      const std::size_t K = t % 3 == 0 ? 2 : 3;
+      const auto R = static_cast<double>(1 + rng.below(6));  // few distinct values: ties
+      std::vector<int> obs(n), pred(n);
+      score::Probs prob(n, std::vector<double>(K));
+      for (std::size_t i = 0; i < n; ++i) {
+        obs[i] = static_cast<int>(rng.below(t % 5 == 0 ? 1 : K));  // some trials observe one class only
+        double left = R;
+        for (std::size_t c = 0; c + 1 < K; ++c) {
+          const double k = static_cast<double>(rng.below(static_cast<std::uint64_t>(left) + 1));
+          prob[i][c] = k / R;
+          left -= k;
+        }
+        prob[i][K - 1] = left / R;
+        pred[i] = score::argmax(prob[i]);
+      }
+      if (t == 7) prob[n / 2][0] = std::numeric_limits<double>::quiet_NaN();
+      const score::ResampledAuc fast(obs, prob);
+      for (int b = 0; b < 25; ++b) {
+        std::vector<std::size_t> idx(b == 0 ? 0 : n);
+        for (auto& i : idx) i = rng.below(n);
+        std::vector<int> o, p;
+        score::Probs pp;
+        for (std::size_t i : idx) {
+          o.push_back(obs[i]);
+          p.push_back(pred[i]);
+          pp.push_back(prob[i]);
+        }
+        const double want_auc = score::class_auc(o, pp), got_auc = fast(idx);
+        CHECK((bits(got_auc) == bits(want_auc) || (std::isnan(got_auc) && std::isnan(want_auc))));
+        const double want_kappa = score::cohen_kappa(o, p, static_cast<int>(K)),
+                     got_kappa = score::cohen_kappa_resampled(obs, pred, static_cast<int>(K), idx);
+        CHECK((bits(got_kappa) == bits(want_kappa) || (std::isnan(got_kappa) && std::isnan(want_kappa))));
+        trials += !std::isnan(want_auc);
+      }
+    }
+    CHECK(trials > 1000);  // most resamples have a finite AUC to compare
   }
 
   TEST_CASE("shared baselines: quintile bins, bin frequencies, alliances") {

@@ -25,7 +25,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <set>
 
@@ -530,16 +532,17 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
   if (opt.bootstrap > 0) {
     const auto boot = bootstrap_indices(opt.seed, 0, kBootStream, opt.bootstrap, n);
     const ItemScores ms = item_scores(truth, model.prob);
-    auto stat = [&](const Predictor& p, const std::string& metric) {
-      return [&p, metric, &truth, &rep](const std::vector<std::size_t>& idx) {
-        std::vector<int> o, pred;
-        Probs pp;
-        for (std::size_t i : idx) {
-          o.push_back(truth[i]);
-          pred.push_back(p.pred[i]);
-          pp.push_back(p.prob[i]);
-        }
-        return metric == "auc" ? class_auc(o, pp) : cohen_kappa(o, pred, static_cast<int>(rep.labels.size()));
+    // AUC and κ of a predictor on a resample of the items: the values of
+    // class_auc and cohen_kappa of the resampled vectors, without building
+    // and sorting each resample (score_forecast.h)
+    auto stat = [&](const Predictor& p,
+                    const std::string& metric) -> std::function<double(const std::vector<std::size_t>&)> {
+      if (metric == "auc")
+        return [auc = std::make_shared<const ResampledAuc>(truth, p.prob)](const std::vector<std::size_t>& idx) {
+          return (*auc)(idx);
+        };
+      return [&p, &truth, labels = static_cast<int>(rep.labels.size())](const std::vector<std::size_t>& idx) {
+        return cohen_kappa_resampled(truth, p.pred, labels, idx);
       };
     };
     for (std::size_t k = 2; k < rep.predictors.size(); ++k) {

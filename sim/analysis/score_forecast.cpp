@@ -92,6 +92,84 @@ double class_auc(const std::vector<int>& obs, const Probs& prob) {
   return m ? sum / m : kNaN;
 }
 
+ResampledAuc::ResampledAuc(const std::vector<int>& obs, const Probs& prob) : obs_(obs), prob_(prob) {
+  const std::size_t n = obs.size();
+  if (n == 0) return;
+  for (const auto& p : prob)
+    for (double v : p)
+      if (std::isnan(v)) return;  // < is then no strict weak order: class_auc's path
+  const std::size_t K = prob[0].size();
+  for (const auto& p : prob)
+    if (p.size() != K) return;
+  classes_.resize(K);
+  for (std::size_t c = 0; c < K; ++c) {
+    Ranked& r = classes_[c];
+    r.order.resize(n);
+    std::iota(r.order.begin(), r.order.end(), 0u);
+    std::stable_sort(r.order.begin(), r.order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return prob[a][c] < prob[b][c]; });
+    for (std::size_t q = 0; q < n; ++q)
+      if (q == 0 || !(prob[r.order[q]][c] == prob[r.order[r.group.back()]][c]))
+        r.group.push_back(static_cast<std::uint32_t>(q));
+    r.group.push_back(static_cast<std::uint32_t>(n));
+  }
+}
+
+double ResampledAuc::operator()(const std::vector<std::size_t>& idx) const {
+  const std::size_t n = idx.size();
+  if (n == 0) return kNaN;
+  if (classes_.empty()) {
+    std::vector<int> o;
+    Probs pp;
+    for (std::size_t i : idx) {
+      o.push_back(obs_[i]);
+      pp.push_back(prob_[i]);
+    }
+    return class_auc(o, pp);
+  }
+  // copies of each item in the resample
+  std::vector<std::uint32_t> copies(obs_.size(), 0);
+  for (std::size_t i : idx) ++copies[i];
+  // auc() of the resampled scores: in ascending order, a tie group holding
+  // positions i … j of the sorted resample gives each positive copy the
+  // average rank (i + j)/2 + 1, added one copy at a time
+  auto one = [&](std::size_t c) {
+    const Ranked& r = classes_[c];
+    double rank_pos = 0, npos = 0;
+    std::size_t first = 0;  // position of the group's first copy
+    for (std::size_t g = 0; g + 1 < r.group.size(); ++g) {
+      std::size_t count = 0, positives = 0;
+      for (std::uint32_t q = r.group[g]; q < r.group[g + 1]; ++q) {
+        const std::uint32_t item = r.order[q];
+        count += copies[item];
+        if (obs_[item] == static_cast<int>(c)) positives += copies[item];
+      }
+      if (count == 0) continue;
+      const double avg = 0.5 * static_cast<double>(first + (first + count - 1)) + 1.0;
+      for (std::size_t k = 0; k < positives; ++k) {
+        rank_pos += avg;
+        npos += 1;
+      }
+      first += count;
+    }
+    const double nneg = static_cast<double>(n) - npos;
+    if (npos == 0 || nneg == 0) return kNaN;
+    return (rank_pos - npos * (npos + 1) / 2.0) / (npos * nneg);
+  };
+  // class_auc's combination; its K is the first resampled item's
+  const std::size_t K = prob_[idx[0]].size();
+  if (K == 2) return one(1);
+  double sum = 0;
+  int m = 0;
+  for (std::size_t c = 0; c < K; ++c) {
+    const double a = one(c);
+    if (std::isnan(a)) continue;
+    sum += a;
+    ++m;
+  }
+  return m ? sum / m : kNaN;
+}
+
 std::vector<ReliabilityBin> reliability(const std::vector<int>& obs, const Probs& prob, int bins) {
   std::vector<ReliabilityBin> t(static_cast<std::size_t>(bins));
   for (int b = 0; b < bins; ++b) {

@@ -36,6 +36,24 @@ double cohen_kappa(const std::vector<int>& obs, const std::vector<int>& pred, in
   return (po - pe) / (1.0 - pe);
 }
 
+double cohen_kappa_resampled(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels,
+                             const std::vector<std::size_t>& idx) {
+  const double n = static_cast<double>(idx.size());
+  if (idx.empty()) return nan();
+  std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
+  std::size_t hits = 0;
+  for (std::size_t i : idx) {
+    a[static_cast<std::size_t>(obs[i])] += 1;
+    b[static_cast<std::size_t>(pred[i])] += 1;
+    hits += obs[i] == pred[i] ? 1 : 0;
+  }
+  double pe = 0.0;
+  for (std::size_t l = 0; l < a.size(); ++l) pe += (a[l] / n) * (b[l] / n);
+  const double po = static_cast<double>(hits) / static_cast<double>(idx.size());  // accuracy()
+  if (std::fabs(1.0 - pe) < 1e-15) return po == 1.0 ? 1.0 : nan();
+  return (po - pe) / (1.0 - pe);
+}
+
 double adjusted_rand_index(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels) {
   auto c2 = [](double x) { return x * (x - 1) / 2.0; };
   const auto L = static_cast<std::size_t>(n_labels);

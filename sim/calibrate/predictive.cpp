@@ -228,17 +228,19 @@ std::string predictive_outputs(const Setup& s, const std::vector<Particle>& post
     const std::size_t n = obs.size();
     const auto boot = score::bootstrap_indices(spec.seed, kBootstrapTick + static_cast<std::uint64_t>(set),
                                                static_cast<std::uint32_t>(kStream), 1000, n);
-    // AUC and κ of a forecaster on a resample of the items
+    // AUC and κ of a forecaster on a resample of the items: the values of
+    // class_auc and cohen_kappa of the resampled vectors, without building
+    // and sorting each resample (score_forecast.h)
+    std::vector<score::ResampledAuc> aucs;
+    std::vector<std::vector<int>> argmaxes(preds.size());
+    aucs.reserve(preds.size());
+    for (std::size_t k = 0; k < preds.size(); ++k) {
+      aucs.emplace_back(obs, probs[k]);
+      for (const auto& p : probs[k]) argmaxes[k].push_back(score::argmax(p));
+    }
     auto stat = [&](std::size_t k, bool kappa) {
       return [&, k, kappa](const std::vector<std::size_t>& idx) {
-        std::vector<int> o, pred;
-        score::Probs pp;
-        for (std::size_t i : idx) {
-          o.push_back(obs[i]);
-          pp.push_back(probs[k][i]);
-          pred.push_back(score::argmax(probs[k][i]));
-        }
-        return kappa ? score::cohen_kappa(o, pred, 3) : score::class_auc(o, pp);
+        return kappa ? score::cohen_kappa_resampled(obs, argmaxes[k], 3, idx) : aucs[k](idx);
       };
     };
     const char* metric[5] = {"brier", "log_score", "accuracy", "auc", "kappa"};

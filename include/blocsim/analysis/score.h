@@ -91,6 +91,11 @@ double accuracy(const std::vector<int>& obs, const std::vector<int>& pred);
 //! Cohen's κ = (p_o − p_e)/(1 − p_e), p_e = Σ_l (n_obs,l/n)(n_pred,l/n).
 //! 1 if p_e = 1 and the labellings agree; nan if p_e = 1 and they do not.
 double cohen_kappa(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels);
+//! cohen_kappa of the resample {(obs[i], pred[i]) : i ∈ idx} without building
+//! it: the same operations in the same order, so the same bits (bootstrap
+//! intervals, issue 14).
+double cohen_kappa_resampled(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels,
+                             const std::vector<std::size_t>& idx);
 //! Adjusted Rand index (Hubert & Arabie 1985) of the two partitions.
 //! 1 when the expected and maximum index coincide (e.g. both trivial).
 double adjusted_rand_index(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels);

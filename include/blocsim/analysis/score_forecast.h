@@ -58,6 +58,30 @@ double auc(const std::vector<double>& score, const std::vector<char>& positive);
 //! AUC of a K-class forecast: K = 2 → AUC of p_i1; K > 2 → macro one-vs-rest.
 double class_auc(const std::vector<int>& obs, const Probs& prob);
 
+//! class_auc of bootstrap resamples of one forecast without sorting each
+//! resample (issue 14): the items are ranked once per class, and a resample's
+//! AUC walks those ranks with the resample's multiplicities. It makes the
+//! additions class_auc of the resampled vectors makes, in the same order —
+//! each tie group's average rank once per positive copy, groups in ascending
+//! order — so the result has the same bits (tests/test_score.cpp compares
+//! them on random forecasts with ties). With a NaN probability it calls
+//! class_auc on the resampled vectors.
+class ResampledAuc {
+ public:
+  ResampledAuc(const std::vector<int>& obs, const Probs& prob);
+  //! == class_auc({obs[i] : i ∈ idx}, {prob[i] : i ∈ idx}).
+  double operator()(const std::vector<std::size_t>& idx) const;
+
+ private:
+  struct Ranked {
+    std::vector<std::uint32_t> order;  // items by ascending probability of the class
+    std::vector<std::uint32_t> group;  // start of each tie group in `order`, then order.size()
+  };
+  const std::vector<int>& obs_;
+  const Probs& prob_;
+  std::vector<Ranked> classes_;  // empty: some probability is NaN (fallback)
+};
+
 struct ReliabilityBin {
   double lo = 0, hi = 0;     //!< bin edges
   double forecast = 0;       //!< mean forecast probability in the bin
