@@ -15,7 +15,30 @@ namespace blocsim::score {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Mann–Whitney AUC from the sum of the positives' average ranks over n items.
+double auc_from_ranks(double rank_pos, double npos, std::size_t n) {
+  const double nneg = static_cast<double>(n) - npos;
+  if (npos == 0 || nneg == 0) return kNaN;
+  return (rank_pos - npos * (npos + 1) / 2.0) / (npos * nneg);
 }
+
+// A K-class AUC from one(c), the one-vs-rest AUC of class c: K = 2 → one(1),
+// else the mean of the classes' finite values.
+template <class One>
+double macro_auc(std::size_t K, One&& one) {
+  if (K == 2) return one(1);
+  double sum = 0;
+  int m = 0;
+  for (std::size_t c = 0; c < K; ++c) {
+    const double a = one(c);
+    if (std::isnan(a)) continue;
+    sum += a;
+    ++m;
+  }
+  return m ? sum / m : kNaN;
+}
+}  // namespace
 
 int argmax(const std::vector<double>& p) {
   int a = 0;
@@ -63,9 +86,7 @@ double auc(const std::vector<double>& score, const std::vector<char>& positive) 
       }
     i = j + 1;
   }
-  const double nneg = static_cast<double>(n) - npos;
-  if (npos == 0 || nneg == 0) return kNaN;
-  return (rank_pos - npos * (npos + 1) / 2.0) / (npos * nneg);
+  return auc_from_ranks(rank_pos, npos, n);
 }
 
 double class_auc(const std::vector<int>& obs, const Probs& prob) {
@@ -80,16 +101,7 @@ double class_auc(const std::vector<int>& obs, const Probs& prob) {
     }
     return auc(s, pos);
   };
-  if (K == 2) return one(1);
-  double sum = 0;
-  int m = 0;
-  for (std::size_t c = 0; c < K; ++c) {
-    const double a = one(c);
-    if (std::isnan(a)) continue;
-    sum += a;
-    ++m;
-  }
-  return m ? sum / m : kNaN;
+  return macro_auc(K, one);
 }
 
 ResampledAuc::ResampledAuc(const std::vector<int>& obs, const Probs& prob) : obs_(obs), prob_(prob) {
@@ -152,22 +164,10 @@ double ResampledAuc::operator()(const std::vector<std::size_t>& idx) const {
       }
       first += count;
     }
-    const double nneg = static_cast<double>(n) - npos;
-    if (npos == 0 || nneg == 0) return kNaN;
-    return (rank_pos - npos * (npos + 1) / 2.0) / (npos * nneg);
+    return auc_from_ranks(rank_pos, npos, n);
   };
   // class_auc's combination; its K is the first resampled item's
-  const std::size_t K = prob_[idx[0]].size();
-  if (K == 2) return one(1);
-  double sum = 0;
-  int m = 0;
-  for (std::size_t c = 0; c < K; ++c) {
-    const double a = one(c);
-    if (std::isnan(a)) continue;
-    sum += a;
-    ++m;
-  }
-  return m ? sum / m : kNaN;
+  return macro_auc(prob_[idx[0]].size(), one);
 }
 
 std::vector<ReliabilityBin> reliability(const std::vector<int>& obs, const Probs& prob, int bins) {
