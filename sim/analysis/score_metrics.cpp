@@ -11,6 +11,18 @@ namespace blocsim::score {
 
 namespace {
 double nan() { return std::nan(""); }
+
+// Cohen's κ from the label counts of the observations (a) and predictions
+// (b), the agreements and the number of items (> 0).
+double kappa_from_counts(const std::vector<double>& a, const std::vector<double>& b, std::size_t hits,
+                         std::size_t count) {
+  const double n = static_cast<double>(count);
+  double pe = 0.0;
+  for (std::size_t l = 0; l < a.size(); ++l) pe += (a[l] / n) * (b[l] / n);
+  const double po = static_cast<double>(hits) / n;  // accuracy()
+  if (std::fabs(1.0 - pe) < 1e-15) return po == 1.0 ? 1.0 : nan();
+  return (po - pe) / (1.0 - pe);
+}
 }  // namespace
 
 
@@ -22,23 +34,19 @@ double accuracy(const std::vector<int>& obs, const std::vector<int>& pred) {
 }
 
 double cohen_kappa(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels) {
-  const double n = static_cast<double>(obs.size());
   if (obs.empty()) return nan();
   std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
+  std::size_t hits = 0;
   for (std::size_t i = 0; i < obs.size(); ++i) {
     a[static_cast<std::size_t>(obs[i])] += 1;
     b[static_cast<std::size_t>(pred[i])] += 1;
+    hits += obs[i] == pred[i] ? 1 : 0;
   }
-  double pe = 0.0;
-  for (std::size_t l = 0; l < a.size(); ++l) pe += (a[l] / n) * (b[l] / n);
-  const double po = accuracy(obs, pred);
-  if (std::fabs(1.0 - pe) < 1e-15) return po == 1.0 ? 1.0 : nan();
-  return (po - pe) / (1.0 - pe);
+  return kappa_from_counts(a, b, hits, obs.size());
 }
 
 double cohen_kappa_resampled(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels,
                              const std::vector<std::size_t>& idx) {
-  const double n = static_cast<double>(idx.size());
   if (idx.empty()) return nan();
   std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
   std::size_t hits = 0;
@@ -47,11 +55,7 @@ double cohen_kappa_resampled(const std::vector<int>& obs, const std::vector<int>
     b[static_cast<std::size_t>(pred[i])] += 1;
     hits += obs[i] == pred[i] ? 1 : 0;
   }
-  double pe = 0.0;
-  for (std::size_t l = 0; l < a.size(); ++l) pe += (a[l] / n) * (b[l] / n);
-  const double po = static_cast<double>(hits) / static_cast<double>(idx.size());  // accuracy()
-  if (std::fabs(1.0 - pe) < 1e-15) return po == 1.0 ? 1.0 : nan();
-  return (po - pe) / (1.0 - pe);
+  return kappa_from_counts(a, b, hits, idx.size());
 }
 
 double adjusted_rand_index(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels) {

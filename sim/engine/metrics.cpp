@@ -52,6 +52,11 @@ std::vector<std::string> metric_columns(const std::vector<std::string>& ids) {
 
 namespace {
 
+// 4 doubles at 8-byte alignment (unaligned loads and stores), for the passes
+// below. A typedef, not `using`: Clang ignores an alignment lowered in an
+// alias-declaration (alignof stays 32; UBSan caught a misaligned choice_z load).
+typedef double v4u __attribute__((vector_size(32), aligned(8)));
+
 // Esteban–Ray over bin masses: Σ_a Σ_b p_a^{1+α} p_b |a − b|·width, visiting
 // only occupied bins (typically far fewer than the 64 bins).
 double esteban_ray_binned(const double* mass, int bins, double alpha, double width) {
@@ -100,10 +105,6 @@ double esteban_ray_binned(const double* mass, int bins, double alpha, double wid
   // order from 0 — each lane is inner_{a+j} with the scalar loop's additions
   // in its order (contraction is off), so the same bits in a quarter of the
   // steps; er then adds p_pow·inner·width in a order as before.
-  // 4 doubles at 8-byte alignment (unaligned loads and stores). A typedef, not
-  // `using`: Clang ignores an alignment lowered in an alias-declaration
-  // (alignof stays 32; UBSan caught a misaligned choice_z load).
-  typedef double v4u __attribute__((vector_size(32), aligned(8)));
   double x[256 + 3], inner[256 + 3];
   for (int a = 0; a < m; ++a) x[a] = static_cast<double>(idx[a]);
   for (int a = m; a < m + 3; ++a) x[a] = 0.0;  // padding lanes, never read back
@@ -193,7 +194,6 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
       // typed (not memcpy) loads and stores: a memcpy store may alias
       // anything, so the compiler would reload every captured pointer per
       // country; a double vector store aliases only doubles
-      typedef double v4u __attribute__((vector_size(32), aligned(8)));  // see esteban_ray_binned's v4u
       v4u* const bloc = reinterpret_cast<v4u*>(a + o_bloc + 4 * static_cast<std::size_t>(b));
       v4u* const stand = reinterpret_cast<v4u*>(a + o_std + 4 * static_cast<std::size_t>(s));
       *bloc += v4u{1.0, g, p, c};
@@ -233,7 +233,6 @@ std::vector<double> metrics_impl(const World& w, bool z_from_choice, bool intero
     // simulate()'s record phase: the pass above for this case with D = 4 a
     // constant and everything the body reads captured by value (in
     // registers, not reloaded through the closure after every store)
-    typedef double v4u __attribute__((vector_size(32), aligned(8)));  // see esteban_ray_binned's v4u
     // the countries' ER bins first, four per step (each lane the scalar
     // bin's operations: the same truncating conversion, the same clamp),
     // as bytes (kBins ≤ 127) in per-thread scratch (no allocation per tick)
