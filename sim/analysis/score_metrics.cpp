@@ -12,10 +12,20 @@ namespace blocsim::score {
 namespace {
 double nan() { return std::nan(""); }
 
-// Cohen's κ from the label counts of the observations (a) and predictions
-// (b), the agreements and the number of items (> 0).
-double kappa_from_counts(const std::vector<double>& a, const std::vector<double>& b, std::size_t hits,
-                         std::size_t count) {
+// Cohen's κ of the items item(0) … item(count − 1) (count > 0): the label
+// counts of the observations (a) and predictions (b) and the agreements, one
+// item at a time, then κ from them.
+template <class Item>
+double kappa_of(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels, std::size_t count,
+                Item item) {
+  std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
+  std::size_t hits = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t i = item(k);
+    a[static_cast<std::size_t>(obs[i])] += 1;
+    b[static_cast<std::size_t>(pred[i])] += 1;
+    hits += obs[i] == pred[i] ? 1 : 0;
+  }
   const double n = static_cast<double>(count);
   double pe = 0.0;
   for (std::size_t l = 0; l < a.size(); ++l) pe += (a[l] / n) * (b[l] / n);
@@ -35,27 +45,13 @@ double accuracy(const std::vector<int>& obs, const std::vector<int>& pred) {
 
 double cohen_kappa(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels) {
   if (obs.empty()) return nan();
-  std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
-  std::size_t hits = 0;
-  for (std::size_t i = 0; i < obs.size(); ++i) {
-    a[static_cast<std::size_t>(obs[i])] += 1;
-    b[static_cast<std::size_t>(pred[i])] += 1;
-    hits += obs[i] == pred[i] ? 1 : 0;
-  }
-  return kappa_from_counts(a, b, hits, obs.size());
+  return kappa_of(obs, pred, n_labels, obs.size(), [](std::size_t k) { return k; });
 }
 
 double cohen_kappa_resampled(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels,
                              const std::vector<std::size_t>& idx) {
   if (idx.empty()) return nan();
-  std::vector<double> a(static_cast<std::size_t>(n_labels), 0.0), b(a.size(), 0.0);
-  std::size_t hits = 0;
-  for (std::size_t i : idx) {
-    a[static_cast<std::size_t>(obs[i])] += 1;
-    b[static_cast<std::size_t>(pred[i])] += 1;
-    hits += obs[i] == pred[i] ? 1 : 0;
-  }
-  return kappa_from_counts(a, b, hits, idx.size());
+  return kappa_of(obs, pred, n_labels, idx.size(), [&idx](std::size_t k) { return idx[k]; });
 }
 
 double adjusted_rand_index(const std::vector<int>& obs, const std::vector<int>& pred, int n_labels) {

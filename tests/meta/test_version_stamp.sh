@@ -16,11 +16,12 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v git >/dev/null || { echo "git not installed: skipped"; exit 0; }
 git_=$(command -v git)
-stamp() {  # stamp DIR [override] -> prints the kGitSha line of DIR/version.cpp
+sha_in() { sed -n 's/.*kGitSha = "\(.*\)";/\1/p' "$1"; }  # the commit a version.cpp names
+stamp() {  # stamp DIR [override] -> the commit DIR/version.cpp names
   cmake "-DSRC=$src/sim/version.cpp.in" "-DDST=$1/version.cpp" "-DSOURCE_DIR=$1" "-DGIT_EXECUTABLE=$git_" \
     -DPROJECT_VERSION=9.9.9 "-DBLOCSIM_COMPILER=GNU 0" -DCMAKE_BUILD_TYPE=Release "-DBLOCSIM_GIT_SHA_OVERRIDE=${2:-}" \
     -P "$src/cmake/BlocsimVersionFile.cmake"
-  sed -n 's/.*kGitSha = "\(.*\)";/\1/p' "$1/version.cpp"
+  sha_in "$1/version.cpp"
 }
 
 echo "== 1. the script in a scratch repository"
@@ -53,7 +54,7 @@ cd "$src"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   head=$(git rev-parse --short=12 HEAD)
   cmake --build "$bin" --target blocsim_version >/dev/null || fail "target blocsim_version"
-  s=$(sed -n 's/.*kGitSha = "\(.*\)";/\1/p' "$bin/version.cpp")
+  s=$(sha_in "$bin/version.cpp")
   [[ ${s%-dirty} == "$head" ]] || fail "build folder's version.cpp says '$s', HEAD is $head"
   echo "== 3. blocsim --version"
   v=$("$exe" --version | head -1)
