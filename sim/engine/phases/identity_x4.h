@@ -76,15 +76,27 @@ void Identity<DC>::rows4(std::int64_t g) const {
         const v4d d2 = ((c[0] + c[1]) + c[2]) + c[3];
         const v4d wf = v4::widen4(val + q);
         const v4d w4 = reinterpret_cast<v4d>(reinterpret_cast<v4m>(wf) & (d2 < veps2));
+#if defined(__AVX__)
+        // The halves by a cast and one extract, and w4 to wbuf by one
+        // aligned store: GCC 12 lowered the narrowing __builtin_shufflevector
+        // and the memcpy through the stack (w4 stored, re-read into general
+        // registers and stored again), three store-to-load forwards on the
+        // path to every product. Same additions in the same order.
+        const __m256d w4v = reinterpret_cast<__m256d>(w4);
+        vden = reinterpret_cast<v2d>(_mm_add_pd(reinterpret_cast<__m128d>(vden), _mm256_castpd256_pd128(w4v)));
+        vden = reinterpret_cast<v2d>(_mm_add_pd(reinterpret_cast<__m128d>(vden), _mm256_extractf128_pd(w4v, 1)));
+        _mm256_store_pd(wbuf, w4v);
+#else
         vden += __builtin_shufflevector(w4, w4, 0, 1);
         vden += __builtin_shufflevector(w4, w4, 2, 3);
+        std::memcpy(wbuf, &w4, sizeof w4);
+#endif
         // The four weights broadcast from memory (a load-port operation)
         // instead of by lane permutes: the permutes shared the shuffle port
         // with the 4 × 4 transpose, which bound this loop (14 → 10 shuffles
         // per 4 neighbours; run -r 100, countries off: ~−2.5 % time). The
         // empty asm says wbuf may have changed, so GCC reloads it instead
         // of turning the broadcasts back into permutes. Same values.
-        std::memcpy(wbuf, &w4, sizeof w4);
         asm("" : "+m"(wbuf));
         vnum0 -= v4::splat(wbuf[0]) * na;
         vnum1 -= v4::splat(wbuf[1]) * nb;
