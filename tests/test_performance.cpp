@@ -1073,8 +1073,22 @@ TEST_SUITE("cli") {
                           "| reference paths (this binary) | 1 |", "| current | 1 |", "arithmetic floor/tick",
                           "memory floor/tick", "run folder, 2 replicates, countries.csv | reference",
                           "sweep small, 3 runs | current", "| 3000 | 1 |", "speed-up vs reference (interleaved, CPU time)",
-                          "CPU time/tick", "load average (1 min) at end"})
+                          "CPU time/tick", "load average (1 min) at end", "× cache-resident", "Cache-resident world: 2000 agents"})
       CHECK(text.find(s) != std::string::npos);
+    // the distance from the memory floor splits into the tick's own work
+    // (cache-resident × floor) and what the memory system adds (× cache-resident)
+    {
+      const auto row = text.find("| 3000 | 1 |");
+      REQUIRE(row != std::string::npos);
+      std::vector<std::string> f;
+      std::stringstream ss(text.substr(row + 1, text.find('\n', row) - row - 1));
+      for (std::string c; std::getline(ss, c, '|');) f.push_back(c);
+      REQUIRE(f.size() >= 10);
+      const double x_floor = std::stod(f[6]), x_cache = std::stod(f[8]), cache_x_floor = std::stod(f[9]);
+      CHECK(x_cache > 0.0);
+      CHECK(cache_x_floor > 0.0);
+      CHECK(std::abs(x_cache * cache_x_floor - x_floor) <= 0.06 * x_floor + 0.1);
+    }
     CHECK(text.find("nan") == std::string::npos);
     CHECK(text.find("inf") == std::string::npos);
     CHECK(text.find("## Instructions per tick") == std::string::npos);  // --no-instructions

@@ -162,13 +162,38 @@ void add_bench_command(CLI::App& app, int* exit_code) {
         std::fflush(stdout);
       }
     }
-    // synthetic worlds: memory-bound
+    // synthetic worlds: the distance from the memory floor, split into the
+    // tick's own work (a world of the same kind that fits the last-level
+    // cache) and what the memory system adds (this world against it). The
+    // cache-resident world runs on one thread: it is smaller than one block
+    // of rows (kParallelGrain), so more threads would not share it; a row
+    // at t threads is compared with its time per agent-update / t.
+    const std::vector<std::string> sizes = split(a->sizes);
+    double cache_sec = 0.0;  // seconds per agent-update, cache-resident world, one thread
+    std::int64_t n_cache = 0;
+    int cache_ticks = a->ticks;
+    const std::int64_t llc = last_level_cache_bytes();
+    double cache_world_bytes = 0.0;
+    if (!sizes.empty()) {
+      n_cache = a->quick ? 2000 : cache_resident_agents(base, a->rewire, llc);
+      BenchArgs ca = *a;
+      if (!a->quick) cache_ticks = ca.ticks = std::max<int>(a->ticks, static_cast<int>(1000000 / n_cache));  // ~10⁶ agent-updates
+      std::vector<double> per_agent;  // median of 3 processes: one takes ~0.1 s and this VM's times move by 20–40 %
+      for (int rep = 0; rep < 3; ++rep) {
+        const CaseResult r = spawn_case(ca, std::to_string(n_cache), 1);
+        per_agent.push_back(r.sec_per_tick / static_cast<double>(r.agents));
+        cache_world_bytes = r.world_bytes;
+      }
+      std::sort(per_agent.begin(), per_agent.end());
+      cache_sec = per_agent[1];
+    }
     std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | CPU time/tick | agent-updates/s | memory floor/tick | × floor | "
+                "time/agent-update | × cache-resident | cache-resident × floor | "
                 "arithmetic floor/tick | × floor | speed-up vs %d thread | reference time/tick | speed-up vs reference | "
                 "speed-up vs reference (interleaved, CPU time) | "
                 "memory/agent (peak RSS) | memory/agent (arrays) |\n"
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
-    for (const auto& size : split(a->sizes)) {
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
+    for (const auto& size : sizes) {
       double t1 = 0.0;
       for (std::size_t ti = 0; ti < threads.size(); ++ti) {
         const int t = threads[ti];
@@ -179,14 +204,24 @@ void add_bench_command(CLI::App& app, int* exit_code) {
         const double rss_per_agent = static_cast<double>(r.maxrss_kb - base_rss) * 1024.0 / static_cast<double>(r.agents);
         const double mem_floor = r.bytes_per_tick / bandwidth[ti];
         const double ops_floor = r.ops_per_tick / (peak * t);
-        std::printf("| %lld | %d | %.2f ms | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.2f ms | %.1f× | %.2f× | %.2f ms | %.2f× | %.2f× | %.0f B | %.0f B |\n",
+        const double per_agent = r.sec_per_tick / static_cast<double>(r.agents);
+        std::printf("| %lld | %d | %.2f ms | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.1f ns | %.2f× | %.1f× | %.2f ms | %.1f× | %.2f× | %.2f ms | %.2f× | %.2f× | %.0f B | %.0f B |\n",
                     static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3, r.cpu_per_tick * 1e3,
                     static_cast<double>(r.agents) / r.sec_per_tick, mem_floor * 1e3,
-                    r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor, ops_floor * 1e3,
+                    r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor, per_agent * 1e9,
+                    per_agent / (cache_sec / t), cache_sec / t * static_cast<double>(r.agents) / mem_floor, ops_floor * 1e3,
                     r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, ref.sec_per_tick * 1e3, ref.sec_per_tick / r.sec_per_tick,
                     ab.sec_per_run / ab.sec_per_tick, rss_per_agent, r.world_bytes / static_cast<double>(r.agents));
         std::fflush(stdout);
       }
+    }
+    if (!sizes.empty()) {
+      std::printf("\nCache-resident world: %lld agents (%.1f MB of arrays; last-level cache %s), %d ticks on 1 thread (median of 3): %.1f ns per\n"
+                  "agent-update; at t threads it counts as 1/t of that (perfect scaling). × floor (memory) = cache-resident × floor (the\n"
+                  "tick's own work: its distance from the floor with no wait on memory) × (× cache-resident: what the memory system,\n"
+                  "and at t > 1 threads any loss of scaling, add at this size).\n",
+                  static_cast<long long>(n_cache), cache_world_bytes / 1e6,
+                  llc > 0 ? (std::to_string(llc >> 20) + " MB, a sixteenth of it").c_str() : "unknown", cache_ticks, cache_sec * 1e9);
     }
     std::printf("\nload average (1 min) at end: %.2f\n", load_average());
     std::printf("\nFloors (estimates): memory floor = bytes one walk per network row must move (each state array read once,\n"

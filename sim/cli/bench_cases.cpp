@@ -129,6 +129,43 @@ double peak_flops(int reps) {
   return 2.0 * 4.0 * kChains * static_cast<double>(iters) / best;
 }
 
+// The largest data or unified cache of cpu0 (the last level), bytes, from
+// sysfs; 0 if unknown. (sysconf(_SC_LEVEL3_CACHE_SIZE) is not used: under KVM
+// it reported 256 MB for this VM's 32 MB L3.)
+std::int64_t last_level_cache_bytes() {
+  std::int64_t best = 0;
+  int best_level = 0;
+  for (int i = 0; i < 16; ++i) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/";
+    std::ifstream fl(dir + "level"), ft(dir + "type"), fs(dir + "size");
+    int level = 0;
+    std::string type, size;
+    if (!(fl >> level) || !(ft >> type) || !(fs >> size) || type == "Instruction" || size.empty()) continue;
+    std::int64_t bytes = std::strtoll(size.c_str(), nullptr, 10);
+    if (size.back() == 'K') bytes <<= 10;
+    if (size.back() == 'M') bytes <<= 20;
+    if (level > best_level || (level == best_level && bytes > best)) best = bytes, best_level = level;
+  }
+  return best;
+}
+
+// A synthetic world whose arrays (world_bytes) fill a sixteenth of the last-level
+// cache, rounded down to whole thousands of agents (2,000 … 50,000; 4,000 if
+// the cache is unknown): its time per agent-update is what a tick's own work
+// costs when the memory system does not hold it up, the reference for the
+// "× cache-resident" column (bench.cpp). A sixteenth, not more: on the
+// project's VM (32 MB L3, 512 KB L2 per core) the time per agent-update was
+// flat from 2,000 to 4,000 agents (1–2 MB of arrays) and grew from ~6,000;
+// at a quarter of the cache (19,000) it was ~35 % slower.
+ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks, double rewire);
+std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes) {
+  if (llc_bytes <= 0) return 4000;
+  const World w = make_world(synthetic_config(base, 2000, 1, rewire), 1);
+  const double per_agent = static_cast<double>(world_bytes(w)) / 2000.0;
+  const auto n = static_cast<std::int64_t>(static_cast<double>(llc_bytes) / 16.0 / per_agent) / 1000 * 1000;
+  return std::clamp<std::int64_t>(n, 2000, 50000);
+}
+
 // CPU time of this process (all its threads), seconds.
 double cpu_seconds() {
   timespec ts{};

@@ -51,6 +51,8 @@ double tick_ops(const World& w);
 double tick_bytes(const World& w);
 double cpu_seconds();
 double load_average();
+std::int64_t last_level_cache_bytes();
+std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes);
 std::vector<std::string> split(const std::string& s);
 void run_case(const BenchArgs& a);
 CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, bool reference = false);
