@@ -1248,6 +1248,18 @@ TEST_SUITE("cli") {
     // the default world's tick is at least its essential arithmetic, and not absurdly more
     CHECK(step_record > 0.5 * floor);
     CHECK(step_record < 100.0 * floor);
+    // the synthetic world (2,000 agents with --quick, degree 10): per tick
+    // and per agent-update, each at least half its floor
+    const auto [syn, syn_floor] = number_after("| this build | the same, synthetic world (2000 agents");
+    CHECK(syn > 0.5 * syn_floor);
+    CHECK(syn < 100.0 * syn_floor);
+    // tick_ops per agent at D = 4, K = 2 and ~10 directed edges a row:
+    // 10 × (5D + 6) + K(3D + 21) + 12(K + 1) + 6D + 25K + 20 = 456
+    CHECK(syn_floor / 2000.0 > 430.0);
+    CHECK(syn_floor / 2000.0 < 480.0);
+    const auto per_agent = text.find(" instructions per agent-update against a floor of ");
+    REQUIRE(per_agent != std::string::npos);
+    CHECK(std::abs(std::stod(text.substr(text.rfind(':', per_agent) + 1)) - syn / 2000.0) <= 1.0);
     const auto [whole_run, floor2] = number_after("| this build | whole `run -r 1 -t 1`");
     CHECK(whole_run > 0.0);
     CHECK(floor2 == floor);

@@ -30,6 +30,7 @@
 #include "blocsim/engine/metrics.h"
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
+#include "blocsim/output/format.h"
 #include "blocsim/engine/simulation.h"
 #include "blocsim/sweep/sweep.h"
 #include "blocsim/version.h"
@@ -509,6 +510,13 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
   jobs.push_back({{vg, "--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=*bench_instruction_ticks*", self, "bench",
                    "--scenario", a.scenario, "--case", "instr:" + std::to_string(t1) + ":" + std::to_string(t2), "--case-threads", "1"},
                   {}});
+  // a synthetic world as the synthetic cases build it (--rewire), small
+  // enough for valgrind: its per-agent work beside the floor (job 1)
+  const std::int64_t syn_agents = a.quick ? 2000 : 10000;
+  jobs.push_back({{vg, "--tool=callgrind", "--callgrind-out-file=/dev/null", "--toggle-collect=*bench_instruction_ticks*", self, "bench",
+                   "--scenario", a.scenario, "--rewire", format_number(a.rewire), "--case",
+                   "instr:" + std::to_string(t1) + ":" + std::to_string(t2) + ":" + std::to_string(syn_agents), "--case-threads", "1"},
+                  {}});
   for (std::size_t e = 0; e < exes.size(); ++e)
     for (const int t : {t1, t2}) {
       std::vector<std::string> argv = {vg, "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes", "--cachegrind-out-file=/dev/null", exes[e], "run",
@@ -526,7 +534,7 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
                                     tmp.path / ("job" + std::to_string(j) + ".err"), env));
     for (std::size_t j = i; j < std::min(jobs.size(), i + width); ++j) {
       jobs[j].done = finish_child(running[j - i]);
-      if (j < 3) must_succeed(jobs[j].argv, jobs[j].done);  // this build must work under valgrind; the other may not
+      if (j < 4) must_succeed(jobs[j].argv, jobs[j].done);  // this build must work under valgrind; the other may not
     }
   }
   // (1) the bench case
@@ -544,14 +552,28 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
   std::printf("| code | what is counted | instructions/tick | instruction floor/tick | × floor |\n|---|---|---:|---:|---:|\n");
   std::printf("| this build | step + record, as simulate() runs them (bench case; callgrind --toggle-collect) | %.0f | %.0f | %.2f× |\n",
               collected / ticks, floor, collected / ticks / floor);
+  {
+    const double sc = valgrind_count(jobs[1].done.err, "Collected :");
+    const auto sp = jobs[1].done.out.find("RESULT ");
+    if (sc <= 0 || sp == std::string::npos)
+      throw RunError("bench: callgrind printed no instruction count:\n" + tail_lines(jobs[1].done.err, 12));
+    CaseResult s;
+    std::istringstream ss(jobs[1].done.out.substr(sp + 7));
+    ss >> s.agents >> s.edges >> s.sec_per_tick >> s.sec_per_run >> s.world_bytes >> s.ops_per_tick;
+    const double n = static_cast<double>(s.agents);
+    std::printf("| this build | the same, synthetic world (%lld agents, mean degree 10, rewiring %s): %.0f instructions per agent-update "
+                "against a floor of %.0f | %.0f | %.0f | %.2f× |\n",
+                static_cast<long long>(s.agents), format_number(a.rewire).c_str(), sc / ticks / n, s.ops_per_tick / n, sc / ticks,
+                s.ops_per_tick, sc / ticks / s.ops_per_tick);
+  }
   const std::string what = std::string("whole `run -r 1 -t 1`") + (in.countries_key ? ", countries.csv off" : "") +
                            ": (instructions at --ticks " + std::to_string(t2) + " − at --ticks " + std::to_string(t1) +
                            ") / " + std::to_string(t2 - t1) + " (cachegrind)";
   std::vector<double> per_tick;
   for (std::size_t e = 0; e < exes.size(); ++e) {
     const std::string who = e == 0 ? "this build" : "today's code (" + against_version + ")";
-    const Job& j1 = jobs[1 + 2 * e];
-    const Job& j2 = jobs[2 + 2 * e];
+    const Job& j1 = jobs[2 + 2 * e];
+    const Job& j2 = jobs[3 + 2 * e];
     const double i1 = valgrind_count(j1.done.err, "I   refs:"), i2 = valgrind_count(j2.done.err, "I   refs:");
     if (!j1.done.ok || !j2.done.ok || i1 <= 0 || i2 <= 0) {
       const Job& bad = j1.done.ok && i1 > 0 ? j2 : j1;

@@ -243,11 +243,14 @@ void run_case(const BenchArgs& a) {
     // the default world advanced T1 ticks, then T1+1 … T2 in
     // bench_instruction_ticks (counted under callgrind); prints the tick
     // window's essential operations (tick_ops of the tick-T1 world)
-    const auto c = a.one_case.find(':', 6);
-    const int t1 = std::stoi(a.one_case.substr(6, c - 6)), t2 = std::stoi(a.one_case.substr(c + 1));
-    ScenarioConfig cfg = base;
+    // (instr:T1:T2:N: a synthetic world of N agents instead, as the
+    // synthetic cases build it)
+    const auto c = a.one_case.find(':', 6), c2 = a.one_case.find(':', c + 1);
+    const int t1 = std::stoi(a.one_case.substr(6, c - 6)), t2 = std::stoi(a.one_case.substr(c + 1, c2 - c - 1));
+    const std::int64_t syn = c2 == std::string::npos ? 0 : std::stoll(a.one_case.substr(c2 + 1));
+    ScenarioConfig cfg = syn > 0 ? synthetic_config(base, syn, t2, a.rewire) : base;
     cfg.ticks = std::max(cfg.ticks, t2);
-    World w = make_world(cfg, cfg.seed);
+    World w = syn > 0 ? make_world(cfg, 1) : make_world(cfg, cfg.seed);
     std::vector<std::vector<double>> rows;
     rows.reserve(static_cast<std::size_t>(t2) + 1);
     Recorder rec(rows);
