@@ -18,6 +18,7 @@
 #include "blocsim/engine/config.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
+#include "input/scenario_detail.h"
 
 using namespace blocsim;
 namespace fs = std::filesystem;
@@ -455,6 +456,40 @@ TEST_SUITE("scenario") {
   }
   TEST_CASE("bad: CSV value, positioned at the CSV row and column") {
     CHECK_BAD("bad_csv_value.yaml", "bad_countries.csv:3:22: world.countries[row 3].capacity: expected a number, got 'high'");
+  }
+  // Checks made after parsing (ranges, unknown countries) find a CSV cell's
+  // position in the loader's key → position table (LocTable): each problem
+  // at its own cell, not at the file or the row.
+  TEST_CASE("bad: CSV cells failing the checks after parsing, each at its cell") {
+    const std::string text = problems(bad("bad_csv_range.yaml"));
+    CHECK(text.find("bad_countries_range.csv:3:11: world.countries[row 3].gdp: out of range: -5") != std::string::npos);
+    CHECK(text.find("bad_countries_range.csv:4:21: world.countries[row 4].capacity: out of range: 1.5") != std::string::npos);
+    CHECK(text.find("bad_trade_range.csv:3:9: world.trade[row 3].weight: out of range: -2") != std::string::npos);
+    CHECK(text.find("bad_trade_range.csv:4:1: world.trade[row 4].iso3_a: unknown country 'XYZ'") != std::string::npos);
+  }
+  TEST_CASE("the loader's position table: a later entry wins; entries written after a lookup are found") {
+    blocsim::scenario_detail::LocTable t;
+    CHECK_FALSE(t.find("a").has_value());
+    t.set("a", "f.yaml", 1, 2);
+    t.set("a.b", SourceLoc{"g.csv", 3, 4});
+    t.set("a", "f.yaml", 5, 6);
+    REQUIRE(t.find("a").has_value());
+    CHECK(t.find("a")->line == 5);
+    CHECK(t.find("a")->column == 6);
+    CHECK(t.find("a.b")->file == "g.csv");
+    CHECK_FALSE(t.contains("a.c"));
+    // many more keys after the first lookup (the key buffer moves): all found
+    for (int i = 0; i < 5000; ++i) t.set("k" + std::to_string(i), i % 2 ? "f.yaml" : "h.csv", i, i + 1);
+    t.set("a.b", "g.csv", 7, 8);
+    for (int i = 0; i < 5000; i += 499) {
+      const auto l = t.find("k" + std::to_string(i));
+      REQUIRE(l.has_value());
+      CHECK(l->line == i);
+      CHECK(l->file == (i % 2 ? "f.yaml" : "h.csv"));
+    }
+    CHECK(t.find("a.b")->line == 7);
+    CHECK(t.find("a")->line == 5);
+    CHECK(t.size() == 5004);
   }
   TEST_CASE("bad: required trade column missing without a default") {
     CHECK_BAD("bad_csv_missing_column.yaml",

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -195,10 +196,39 @@ std::string describe(const Val& v);
 // Where things are (for cross-field checks after parsing)
 // ===========================================================================
 
+//! Key path → position, for the checks after parsing. A data world writes
+//! ~10,000 of them (a key per CSV cell and group member) and a check reads
+//! one only to place a problem it found, so writing is made cheap: entries
+//! are appended — the keys into one buffer, each file name once into a short
+//! table — and the hashed index is built at the first lookup (and extended
+//! or rebuilt by later ones). A later `set` of the same key wins, as
+//! insert_or_assign. As a std::unordered_map<std::string, SourceLoc> (a
+//! node, a key string and a file-name string per entry) this took 4–6 ms of
+//! the ~20 ms `blocsim validate` of the default world (issue 14, round 18).
+class LocTable {
+ public:
+  void set(std::string_view key, std::string_view file, int line, int column);
+  void set(std::string_view key, const SourceLoc& loc) { set(key, loc.file, loc.line, loc.column); }
+  std::optional<SourceLoc> find(std::string_view key) const;
+  bool contains(std::string_view key) const { return find(key).has_value(); }
+  std::size_t size() const { return entries_.size(); }  //!< entries written (a key set twice counts twice)
+
+ private:
+  struct Entry {
+    std::size_t offset;
+    std::uint32_t length, file;
+    int line, column;
+  };
+  std::string keys_;
+  std::vector<Entry> entries_;
+  std::vector<std::string> files_;
+  mutable std::unordered_map<std::string_view, std::uint32_t> index_;  // views into keys_
+  mutable const char* indexed_base_ = nullptr;                          // keys_.data() when index_ was built
+  mutable std::size_t indexed_ = 0;                                     // entries_[0, indexed_) are in index_
+};
+
 struct SourceInfo {
-  // key path → position; looked up only (never iterated), so hashed: the
-  // world's ~4,600 row paths cost ~10M instructions to insert into a std::map
-  std::unordered_map<std::string, SourceLoc> locs;
+  LocTable locs;
   std::set<std::string> reported;            // key paths that already have a parse error
   std::vector<std::string> country_paths;    // per country index
   std::vector<std::string> event_paths;      // per event index (after sorting)
@@ -228,7 +258,8 @@ class Ctx {
     error(loc, key, msg);
     info.reported.insert(key);
   }
-  void at(std::string key, const SourceLoc& loc) { info.locs.insert_or_assign(std::move(key), loc); }
+  void at(std::string_view key, const SourceLoc& loc) { info.locs.set(key, loc); }
+  void at(std::string_view key, std::string_view file, int line, int column) { info.locs.set(key, file, line, column); }
 
   // --- typed readers -------------------------------------------------------
   bool expect_map(const Val& v, const std::string& key) {

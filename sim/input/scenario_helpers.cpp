@@ -12,6 +12,34 @@
 
 namespace blocsim::scenario_detail {
 
+void LocTable::set(std::string_view key, std::string_view file, int line, int column) {
+  std::uint32_t f = 0;
+  if (files_.empty() || files_.back() != file) {  // most entries in a row share their file
+    f = static_cast<std::uint32_t>(std::find(files_.begin(), files_.end(), file) - files_.begin());
+    if (f == files_.size()) files_.emplace_back(file);
+  } else {
+    f = static_cast<std::uint32_t>(files_.size() - 1);
+  }
+  entries_.push_back(Entry{keys_.size(), static_cast<std::uint32_t>(key.size()), f, line, column});
+  keys_.append(key);
+}
+
+std::optional<SourceLoc> LocTable::find(std::string_view key) const {
+  if (indexed_base_ != keys_.data()) {  // the buffer moved: the views are stale
+    index_.clear();
+    indexed_ = 0;
+    indexed_base_ = keys_.data();
+  }
+  for (; indexed_ < entries_.size(); ++indexed_) {
+    const Entry& e = entries_[indexed_];
+    index_.insert_or_assign(std::string_view(keys_.data() + e.offset, e.length), static_cast<std::uint32_t>(indexed_));
+  }
+  const auto it = index_.find(key);
+  if (it == index_.end()) return std::nullopt;
+  const Entry& e = entries_[it->second];
+  return SourceLoc{files_[e.file], e.line, e.column};
+}
+
 // The one number format (format_number: shortest round-trip) with YAML's
 // spelling of non-finite values. Integer-valued doubles print without a
 // decimal point ("3"); the loader reads them back as the same double.

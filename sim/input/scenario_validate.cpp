@@ -44,8 +44,7 @@ class Validator {
   SourceLoc loc(const std::string& path, const SourceLoc& fallback = {}) const {
     if (info_) {
       for (std::string p = path; !p.empty(); p = parent_path(p)) {
-        auto it = info_->locs.find(p);
-        if (it != info_->locs.end()) return it->second;
+        if (auto l = info_->locs.find(p)) return *l;
       }
       if (!fallback.file.empty()) return fallback;
       return info_->file;
@@ -144,7 +143,7 @@ class Validator {
     const ModelParams defaults;
     const bool is_default = name == defaults.grievance_dimension || name == defaults.multilateral_dimension ||
                             name == defaults.sovereignty_dimension;
-    const bool explicit_key = info_ && info_->locs.count(path);
+    const bool explicit_key = info_ && info_->locs.contains(path);
     if (is_default && !explicit_key) return;
     add(path, check::unknown("dimension", name, cfg_.dimensions) + "; set " + path +
                   " to one of " + join(cfg_.dimensions) + " (or \"\" for none)");

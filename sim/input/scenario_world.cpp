@@ -174,17 +174,15 @@ void Parser::parse_edges(const Val& world, const char* name, std::vector<Edge>& 
     }
     for (const auto& row : t->rows) {
       const std::string rk = key + "[row " + std::to_string(row.line) + "]";
-      const SourceLoc l{t->file, row.line, row.cols[0]};
-      ctx_.at(rk, l);
-      ctx_.at(rk + ".iso3_a", l);
-      ctx_.at(rk + ".iso3_b", SourceLoc{t->file, row.line, row.cols[1]});
+      ctx_.at(rk, t->file, row.line, row.cols[0]);
+      ctx_.at(rk + ".iso3_a", t->file, row.line, row.cols[0]);
+      ctx_.at(rk + ".iso3_b", t->file, row.line, row.cols[1]);
       Edge e{row.fields[0], row.fields[1], 1.0};
       if (has_weight) {
-        const SourceLoc wl{t->file, row.line, row.cols[2]};
-        ctx_.at(rk + ".weight", wl);
+        ctx_.at(rk + ".weight", t->file, row.line, row.cols[2]);
         if (auto d = parse_number(row.fields[2])) e.weight = *d;
         else {
-          ctx_.bad(wl, rk + ".weight", "expected a number, got '" + row.fields[2] + "'");
+          ctx_.bad(SourceLoc{t->file, row.line, row.cols[2]}, rk + ".weight", "expected a number, got '" + row.fields[2] + "'");
           continue;
         }
       }
@@ -347,7 +345,7 @@ void Parser::parse_country_csv(const CsvTable& t) {
       auto it = col.find(c);
       if (it == col.end()) return false;
       const std::string fk = key + "." + c;
-      ctx_.at(fk, loc_of(it->second));
+      ctx_.at(fk, t.file, row.line, row.cols[it->second]);
       const std::string& text = row.fields[it->second];
       if (text.empty()) {
         ctx_.bad(loc_of(it->second), fk, "missing value");
@@ -399,7 +397,7 @@ void Parser::parse_country_csv(const CsvTable& t) {
       double x = 0;
       if (num(c, x)) target[pid] = x;
       else ctx_.info.reported.insert(key + (is_trade ? ".trade." : ".security.") + pid);
-      ctx_.at(key + (is_trade ? ".trade." : ".security.") + pid, loc_of(it->second));
+      ctx_.at(key + (is_trade ? ".trade." : ".security.") + pid, t.file, row.line, row.cols[it->second]);
     }
     for (const auto& [c, pid] : rivalry_col) {  // optional: an empty cell means no rivalry
       auto it = col.find(c);
@@ -407,7 +405,7 @@ void Parser::parse_country_csv(const CsvTable& t) {
       double x = 0;
       if (num(c, x)) r.rivalry[pid] = x;
       else ctx_.info.reported.insert(key + ".rivalry." + pid);
-      ctx_.at(key + ".rivalry." + pid, loc_of(it->second));
+      ctx_.at(key + ".rivalry." + pid, t.file, row.line, row.cols[it->second]);
     }
     cfg_.world.countries.push_back(std::move(r));
   }
