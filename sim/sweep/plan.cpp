@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cinttypes>
 #include <cmath>
@@ -44,19 +45,48 @@ std::string SweepPlan::value_text(std::int64_t point, std::size_t param) const {
   return format_number(v);
 }
 
+// Every sweep process formats and hashes the whole plan (the plan hash names
+// the sweep), so it is written without temporaries: integers by to_chars
+// (the digits of std::to_string), each point's values once for its
+// replicates (runs are point-major), and the text in blocks of ~1 MB. The
+// bytes are those of the per-field version it replaced (2,420 runs: 6.7M →
+// 1.2M instructions; issue 14, round 18).
 void write_plan_csv(const SweepPlan& plan, std::ostream& os) {
-  os << "run,point,replicate,seed";
-  for (const auto& p : plan.params) os << ',' << p;
-  os << '\n';
-  std::string line;
+  std::string out = "run,point,replicate,seed";
+  for (const auto& p : plan.params) out += ',' + p;
+  out += '\n';
+  std::string point_text;  // ",v1,v2,…" of point `last`
+  std::int64_t last = -1;
+  char buf[32];
+  auto integer = [&](auto v) {
+    const auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, res.ptr);
+  };
   for (std::int64_t r = 0; r < plan.runs(); ++r) {
     const std::int64_t p = plan.point_of(r);
-    line = std::to_string(r) + ',' + std::to_string(p) + ',' + std::to_string(plan.replicate_of(r)) + ',' +
-           std::to_string(plan.seed_of(r));
-    for (std::size_t i = 0; i < plan.params.size(); ++i) line += ',' + csv_field(plan.value_text(p, i));
-    line += '\n';
-    os << line;
+    if (p != last) {
+      point_text.clear();
+      for (std::size_t i = 0; i < plan.params.size(); ++i) {
+        point_text += ',';
+        point_text += csv_field(plan.value_text(p, i));
+      }
+      last = p;
+    }
+    integer(r);
+    out += ',';
+    integer(p);
+    out += ',';
+    integer(plan.replicate_of(r));
+    out += ',';
+    integer(plan.seed_of(r));
+    out += point_text;
+    out += '\n';
+    if (out.size() >= (std::size_t{1} << 20)) {
+      os << out;
+      out.clear();
+    }
   }
+  os << out;
 }
 
 std::vector<std::string> summary_columns(const SweepSpec& spec) {
