@@ -537,14 +537,18 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
       if (j < 4) must_succeed(jobs[j].argv, jobs[j].done);  // this build must work under valgrind; the other may not
     }
   }
-  // (1) the bench case
-  const double collected = valgrind_count(jobs[0].done.err, "Collected :");
-  const auto pos = jobs[0].done.out.find("RESULT ");
-  if (collected <= 0 || pos == std::string::npos)
-    throw RunError("bench: callgrind printed no instruction count:\n" + tail_lines(jobs[0].done.err, 12));
-  CaseResult r;
-  std::istringstream is(jobs[0].done.out.substr(pos + 7));
-  is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes >> r.ops_per_tick;
+  // (1) the bench cases: instructions collected and the case's RESULT line
+  auto counted = [&](const Job& job) {
+    const double n = valgrind_count(job.done.err, "Collected :");
+    const auto pos = job.done.out.find("RESULT ");
+    if (n <= 0 || pos == std::string::npos)
+      throw RunError("bench: callgrind printed no instruction count:\n" + tail_lines(job.done.err, 12));
+    CaseResult r;
+    std::istringstream is(job.done.out.substr(pos + 7));
+    is >> r.agents >> r.edges >> r.sec_per_tick >> r.sec_per_run >> r.world_bytes >> r.ops_per_tick;
+    return std::make_pair(n, r);
+  };
+  const auto [collected, r] = counted(jobs[0]);
   const double floor = r.ops_per_tick, ticks = t2 - t1;
   std::printf("%s world (%lld agents, %lld edges), one thread. Ticks %d–%d counted: world building, the tick-0 equilibrium, %s "
               "and loading are excluded.\n\n", base.name.c_str(), static_cast<long long>(r.agents),
@@ -553,13 +557,7 @@ void instruction_section(const BenchArgs& a, const std::string& against_version)
   std::printf("| this build | step + record, as simulate() runs them (bench case; callgrind --toggle-collect) | %.0f | %.0f | %.2f× |\n",
               collected / ticks, floor, collected / ticks / floor);
   {
-    const double sc = valgrind_count(jobs[1].done.err, "Collected :");
-    const auto sp = jobs[1].done.out.find("RESULT ");
-    if (sc <= 0 || sp == std::string::npos)
-      throw RunError("bench: callgrind printed no instruction count:\n" + tail_lines(jobs[1].done.err, 12));
-    CaseResult s;
-    std::istringstream ss(jobs[1].done.out.substr(sp + 7));
-    ss >> s.agents >> s.edges >> s.sec_per_tick >> s.sec_per_run >> s.world_bytes >> s.ops_per_tick;
+    const auto [sc, s] = counted(jobs[1]);
     const double n = static_cast<double>(s.agents);
     std::printf("| this build | the same, synthetic world (%lld agents, mean degree 10, rewiring %s): %.0f instructions per agent-update "
                 "against a floor of %.0f | %.0f | %.0f | %.2f× |\n",
