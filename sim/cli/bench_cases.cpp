@@ -149,23 +149,6 @@ std::int64_t last_level_cache_bytes() {
   return best;
 }
 
-// A synthetic world whose arrays (world_bytes) fill a sixteenth of the last-level
-// cache, rounded down to whole thousands of agents (2,000 … 50,000; 4,000 if
-// the cache is unknown): its time per agent-update is what a tick's own work
-// costs when the memory system does not hold it up, the reference for the
-// "× cache-resident" column (bench.cpp). A sixteenth, not more: on the
-// project's VM (32 MB L3, 512 KB L2 per core) the time per agent-update was
-// flat from 2,000 to 4,000 agents (1–2 MB of arrays) and grew from ~6,000;
-// at a quarter of the cache (19,000) it was ~35 % slower.
-ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int ticks, double rewire);
-std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes) {
-  if (llc_bytes <= 0) return 4000;
-  const World w = make_world(synthetic_config(base, 2000, 1, rewire), 1);
-  const double per_agent = static_cast<double>(world_bytes(w)) / 2000.0;
-  const auto n = static_cast<std::int64_t>(static_cast<double>(llc_bytes) / 16.0 / per_agent) / 1000 * 1000;
-  return std::clamp<std::int64_t>(n, 2000, 50000);
-}
-
 // CPU time of this process (all its threads), seconds.
 double cpu_seconds() {
   timespec ts{};
@@ -209,6 +192,22 @@ ScenarioConfig synthetic_config(const ScenarioConfig& base, std::int64_t n, int 
   cfg.initial.alignment = InitialMode::nonaligned;  // the equilibrium search is set-up, not ticks
   cfg.initial.standards = InitialMode::nonaligned;
   return cfg;
+}
+
+// A synthetic world whose arrays (world_bytes) fill a sixteenth of the last-level
+// cache, rounded down to whole thousands of agents (2,000 … 50,000; 4,000 if
+// the cache is unknown): its time per agent-update is what a tick's own work
+// costs when the memory system does not hold it up, the reference for the
+// "× cache-resident" column (bench.cpp). A sixteenth, not more: on the
+// project's VM (32 MB L3, 512 KB L2 per core) the time per agent-update was
+// flat from 2,000 to 4,000 agents (1–2 MB of arrays) and grew from ~6,000;
+// at a quarter of the cache (19,000) it was ~35 % slower.
+std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes) {
+  if (llc_bytes <= 0) return 4000;
+  const World w = make_world(synthetic_config(base, 2000, 1, rewire), 1);
+  const double per_agent = static_cast<double>(world_bytes(w)) / 2000.0;
+  const auto n = static_cast<std::int64_t>(static_cast<double>(llc_bytes) / 16.0 / per_agent) / 1000 * 1000;
+  return std::clamp<std::int64_t>(n, 2000, 50000);
 }
 
 // The peak resident memory of this process's own address space since it

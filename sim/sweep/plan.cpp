@@ -50,7 +50,7 @@ std::string SweepPlan::value_text(std::int64_t point, std::size_t param) const {
 // (the digits of std::to_string), each point's values once for its
 // replicates (runs are point-major), and the text in blocks of ~1 MB. The
 // bytes are those of the per-field version it replaced (2,420 runs: 6.7M →
-// 1.2M instructions; issue 14, round 18).
+// 2.1M instructions; issue 14, round 18).
 void write_plan_csv(const SweepPlan& plan, std::ostream& os) {
   std::string out = "run,point,replicate,seed";
   for (const auto& p : plan.params) out += ',' + p;
