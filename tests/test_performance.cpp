@@ -1095,6 +1095,34 @@ TEST_SUITE("cli") {
     CHECK(text.find("## vs today's code") == std::string::npos);        // no --against
   }
 
+  // The second thread count's row also reads its speed-up from one process
+  // that advances two copies of the world on 1 and on 2 threads tick by tick
+  // (the case fails if their metrics differ). 5,000 agents: two blocks of
+  // rows (kParallelGrain), so the second thread has work.
+  TEST_CASE("blocsim bench: the interleaved speed-up over the first thread count") {
+    test::TempDir d;
+    const fs::path out = d.path / "bench.txt";
+    const std::string cmd = std::string("'") + BLOCSIM_BINARY + "' bench --quick --sizes 5000 --threads 1,2 --ticks 3 --runs 1" +
+                            " --replicates 0 --sweep '' --no-instructions >'" + out.string() + "' 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    const std::string text = test::read_text(out);
+    CAPTURE(text);
+    CHECK(text.find("| speed-up vs 1 thread | speed-up vs 1 thread (interleaved) |") != std::string::npos);
+    auto cells = [&](const std::string& head) {
+      const auto row = text.find(head);
+      REQUIRE(row != std::string::npos);
+      std::vector<std::string> f;
+      std::stringstream ss(text.substr(row + 1, text.find('\n', row) - row - 1));
+      for (std::string c; std::getline(ss, c, '|');) f.push_back(c);
+      REQUIRE(f.size() >= 15);
+      return f;
+    };
+    CHECK(std::stod(cells("| 5000 | 1 |")[13]) == 1.0);
+    const double two = std::stod(cells("| 5000 | 2 |")[13]);
+    CHECK(two > 0.0);
+    CHECK(two < 4.0);  // two threads: a median ratio, not a sum or a time
+  }
+
   // `--rewire P`: the synthetic worlds' rewiring; at 0 (a ring) no neighbour
   // is far, so the memory floor has no random line per far neighbour.
   TEST_CASE("blocsim bench --rewire sets the synthetic worlds' rewiring") {

@@ -189,10 +189,11 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     }
     std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | CPU time/tick | agent-updates/s | memory floor/tick | × floor | "
                 "time/agent-update | × cache-resident | cache-resident × floor | "
-                "arithmetic floor/tick | × floor | speed-up vs %d thread | reference time/tick | speed-up vs reference | "
-                "speed-up vs reference (interleaved, CPU time) | "
+                "arithmetic floor/tick | × floor | speed-up vs %d thread | speed-up vs %d thread (interleaved) | reference time/tick | "
+                "speed-up vs reference | speed-up vs reference (interleaved, CPU time) | "
                 "memory/agent (peak RSS) | memory/agent (arrays) |\n"
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks, threads.front());
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", a->ticks,
+                threads.front(), threads.front());
     for (const auto& size : sizes) {
       double t1 = 0.0;
       for (std::size_t ti = 0; ti < threads.size(); ++ti) {
@@ -200,17 +201,20 @@ void add_bench_command(CLI::App& app, int* exit_code) {
         const CaseResult r = spawn_case(*a, size, t);
         const CaseResult ref = spawn_case(*a, size, t, true);
         const CaseResult ab = spawn_case(*a, "ab:" + size, t);
+        // the same two thread counts tick by tick in one process (median of per-tick ratios)
+        const double t_inter =
+            ti == 0 ? 1.0 : spawn_case(*a, "threads:" + size + ":" + std::to_string(threads.front()), t).sec_per_run;
         if (ti == 0) t1 = r.sec_per_tick;
         const double rss_per_agent = static_cast<double>(r.maxrss_kb - base_rss) * 1024.0 / static_cast<double>(r.agents);
         const double mem_floor = r.bytes_per_tick / bandwidth[ti];
         const double ops_floor = r.ops_per_tick / (peak * t);
         const double per_agent = r.sec_per_tick / static_cast<double>(r.agents);
-        std::printf("| %lld | %d | %.2f ms | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.1f ns | %.2f× | %.1f× | %.2f ms | %.1f× | %.2f× | %.2f ms | %.2f× | %.2f× | %.0f B | %.0f B |\n",
+        std::printf("| %lld | %d | %.2f ms | %.2f ms | %.3g | %.2f ms (%.0f B/agent) | %.1f× | %.1f ns | %.2f× | %.1f× | %.2f ms | %.1f× | %.2f× | %.2f× | %.2f ms | %.2f× | %.2f× | %.0f B | %.0f B |\n",
                     static_cast<long long>(r.agents), t, r.sec_per_tick * 1e3, r.cpu_per_tick * 1e3,
                     static_cast<double>(r.agents) / r.sec_per_tick, mem_floor * 1e3,
                     r.bytes_per_tick / static_cast<double>(r.agents), r.sec_per_tick / mem_floor, per_agent * 1e9,
                     per_agent / (cache_sec / t), cache_sec / t * static_cast<double>(r.agents) / mem_floor, ops_floor * 1e3,
-                    r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, ref.sec_per_tick * 1e3, ref.sec_per_tick / r.sec_per_tick,
+                    r.sec_per_tick / ops_floor, t1 / r.sec_per_tick, t_inter, ref.sec_per_tick * 1e3, ref.sec_per_tick / r.sec_per_tick,
                     ab.sec_per_run / ab.sec_per_tick, rss_per_agent, r.world_bytes / static_cast<double>(r.agents));
         std::fflush(stdout);
       }
@@ -236,7 +240,10 @@ void add_bench_command(CLI::App& app, int* exit_code) {
                 "CPU time = process CPU time (all threads) of the timed ticks: on a shared machine other processes raise it far\n"
                 "less than wall time (which also waits for a core), so the CPU-time columns are the load-robust\n"
                 "figures; wall-time ratios need an idle machine. \"Interleaved\": one process advances the same world on the\n"
-                "reference and the current paths tick by tick in alternation (both see the same load) and checks equal metrics.\n");
+                "reference and the current paths tick by tick in alternation (both see the same load) and checks equal metrics;\n"
+                "\"speed-up vs %d thread (interleaved)\": one process advances two copies of the world, one on %d thread(s) and\n"
+                "one on the row's count, tick by tick in alternation (at least 9 ticks), checks equal metrics and reports the\n"
+                "median over ticks of the two ticks' wall-time ratio.\n", threads.front(), threads.front());
     *exit_code = 0;
   });
 }
