@@ -183,14 +183,14 @@ void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
     throw std::logic_error("step: the policy phase rebuilt the network where policy_rebuilds_network said it would not");
   timed(phase_seconds, Phase::courtship, [&] { phase::courtship(w); });
   if (fused) {
-    // identity, choice and standards in one walk (its time is booked as identity's)
-    timed(phase_seconds, Phase::identity, [&] { phase::network_pass(w, walk_interop); });
+    // identity, choice, standards and material in one walk (its time is booked as identity's)
+    timed(phase_seconds, Phase::identity, [&] { phase::network_pass_material(w, walk_interop); });
   } else {
     timed(phase_seconds, Phase::identity, [&] { phase::identity(w); });
     timed(phase_seconds, Phase::choice, [&] { phase::choice(w); });
     timed(phase_seconds, Phase::standards, [&] { phase::standards(w); });
+    timed(phase_seconds, Phase::material, [&] { phase::material(w); });
   }
-  timed(phase_seconds, Phase::material, [&] { phase::material(w); });
 #ifdef BLOCSIM_CHECKS
   check_invariants(w);
 #endif

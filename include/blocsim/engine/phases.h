@@ -64,6 +64,15 @@ void material(World& w);
 //! record phase's fixed order (the same bits as compute_metrics gives).
 void network_pass(World& w, bool interoperability);
 
+//! network_pass and then phase 6 (material) in the same walk: each block of
+//! kParallelGrain rows gets the material phase's per-country update right
+//! after its decisions (a country's update reads its new alignment and
+//! standard and its own slots, which no other row's kernels read), and the powers' frontiers
+//! are updated after the walk — the same values, hence the same bits, as
+//! network_pass(w, interoperability); material(w). step() runs it on the
+//! current paths (issue 14, round 19: one pass over the rows' arrays fewer).
+void network_pass_material(World& w, bool interoperability);
+
 //! Phases 4 and 5 in one walk, without the identity update (identities stay
 //! as they are): the same bits as choice(w); standards(w). The tick-0
 //! equilibrium's best-response iterations use it (world.cpp; the two phases
