@@ -7,7 +7,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "blocsim/io/check.h"
@@ -16,6 +18,35 @@
 namespace fs = std::filesystem;
 
 namespace blocsim {
+
+std::optional<std::string> scalar_text_problem(const std::string& s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%02X", c);
+      return std::string("contains the control character U+00") + buf + " (not allowed in BlocSim files)";
+    }
+  }
+  if (!valid_utf8(s)) return std::string("is not valid UTF-8 (save the file as UTF-8)");
+  return std::nullopt;
+}
+
+std::optional<std::string> tag_problem(const std::string& t) {
+  if (t.empty() || t == "?" || t == "!") return std::nullopt;  // plain, or quoted ("!")
+  return "YAML tag '" + t + "' is not supported (a tag can change a value's type, e.g. !!str 8); "
+         "remove it, and quote a value that is text";
+}
+
+std::string too_many_yaml_values() {
+  return "the file expands to more than " + std::to_string(kMaxYamlNodes) +
+         " values (YAML aliases repeat their anchor's content; large data belong in CSV files)";
+}
+
+std::string too_deep_yaml() {
+  return "nested more than " + std::to_string(kMaxYamlDepth) + " levels deep (a recursive alias such as 'a: &x [*x]'?)";
+}
+
 namespace {
 
 SourceLoc mark_loc(const std::string& file, const YAML::Mark& m) {
@@ -35,35 +66,22 @@ struct Walker {
   }
 
   void scalar_text(const YAML::Node& n, const std::string& path, const std::string& s) {
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "%02X", c);
-        bad(n, path, std::string("contains the control character U+00") + buf + " (not allowed in BlocSim files)");
-        return;
-      }
-    }
-    if (!valid_utf8(s)) bad(n, path, "is not valid UTF-8 (save the file as UTF-8)");
+    if (auto why = scalar_text_problem(s)) bad(n, path, std::move(*why));
   }
 
   void tag(const YAML::Node& n, const std::string& path) {
-    const std::string& t = n.Tag();
-    if (t.empty() || t == "?" || t == "!") return;  // plain, or quoted ("!")
-    bad(n, path, "YAML tag '" + t + "' is not supported (a tag can change a value's type, e.g. !!str 8); "
-                 "remove it, and quote a value that is text");
+    if (auto why = tag_problem(n.Tag())) bad(n, path, std::move(*why));
   }
 
   void walk(const YAML::Node& n, const std::string& path, int depth) {
     if (stop) return;
     if (++nodes > kMaxYamlNodes) {
-      bad(n, path, "the file expands to more than " + std::to_string(kMaxYamlNodes) +
-                       " values (YAML aliases repeat their anchor's content; large data belong in CSV files)");
+      bad(n, path, too_many_yaml_values());
       stop = true;
       return;
     }
     if (depth > kMaxYamlDepth) {
-      bad(n, path, "nested more than " + std::to_string(kMaxYamlDepth) + " levels deep (a recursive alias such as 'a: &x [*x]'?)");
+      bad(n, path, too_deep_yaml());
       stop = true;
       return;
     }
@@ -172,6 +190,28 @@ bool may_hold_two_documents(std::string_view text) {
 }
 
 }  // namespace
+
+bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler) {
+  try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    const bool any = parser.HandleNextDocument(handler);
+    // a second document: see parse_yaml_checked (the same probe, on the same parser)
+    if (any && may_hold_two_documents(text)) {
+      DocumentProbe probe;
+      probe.docs = 1;  // the document above
+      (void)parser.HandleNextDocument(probe);
+      if (probe.docs >= 2 && probe.content)
+        throw ConfigError(mark_loc(display, probe.start), "",
+                          "a second YAML document (after '---') would be ignored; put everything in one document");
+    }
+    return any;
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(mark_loc(display, e.mark), "", "YAML syntax error: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(mark_loc(display, e.mark), "", "YAML error: " + e.msg);
+  }
+}
 
 YAML::Node parse_yaml_checked(const std::string& text, const std::string& display, YamlCheck opt) {
   YAML::Node root;

@@ -11,11 +11,14 @@
 // Private to blocsim_core (yaml-cpp is a private dependency).
 #pragma once
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "blocsim/io/error.h"
 
@@ -35,6 +38,26 @@ std::string read_input_file(const std::filesystem::path& path, const SourceLoc& 
 struct YamlCheck {
   bool duplicate_keys = true;  //!< report duplicate keys (off where the caller reports them with key paths)
 };
+
+//! What is wrong with a scalar's text (a control character other than tab
+//! and line breaks, bytes that are not UTF-8), if anything.
+std::optional<std::string> scalar_text_problem(const std::string& s);
+
+//! What is wrong with a node's YAML tag, if anything ("" and "?": plain,
+//! "!": quoted — anything else is an explicit tag, which is refused).
+std::optional<std::string> tag_problem(const std::string& tag);
+
+//! The messages of the node budget (kMaxYamlNodes) and the depth limit (kMaxYamlDepth).
+std::string too_many_yaml_values();
+std::string too_deep_yaml();
+
+//! Feed the one YAML document of `text` to `handler` as yaml-cpp's parser
+//! events — the events YAML::Load builds its nodes from — without building a
+//! node graph; the handler does the checks of parse_yaml_checked itself (the
+//! scenario loader builds its own tree this way: scenario_files.cpp). Throws
+//! ConfigError (located in `display`) on a syntax error or a second document
+//! with content. Returns whether the text holds a document.
+bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler);
 
 //! Parse `text` as exactly one YAML document and check it (see the file
 //! comment). `display` is the file name used in positions. Throws
