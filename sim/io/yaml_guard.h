@@ -1,6 +1,8 @@
 // Reading YAML input safely (issue 15; docs/reliability.md "Limits"): every
-// BlocSim file (scenario, sweep, observed, groups) goes through these two
-// functions before any code walks its nodes, so no input can
+// BlocSim file (scenario, sweep, observed, groups) is read by
+// read_input_file and parsed by parse_yaml_checked — or, for scenario and
+// groups files, by parse_yaml_events with the scenario loader's handler,
+// which makes the same checks (scenario_files.cpp) — so no input can
 //  - make the reader wait or allocate without bound (/dev/zero, a FIFO, a
 //    huge file: at most kMaxInputBytes are read, and /dev/stdin is read once),
 //  - overflow the stack (a recursive alias `a: &x [*x]`: depth limit),
