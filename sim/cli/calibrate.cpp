@@ -8,6 +8,7 @@
 #include "blocsim/sweep/sweep.h"
 #include "cli.h"
 #include "mpi/calibrate_mpi.h"
+#include "mpi/mpi_api.h"
 #include "mpi/sweep_mpi.h"
 
 namespace blocsim::cli {
@@ -69,13 +70,15 @@ void add_calibrate_command(CLI::App& app, int* exit_code) {
       if (opt.rank != 0) opt.quiet = true;
     }
     if (launched_by_mpi() && a->shard.empty()) {
-      if (!mpi::available())
-        std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
-                             "whole calibration and write the same folder; rebuild with MPI\n");
-      else {
+      std::string why;
+      bool fatal = false;
+      if (mpi::unavailable(why, fatal) == nullptr) {
         *exit_code = mpi::run_calibration(spec, opt);
         return;
       }
+      if (fatal) throw RunError("launched by mpirun/srun, but " + why);  // every rank would write the same folder
+      std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
+                           "whole calibration and write the same folder; rebuild with MPI\n");
     }
     const calib::CalibOutcome r = calib::run_calibration(spec, opt);
     if (!opt.quiet) {

@@ -2,6 +2,7 @@
 // CLI, dispatch, map exceptions to exit codes. Everything testable lives in
 // blocsim_core and the sim/cli/<command>.cpp modules.
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include "blocsim/output/out_folder.h"
 #include "blocsim/version.h"
 #include "cli/cli.h"
+#include "mpi/mpi_api.h"
 
 namespace {
 // The installed data directory, relative to this executable (see data_dir.h).
@@ -31,7 +33,8 @@ std::string version_text() {
   } catch (const std::exception& e) {
     dir = e.what();
   }
-  return v + "\ndata directory: " + (dir.empty() ? "none found (set BLOCSIM_DATA_DIR)" : dir);
+  return v + "\ndata directory: " + (dir.empty() ? "none found (set BLOCSIM_DATA_DIR)" : dir) +
+         "\nMPI plugin: " + blocsim::mpi::status();
 }
 }  // namespace
 
@@ -45,7 +48,7 @@ int main(int argc, char** argv) {
       "             blocsim validate scenarios/baseline.yaml\n"
       "             blocsim params            (every model parameter, default, range, meaning)",
       "blocsim"};
-  app.set_version_flag("--version", version_text());
+  app.set_version_flag("--version", std::function<std::string()>(version_text));  // lazy: it loads the MPI plugin
   app.require_subcommand(1);
   app.footer("Exit codes: 0 ok, 2 invalid input (nothing written), 3 run failure, 4 sweep with failed runs.\n"
              "Docs: README.md, scenarios/README.md (scenario format), docs/ODD.md (the model).");

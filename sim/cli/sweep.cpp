@@ -22,6 +22,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/sweep/sweep.h"
 #include "cli/cli.h"
+#include "mpi/mpi_api.h"
 #include "mpi/sweep_mpi.h"
 
 namespace blocsim::cli {
@@ -242,13 +243,15 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
     opt.retry_failed = a->retry_failed;
     if (!a->shard.empty()) opt.shard = parse_shard(a->shard);
     if (launched_by_mpi()) {
-      if (!mpi::available())
-        std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
-                             "whole sweep; use --shard or rebuild with MPI\n");
-      else {
+      std::string why;
+      bool fatal = false;
+      if (mpi::unavailable(why, fatal) == nullptr) {
         *exit_code = mpi::run_sweep(a->file, opt);
         return;
       }
+      if (fatal) throw RunError("launched by mpirun/srun, but " + why);  // every rank would write the same folder
+      std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
+                           "whole sweep; use --shard or rebuild with MPI\n");
     }
     if (opt.jobs > 0) set_threads(opt.jobs);
     const SweepSetup setup = load_sweep(a->file);

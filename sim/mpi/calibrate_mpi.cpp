@@ -1,40 +1,29 @@
 // MPI driver of `blocsim calibrate` (see calibrate_mpi.h): particles of a
-// generation split over ranks by index, results shared by MPI_Allreduce.
+// generation split over ranks by index, results shared by MPI_Allreduce
+// (through blocsim_mpi.so: mpi_api.h).
 #include "mpi/calibrate_mpi.h"
-
-#ifdef BLOCSIM_WITH_MPI
-#include <mpi.h>
-#endif
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "blocsim/io/error.h"
+#include "mpi/mpi_api.h"
 
 namespace blocsim::mpi {
 
-#ifndef BLOCSIM_WITH_MPI
-
-int run_calibration(const calib::CalibSpec&, calib::CalibOptions) {
-  throw RunError("this blocsim was built without MPI; rebuild with Open MPI installed (BLOCSIM_USE_MPI=ON)");
-}
-
-#else
-
 int run_calibration(const calib::CalibSpec& spec, calib::CalibOptions opt) {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  std::string why;
+  const blocsim_mpi_api* const m = api(&why);
+  if (!m) throw RunError(why);
   int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  m->init(&rank, &size);
   opt.rank = rank;
   opt.size = size;
   if (rank != 0) opt.quiet = true;
   // called from the main thread only (between OpenMP regions): FUNNELED suffices
-  opt.allreduce = [](std::vector<double>& buf, const std::string&) {
-    if (!buf.empty())
-      MPI_Allreduce(MPI_IN_PLACE, buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+  opt.allreduce = [m](std::vector<double>& buf, const std::string&) {
+    if (!buf.empty()) m->allreduce_sum_double(buf.data(), static_cast<int>(buf.size()));
   };
   int code = 0;
   try {
@@ -52,10 +41,8 @@ int run_calibration(const calib::CalibSpec& spec, calib::CalibOptions opt) {
     if (rank == 0) std::fprintf(stderr, "blocsim calibrate: %s\n", e.what());
     code = 3;
   }
-  MPI_Finalize();
+  m->finalize();
   return code;
 }
-
-#endif
 
 }  // namespace blocsim::mpi

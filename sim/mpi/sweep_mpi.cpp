@@ -8,10 +8,6 @@
 // run, hence byte-identical to a single-process sweep at any rank count.
 #include "mpi/sweep_mpi.h"
 
-#ifdef BLOCSIM_WITH_MPI
-#include <mpi.h>
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -24,17 +20,9 @@
 
 #include "blocsim/io/error.h"
 #include "blocsim/parallel.h"
+#include "mpi/mpi_api.h"
 
 namespace blocsim::mpi {
-
-#ifndef BLOCSIM_WITH_MPI
-
-bool available() noexcept { return false; }
-int run_sweep(const std::filesystem::path&, const SweepOptions&) {
-  throw RunError("this blocsim was built without MPI; rebuild with Open MPI installed (BLOCSIM_USE_MPI=ON)");
-}
-
-#else
 
 namespace {
 
@@ -86,7 +74,7 @@ std::vector<RunRecord> unpack(const std::vector<char>& buf) {
   return out;
 }
 
-int master(const SweepSetup& setup, const SweepOptions& opt, int size) {
+int master(const blocsim_mpi_api& M, const SweepSetup& setup, const SweepOptions& opt, int size) {
   std::unique_ptr<SweepRunner> runner;
   int status = 0;
   std::string message;
@@ -99,7 +87,7 @@ int master(const SweepSetup& setup, const SweepOptions& opt, int size) {
     status = kExitRun;
     message = std::string("blocsim: run failed: ") + e.what();
   }
-  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  M.bcast_int(&status, 1, 0);
   if (status != 0) {
     std::cerr << message << "\n";
     return status;
@@ -114,12 +102,10 @@ int master(const SweepSetup& setup, const SweepOptions& opt, int size) {
   auto last = t0;
   std::vector<char> buf;
   while (active > 0) {
-    MPI_Status st;
-    MPI_Probe(MPI_ANY_SOURCE, kTagResult, MPI_COMM_WORLD, &st);
     int count = 0;
-    MPI_Get_count(&st, MPI_BYTE, &count);
+    const int source = M.probe(-1, kTagResult, &count);
     buf.resize(static_cast<std::size_t>(count));
-    MPI_Recv(buf.data(), count, MPI_BYTE, st.MPI_SOURCE, kTagResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    M.recv(buf.data(), count, source, kTagResult);
     const std::vector<RunRecord> recs = unpack(buf);
     if (!recs.empty()) {
       runner->record(recs);
@@ -132,7 +118,7 @@ int master(const SweepSetup& setup, const SweepOptions& opt, int size) {
     std::vector<std::int64_t> work(todo.begin() + static_cast<std::ptrdiff_t>(next),
                                    todo.begin() + static_cast<std::ptrdiff_t>(next + chunk));
     next += chunk;
-    MPI_Send(work.data(), static_cast<int>(work.size()), MPI_INT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
+    M.send(work.data(), static_cast<int>(work.size() * sizeof(std::int64_t)), source, kTagWork);
     if (work.empty()) --active;
     const auto now = std::chrono::steady_clock::now();
     if (!opt.quiet && now - last > std::chrono::seconds(10)) {
@@ -155,21 +141,19 @@ int master(const SweepSetup& setup, const SweepOptions& opt, int size) {
   return failed > 0 ? kExitSweepFailures : 0;
 }
 
-void worker(const SweepSetup& setup, const SweepOptions& opt) {
+void worker(const blocsim_mpi_api& M, const SweepSetup& setup, const SweepOptions& opt) {
   int status = 0;
-  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  M.bcast_int(&status, 1, 0);
   if (status != 0) return;
   SweepRunner runner(setup, opt, false);
   std::string out;  // results of the previous chunk
   std::vector<std::int64_t> work;
   while (true) {
-    MPI_Send(out.data(), static_cast<int>(out.size()), MPI_BYTE, 0, kTagResult, MPI_COMM_WORLD);
-    MPI_Status st;
-    MPI_Probe(0, kTagWork, MPI_COMM_WORLD, &st);
-    int count = 0;
-    MPI_Get_count(&st, MPI_INT64_T, &count);
-    work.resize(static_cast<std::size_t>(count));
-    MPI_Recv(work.data(), count, MPI_INT64_T, 0, kTagWork, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    M.send(out.data(), static_cast<int>(out.size()), 0, kTagResult);
+    int bytes = 0;
+    (void)M.probe(0, kTagWork, &bytes);
+    work.resize(static_cast<std::size_t>(bytes) / sizeof(std::int64_t));
+    M.recv(work.data(), bytes, 0, kTagWork);
     if (work.empty()) return;
     out = pack(runner.execute_batch(work));
   }
@@ -177,21 +161,22 @@ void worker(const SweepSetup& setup, const SweepOptions& opt) {
 
 }  // namespace
 
-bool available() noexcept { return true; }
+bool available() noexcept { return api() != nullptr; }
 
 int run_sweep(const std::filesystem::path& sweep_file, const SweepOptions& opt) {
-  int provided = 0;
-  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  std::string why;
+  const blocsim_mpi_api* const m = api(&why);
+  if (!m) throw RunError(why);
+  const blocsim_mpi_api& M = *m;
   int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  M.init(&rank, &size);
   if (size == 1) {
     const char* step = std::getenv("SLURM_STEP_NUM_TASKS");
     if (step && std::atoi(step) > 1) {
       if (std::getenv("SLURM_PROCID") && std::atoi(std::getenv("SLURM_PROCID")) == 0)
         std::cerr << "blocsim: srun started " << step << " tasks but MPI sees one rank (Open MPI without Slurm "
                      "PMI support?): use mpirun inside the allocation, srun --mpi=pmix, or --shard\n";
-      MPI_Finalize();
+      M.finalize();
       return kExitRun;
     }
   }
@@ -211,10 +196,10 @@ int run_sweep(const std::filesystem::path& sweep_file, const SweepOptions& opt) 
     load_code = kExitRun;
   }
   int worst = 0;
-  MPI_Allreduce(&load_code, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  M.allreduce_max_int(&load_code, &worst, 1);
   if (worst != 0) {
     if (!load_error.empty() && (rank == 0 || load_code != 0)) std::cerr << load_error << "\n";
-    MPI_Finalize();
+    M.finalize();
     return worst;
   }
   int code = 0;
@@ -228,19 +213,17 @@ int run_sweep(const std::filesystem::path& sweep_file, const SweepOptions& opt) 
                      r.complete ? ", complete" : "");
       code = r.failed > 0 ? kExitSweepFailures : 0;
     } else if (rank == 0) {
-      code = master(setup, opt, size);
+      code = master(M, setup, opt, size);
     } else {
-      worker(setup, opt);
+      worker(M, setup, opt);
     }
   } catch (const std::exception& e) {
     std::cerr << "blocsim: rank " << rank << ": run failed: " << e.what() << "\n";
-    MPI_Abort(MPI_COMM_WORLD, kExitRun);
+    M.abort(kExitRun);
   }
-  MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  MPI_Finalize();
+  M.bcast_int(&code, 1, 0);
+  M.finalize();
   return code;
 }
-
-#endif
 
 }  // namespace blocsim::mpi

@@ -68,6 +68,11 @@ cd "$tmp/work"
 v=$("$P/bin/blocsim" --version)
 echo "$v"
 grep -qx "data directory: $P/share/blocsim" <<<"$v" || fail "installed blocsim does not use $P/share/blocsim"
+# an MPI build installs its plugin under lib*/blocsim/ and finds it there after the move
+for plugin in "$P"/lib*/blocsim/blocsim_mpi.so; do
+  [[ -f "$plugin" ]] || continue
+  grep -qx "MPI plugin: $plugin" <<<"$v" || fail "installed blocsim does not load its MPI plugin $plugin"
+done
 
 "$P/bin/blocsim" validate baseline.yaml >/dev/null || fail "validate a shipped scenario by name"
 "$P/bin/blocsim" run scenarios/baseline.yaml --ticks 6 -r 2 --out by_name -q || fail "run a shipped scenario by name"

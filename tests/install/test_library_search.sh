@@ -16,18 +16,21 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v readelf >/dev/null || fail "readelf (binutils) not found"
 
-dyn=$(readelf -d "$bin")
-paths=$(sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]$/\2/p' <<<"$dyn")
-echo "search path: ${paths:-(none)}"
-if [[ -n "$paths" ]]; then
+# (1) for the program and, when built, its MPI plugin (loaded under mpirun)
+plugin=$(dirname "$bin")/blocsim_mpi.so
+for f in "$bin" $([[ -f "$plugin" ]] && echo "$plugin"); do
+  paths=$(readelf -d "$f" | sed -n 's/.*(\(RPATH\|RUNPATH\)).*\[\(.*\)\]$/\2/p')
+  echo "search path of $(basename "$f"): ${paths:-(none)}"
+  [[ -n "$paths" ]] || continue
   while IFS= read -r line; do
     IFS=':' read -r -a elems <<<"$line"
     [[ "$line" == *: ]] && elems+=("")   # a trailing ':' is an empty element
     for e in "${elems[@]}"; do
-      [[ "$e" == /* || "$e" == '$ORIGIN'* ]] || fail "search path element '$e' of '$line' is empty or relative (= the current directory)"
+      [[ "$e" == /* || "$e" == '$ORIGIN'* ]] || fail "search path element '$e' of '$line' ($f) is empty or relative (= the current directory)"
     done
   done <<<"$paths"
-fi
+done
+dyn=$(readelf -d "$bin")
 
 mapfile -t needed < <(sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' <<<"$dyn")
 ((${#needed[@]} > 0)) || fail "no NEEDED entries read from $bin"

@@ -21,4 +21,15 @@ done
 mpirun --oversubscribe -np 2 "$BLOCSIM" sweep "$SWEEP" --out mixed --quiet > mixed.log 2>&1 \
   || { cat mixed.log >&2; fail "mpirun resume failed"; }
 same_results ref mixed
-echo "PASS: mpirun -np 2/3 == single process"
+# The program loads Open MPI only under mpirun/srun, through its plugin
+# (sim/mpi/mpi_api.h): it does not link libmpi, and a plugin that cannot be
+# loaded stops every rank with the reason (it does not fall back to each rank
+# running the whole sweep into one folder).
+if command -v ldd >/dev/null && ldd "$BLOCSIM" | grep -q 'libmpi'; then fail "blocsim links libmpi (expected only its MPI plugin to)"; fi
+rm -rf noplugin
+# (the exit code is not checked: see above; the message and the folder are)
+BLOCSIM_MPI_PLUGIN=/nonexistent/blocsim_mpi.so mpirun --oversubscribe -np 2 "$BLOCSIM" sweep "$SWEEP" --out noplugin \
+  --quiet > noplugin.log 2>&1 || true
+grep -q "cannot load blocsim's MPI plugin" noplugin.log || { cat noplugin.log >&2; fail "a missing plugin was not reported"; }
+[[ ! -e noplugin/runs.csv ]] || fail "ranks without the plugin ran the sweep"
+echo "PASS: mpirun -np 2/3 == single process; the MPI plugin is loaded only under mpirun"
