@@ -3,7 +3,7 @@
 // only file that includes mpi.h), which the program loads with dlopen only
 // when it runs under mpirun/srun (mpi_load.cpp). Linked into the program,
 // Open MPI's nine shared libraries cost every process ~1.2 ms to load
-// (issue 14, round 19: a sixth of a `blocsim validate`), and a program whose
+// (issue 14, round 19: ~8 % of a `blocsim validate`), and a program whose
 // MPI libraries are missing (a node without the module loaded) could not
 // start at all; now only an MPI run needs them.
 #pragma once

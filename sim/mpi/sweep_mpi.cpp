@@ -161,8 +161,6 @@ void worker(const blocsim_mpi_api& M, const SweepSetup& setup, const SweepOption
 
 }  // namespace
 
-bool available() noexcept { return api() != nullptr; }
-
 int run_sweep(const std::filesystem::path& sweep_file, const SweepOptions& opt) {
   std::string why;
   const blocsim_mpi_api* const m = api(&why);

@@ -1,7 +1,7 @@
 // MPI sweep driver (compiled into the blocsim executable only; the core
 // library never includes mpi.h). Its MPI calls go through blocsim_mpi.so,
 // loaded only under mpirun/srun (mpi_api.h), which CMake builds when it finds
-// MPI; otherwise, or if the plugin cannot be loaded, `available()` is false.
+// MPI; mpi::unavailable (mpi_api.h) says whether it can run.
 #pragma once
 
 #include <filesystem>
@@ -9,9 +9,6 @@
 #include "blocsim/sweep/sweep.h"
 
 namespace blocsim::mpi {
-
-//! Whether the MPI plugin (blocsim_mpi.so) could be loaded (mpi_api.h).
-bool available() noexcept;
 
 //! Run a sweep across the ranks of MPI_COMM_WORLD: rank 0 reads the manifest,
 //! hands out chunks of runs on request (dynamic load balancing), receives the
