@@ -184,8 +184,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
         per_agent.push_back(r.sec_per_tick / static_cast<double>(r.agents));
         cache_world_bytes = r.world_bytes;
       }
-      std::sort(per_agent.begin(), per_agent.end());
-      cache_sec = per_agent[1];
+      cache_sec = median(per_agent);
     }
     std::printf("\n## Synthetic worlds (%d ticks)\n\n| agents | threads | time/tick | CPU time/tick | agent-updates/s | memory floor/tick | × floor | "
                 "time/agent-update | × cache-resident | cache-resident × floor | "

@@ -407,10 +407,8 @@ void run_case(const BenchArgs& a) {
     if (!same)
       throw RunError("bench: the world advanced on " + std::to_string(lo) + " and on " + std::to_string(hi) +
                      " threads gave different metrics");
-    std::sort(ratio.begin(), ratio.end());
-    const std::size_t m = ratio.size();
     r.agents = n;
-    r.sec_per_run = m % 2 == 1 ? ratio[m / 2] : 0.5 * (ratio[m / 2 - 1] + ratio[m / 2]);  // median speed-up
+    r.sec_per_run = median(ratio);  // the speed-up
     r.sec_per_tick = s_hi / ticks;  // mean wall time per tick on HI threads
     r.cpu_per_tick = s_lo / ticks;  // … and on LO (reported in the RESULT line only)
   } else {

@@ -54,6 +54,7 @@ double load_average();
 std::int64_t last_level_cache_bytes();
 std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes);
 std::vector<std::string> split(const std::string& s);
+double median(std::vector<double> v);  //!< of a non-empty list (the mean of the middle two for an even count)
 void run_case(const BenchArgs& a);
 CaseResult spawn_case(const BenchArgs& a, const std::string& c, int threads, bool reference = false);
 
