@@ -191,21 +191,38 @@ bool may_hold_two_documents(std::string_view text) {
 
 }  // namespace
 
-bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler) {
+namespace {
+
+// A second document would be silently ignored: look at (at most) the next
+// one and refuse it if it holds anything — on `parser`, which has handled the
+// first document of `text`, or (nullptr) on a parser of its own from the
+// start of `text`. A stream holds a second document only after a line that
+// starts with a document marker ("---" or "..."; YAML forbids both at the
+// start of a line inside a scalar), so without one the probe — for
+// parse_yaml_checked a second full parse, half of its cost — cannot find
+// anything and is skipped.
+void refuse_second_document(YAML::Parser* parser, const std::string& text, const std::string& display) {
+  if (!may_hold_two_documents(text)) return;
+  std::istringstream in(text);
+  std::optional<YAML::Parser> own;
+  DocumentProbe probe;
+  if (parser) {
+    probe.docs = 1;  // the document it handled
+  } else {
+    parser = &own.emplace(in);
+  }
+  for (int i = probe.docs; i < 2 && parser->HandleNextDocument(probe); ++i) {
+  }
+  if (probe.docs >= 2 && probe.content)
+    throw ConfigError(mark_loc(display, probe.start), "",
+                      "a second YAML document (after '---') would be ignored; put everything in one document");
+}
+
+// f(), with yaml-cpp's exceptions as ConfigErrors located in `display`.
+template <class F>
+auto with_located_errors(const std::string& display, F&& f) {
   try {
-    std::istringstream in(text);
-    YAML::Parser parser(in);
-    const bool any = parser.HandleNextDocument(handler);
-    // a second document: see parse_yaml_checked (the same probe, on the same parser)
-    if (any && may_hold_two_documents(text)) {
-      DocumentProbe probe;
-      probe.docs = 1;  // the document above
-      (void)parser.HandleNextDocument(probe);
-      if (probe.docs >= 2 && probe.content)
-        throw ConfigError(mark_loc(display, probe.start), "",
-                          "a second YAML document (after '---') would be ignored; put everything in one document");
-    }
-    return any;
+    return f();
   } catch (const YAML::ParserException& e) {
     throw ConfigError(mark_loc(display, e.mark), "", "YAML syntax error: " + e.msg);
   } catch (const YAML::Exception& e) {
@@ -213,31 +230,24 @@ bool parse_yaml_events(const std::string& text, const std::string& display, YAML
   }
 }
 
+}  // namespace
+
+bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler) {
+  return with_located_errors(display, [&] {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    const bool any = parser.HandleNextDocument(handler);
+    if (any) refuse_second_document(&parser, text, display);  // (the same parser: no second parse)
+    return any;
+  });
+}
+
 YAML::Node parse_yaml_checked(const std::string& text, const std::string& display, YamlCheck opt) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-    // A second document would be silently ignored: look at (at most) the
-    // next one and refuse it if it holds anything. A stream holds a second
-    // document only after a line that starts with a document marker ("---"
-    // or "..."; YAML forbids both at the start of a line inside a scalar), so
-    // without one the probe — a second full parse, half of this function's
-    // cost — cannot find anything and is skipped.
-    if (may_hold_two_documents(text)) {
-      std::istringstream in(text);
-      YAML::Parser parser(in);
-      DocumentProbe probe;
-      for (int i = 0; i < 2 && parser.HandleNextDocument(probe); ++i) {
-      }
-      if (probe.docs >= 2 && probe.content)
-        throw ConfigError(mark_loc(display, probe.start), "",
-                          "a second YAML document (after '---') would be ignored; put everything in one document");
-    }
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(mark_loc(display, e.mark), "", "YAML syntax error: " + e.msg);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(mark_loc(display, e.mark), "", "YAML error: " + e.msg);
-  }
+  const YAML::Node root = with_located_errors(display, [&] {
+    YAML::Node r = YAML::Load(text);
+    refuse_second_document(nullptr, text, display);
+    return r;
+  });
   if (!root.IsDefined() || root.IsNull()) return root;
   Walker w{display, opt, {}, 0, false};
   w.walk(root, "", 0);
