@@ -69,16 +69,10 @@ void add_calibrate_command(CLI::App& app, int* exit_code) {
       opt.size = sh.count;
       if (opt.rank != 0) opt.quiet = true;
     }
-    if (launched_by_mpi() && a->shard.empty()) {
-      std::string why;
-      bool fatal = false;
-      if (mpi::unavailable(why, fatal) == nullptr) {
-        *exit_code = mpi::run_calibration(spec, opt);
-        return;
-      }
-      if (fatal) throw RunError("launched by mpirun/srun, but " + why);  // every rank would write the same folder
-      std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
-                           "whole calibration and write the same folder; rebuild with MPI\n");
+    if (launched_by_mpi() && a->shard.empty() &&
+        mpi::usable_under_launcher("every rank would run the whole calibration and write the same folder; rebuild with MPI")) {
+      *exit_code = mpi::run_calibration(spec, opt);
+      return;
     }
     const calib::CalibOutcome r = calib::run_calibration(spec, opt);
     if (!opt.quiet) {

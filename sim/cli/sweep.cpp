@@ -242,16 +242,9 @@ void add_sweep_command(CLI::App& app, int* exit_code) {
     opt.quiet = a->quiet;
     opt.retry_failed = a->retry_failed;
     if (!a->shard.empty()) opt.shard = parse_shard(a->shard);
-    if (launched_by_mpi()) {
-      std::string why;
-      bool fatal = false;
-      if (mpi::unavailable(why, fatal) == nullptr) {
-        *exit_code = mpi::run_sweep(a->file, opt);
-        return;
-      }
-      if (fatal) throw RunError("launched by mpirun/srun, but " + why);  // every rank would write the same folder
-      std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: every rank would run the "
-                           "whole sweep; use --shard or rebuild with MPI\n");
+    if (launched_by_mpi() && mpi::usable_under_launcher("every rank would run the whole sweep; use --shard or rebuild with MPI")) {
+      *exit_code = mpi::run_sweep(a->file, opt);
+      return;
     }
     if (opt.jobs > 0) set_threads(opt.jobs);
     const SweepSetup setup = load_sweep(a->file);

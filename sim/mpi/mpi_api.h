@@ -49,10 +49,12 @@ const blocsim_mpi_api* api(std::string* why = nullptr);
 //! Whether this build has an MPI plugin at all (CMake found MPI).
 bool plugin_built() noexcept;
 
-//! Under mpirun/srun: nullptr if the MPI drivers can run; else the message
-//! to print — a warning if this build has no MPI (every rank then runs the
-//! whole job, as before), an error if its plugin cannot be loaded (`fatal`).
-const char* unavailable(std::string& why, bool& fatal);
+//! Under mpirun/srun: whether the MPI drivers can run. If this build has a
+//! plugin that cannot be loaded, throws RunError with the reason (every rank
+//! would otherwise run the whole job into one folder); if it has no MPI,
+//! prints "blocsim: launched by mpirun/srun but built without MPI: " and
+//! `consequence` (every rank then runs the whole job, as before) and returns false.
+bool usable_under_launcher(const char* consequence);
 
 //! For `blocsim --version`: the plugin's path once loaded, or why it is not
 //! (loads it: ~1 ms with Open MPI's libraries).

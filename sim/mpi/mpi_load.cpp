@@ -6,12 +6,14 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <string>
 #include <system_error>
 #include <vector>
+
+#include "blocsim/io/error.h"
 
 namespace blocsim::mpi {
 
@@ -90,11 +92,12 @@ bool plugin_built() noexcept {
 #endif
 }
 
-const char* unavailable(std::string& why, bool& fatal) {
-  fatal = false;
-  if (api(&why)) return nullptr;
-  fatal = plugin_built();
-  return why.c_str();
+bool usable_under_launcher(const char* consequence) {
+  std::string why;
+  if (api(&why)) return true;
+  if (plugin_built()) throw RunError("launched by mpirun/srun, but " + why);
+  std::fprintf(stderr, "blocsim: launched by mpirun/srun but built without MPI: %s\n", consequence);
+  return false;
 }
 
 std::string status() {
