@@ -1,7 +1,7 @@
 // MPI sweep driver (compiled into the blocsim executable only; the core
 // library never includes mpi.h). Its MPI calls go through blocsim_mpi.so,
 // loaded only under mpirun/srun (mpi_api.h), which CMake builds when it finds
-// MPI; mpi::unavailable (mpi_api.h) says whether it can run.
+// MPI; mpi::usable_under_launcher (mpi_api.h) says whether it can run.
 #pragma once
 
 #include <filesystem>
