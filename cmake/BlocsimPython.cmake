@@ -35,7 +35,7 @@ if(NOT BLOCSIM_PYTHON_INSTALL_DIR)
       CACHE STRING "Install folder of the Python package, relative to the prefix")
 endif()
 message(STATUS "Python module: on (${Python_EXECUTABLE} ${Python_VERSION}; installs to <prefix>/${BLOCSIM_PYTHON_INSTALL_DIR})")
-blocsim_relative_data_path(${BLOCSIM_PYTHON_INSTALL_DIR}/blocsim BLOCSIM_PY_TO_DATA)
+blocsim_install_path_from(${BLOCSIM_PYTHON_INSTALL_DIR}/blocsim ${BLOCSIM_INSTALL_DATADIR} BLOCSIM_PY_TO_DATA)
 
 pybind11_add_module(blocsim_python MODULE ${PROJECT_SOURCE_DIR}/sim/python/core.cpp)
 target_link_libraries(blocsim_python PRIVATE blocsim_core blocsim_warnings)
