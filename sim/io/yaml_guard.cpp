@@ -1,6 +1,8 @@
 // See yaml_guard.h.
 #include "io/yaml_guard.h"
 
+#include "io/yaml_block.h"
+
 #include <yaml-cpp/eventhandler.h>
 
 #include <sys/stat.h>
@@ -233,6 +235,10 @@ auto with_located_errors(const std::string& display, F&& f) {
 }  // namespace
 
 bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler) {
+  // The plain block style of the world's groups file, without yaml-cpp's
+  // scanner (the same events; yaml_block.h). It declines document markers,
+  // so there is no second document to look for.
+  if (parse_block_yaml(text, handler)) return true;
   return with_located_errors(display, [&] {
     std::istringstream in(text);
     YAML::Parser parser(in);

@@ -1,0 +1,185 @@
+// The block-style YAML reader (sim/io/yaml_block.h) against yaml-cpp: for
+// every text it reads, the same events — kinds, values, tags, anchors,
+// styles and positions (byte offset, line, column) — as yaml-cpp's parser,
+// which must also accept the text; for every text it declines, no event.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "yaml_event_log.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using blocsim::testing::Outcome;
+Outcome compare(const std::string& text) { return blocsim::testing::compare_yaml_readers(text); }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// The repository's YAML files (scenarios, test data, fuzz corpora, world inputs).
+std::vector<fs::path> repository_yaml() {
+  std::vector<fs::path> out;
+  for (const char* dir : {"scenarios", "tests", "tools"})
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
+      if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
+        out.push_back(e.path());
+  return out;
+}
+
+const char* const kSample =
+    "# a comment\n"
+    "a: 1\n"
+    "b:\n"
+    "  c: x y\n"
+    "    z\n"
+    "  d:\n"
+    "  e: 'q  r\n"
+    "\n"
+    "   s'\n"
+    "l:\n"
+    "- A\n"
+    "-\n"
+    "- k: v # note\n"
+    "  j: w\n"
+    "- - n\n"
+    "  - 'it''s'\n"
+    "m:\n"
+    "  - 1\n"
+    "  - plain text\n"
+    "     continued - still\n"
+    "\n"
+    "\n"
+    "     after two empty lines\n"
+    "  # between\n"
+    "  - http://example.org/a:b#c\n"
+    "  - null\n"  // ~, null, Null and NULL are nulls to yaml-cpp's parser, keys too
+    "  - nulls\n"
+    "NULL: ~\n"
+    "z:\n";
+
+}  // namespace
+
+TEST_SUITE("config") {
+  TEST_CASE("the block-style YAML reader gives yaml-cpp's events for the repository's YAML files it reads") {
+    int read = 0, files = 0;
+    bool groups_read = false;
+    for (const fs::path& p : repository_yaml()) {
+      const Outcome o = compare(slurp(p));
+      ++files;
+      read += o.read;
+      if (p.filename() == "groups.yaml" && p.parent_path().filename() == "world") groups_read = o.read;
+      INFO(p.string(), "\n--- block reader:\n", o.fast, "--- yaml-cpp:\n", o.ref);
+      CHECK(o.same);
+    }
+    // the file it is for, and more than a handful of others
+    CHECK(groups_read);
+    CHECK(read >= 15);
+    CHECK(files > read);
+    const Outcome sample = compare(kSample);
+    INFO("--- block reader:\n", sample.fast, "--- yaml-cpp:\n", sample.ref);
+    CHECK(sample.read);
+    CHECK(sample.same);
+  }
+
+  TEST_CASE("the block-style YAML reader declines what it does not read, and emits nothing then") {
+    for (const char* text : {
+             "a: [1, 2]\n",             // flow collection
+             "a: {b: 1}\n",             //
+             "a: \"x\"\n",              // double quotes
+             "a: |\n  x\n",             // block scalar
+             "a: &x 1\nb: *x\n",        // anchor, alias
+             "a: !!str 1\n",            // tag
+             "a:\tb\n",                 // tab
+             "a: 1\r\n",                // carriage return
+             "a: caf\xc3\xa9\n",        // UTF-8
+             "a: 1",                    // no final line break
+             "---\na: 1\n",             // document marker
+             "a: 1\n---\nb: 2\n",       //
+             "%YAML 1.2\n---\na: 1\n",  // directive
+             "- a\n- b\n",              // a sequence at the top
+             "x\n",                     // a scalar at the top
+             "",                        // nothing
+             "# only a comment\n",      //
+             "a: b: c\n",               // a mapping yaml-cpp refuses
+             "a: x\n  y: z\n",          //
+             "a:\n  b: 1\n c: 2\n",     // indentation between levels
+             "a: 'x\n",                 // unclosed quote
+             "a: 'x' y\n",              // text after a quote
+             "a: 'x\n\n  '\n",          // closing quote first on its line
+             "? a\n: b\n",              // complex key
+             "\"a\": 1\n",              // quoted key
+             "a b: 1\n",                // key that is not a name
+         }) {
+      const Outcome o = compare(text);
+      INFO(text);
+      CHECK_FALSE(o.read);
+      CHECK(o.same);
+    }
+  }
+
+  TEST_CASE("the block-style YAML reader and yaml-cpp agree on mutated copies of the groups file and a sample") {
+    // Each mutant: a window of lines of the world's groups file or of
+    // kSample with 1–4 edits (characters that matter to YAML, spaces,
+    // indentation, empty lines). Whatever the reader reads, yaml-cpp reads
+    // the same way; both outcomes must occur often.
+    const std::vector<std::string> seeds = {slurp(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml"),
+                                            kSample};
+    const std::string alphabet = " \n:-#'\"abcXYZ019_./,[]{}&*!|>?%@`\\";
+    std::mt19937_64 rng(20261205);
+    int read = 0, declined = 0;
+    const int n = 3000;
+    for (int k = 0; k < n; ++k) {
+      std::string t = seeds[rng() % seeds.size()];
+      if (rng() % 4 != 0) {  // a window of lines
+        std::size_t a = t.rfind('\n', rng() % t.size());
+        a = a == std::string::npos ? 0 : a + 1;
+        const std::size_t b = t.find('\n', std::min(t.size() - 1, a + 50 + rng() % 600));
+        t = t.substr(a, (b == std::string::npos ? t.size() : b + 1) - a);
+      }
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int j = 0; j < edits && !t.empty(); ++j) {
+        const std::size_t p = rng() % t.size();
+        switch (rng() % 6) {
+          case 0:
+            t.erase(p, 1);
+            break;
+          case 1:
+            t.insert(p, 1, alphabet[rng() % alphabet.size()]);
+            break;
+          case 2:
+            t[p] = alphabet[rng() % alphabet.size()];
+            break;
+          case 3:
+            t.insert(p, std::string(1 + rng() % 3, ' '));
+            break;
+          case 4:
+            if (const std::size_t q = t.find('\n', p); q != std::string::npos) t.insert(q + 1, "\n");
+            break;
+          default: {
+            std::size_t q = t.rfind('\n', p);
+            q = q == std::string::npos ? 0 : q + 1;
+            t.insert(q, std::string(1 + rng() % 4, ' '));
+          }
+        }
+      }
+      const Outcome o = compare(t);
+      (o.read ? read : declined) += 1;
+      if (!o.same) {
+        INFO("mutant ", k, ":\n", t, "\n--- block reader:\n", o.fast, "--- yaml-cpp:\n", o.ref);
+        CHECK(o.same);
+      }
+    }
+    CHECK(read > n / 10);
+    CHECK(declined > n / 10);
+  }
+}
