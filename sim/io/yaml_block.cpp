@@ -97,12 +97,14 @@ class Reader {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   }
   static bool name_char(char c) { return name_start(c) || c == '.' || c == '/' || c == '-'; }
-  // The length of the key "name:" (followed by a space or the line's end) at (l, c), or 0.
+  // The length of the key "name:" (followed by a space or the line's end) at
+  // (l, c), or 0. Longer names are left to yaml-cpp, which refuses a key of
+  // more than 1,024 characters ("illegal map value").
   std::size_t key_at(std::size_t l, std::size_t c) const {
     if (!name_start(ch(l, c))) return 0;
     std::size_t e = c + 1;
     while (name_char(ch(l, e))) ++e;
-    if (ch(l, e) != ':' || (ch(l, e + 1) != ' ' && ch(l, e + 1) != '\n')) return 0;
+    if (ch(l, e) != ':' || (ch(l, e + 1) != ' ' && ch(l, e + 1) != '\n') || e - c > 1000) return 0;
     return e - c;
   }
   // "-" followed by a space or the line's end at (l, c).
