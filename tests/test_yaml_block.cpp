@@ -26,13 +26,18 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-// The repository's YAML files (scenarios, test data, fuzz corpora, world inputs).
+// The repository's YAML files (scenarios, test data, fuzz corpora, world
+// inputs). Errors end a folder's walk instead of throwing: other tests may
+// add or remove files under tests/ while this one runs.
 std::vector<fs::path> repository_yaml() {
   std::vector<fs::path> out;
-  for (const char* dir : {"scenarios", "tests", "tools"})
-    for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
-      if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
-        out.push_back(e.path());
+  for (const char* dir : {"scenarios", "tests", "tools"}) {
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(fs::path(BLOCSIM_SOURCE_DIR) / dir, ec), end; !ec && it != end;
+         it.increment(ec))
+      if (it->is_regular_file(ec) && (it->path().extension() == ".yaml" || it->path().extension() == ".yml"))
+        out.push_back(it->path());
+  }
   return out;
 }
 
