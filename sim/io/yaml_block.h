@@ -12,7 +12,8 @@
 //  - one block mapping at the top; block mappings and block sequences inside
 //    it (a sequence may start at its key's indentation; "- " may be followed
 //    by a compact mapping or sequence on the same line);
-//  - keys that are plain names ([A-Za-z0-9_] then [A-Za-z0-9_./-]);
+//  - keys that are plain names ([A-Za-z0-9_] then [A-Za-z0-9_./-]) of at
+//    most 1,000 characters;
 //  - values that are empty (null), plain scalars, or single-quoted scalars,
 //    either of them over several lines (folded by YAML's rules: one line
 //    break is a space, n empty lines are n line breaks);
