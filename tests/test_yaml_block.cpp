@@ -5,26 +5,19 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "helpers.h"
 #include "yaml_event_log.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using blocsim::test::read_text;
 using blocsim::testing::Outcome;
 Outcome compare(const std::string& text) { return blocsim::testing::compare_yaml_readers(text); }
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 // The repository's YAML files (scenarios, test data, fuzz corpora, world
 // inputs). Errors end a folder's walk instead of throwing: other tests may
@@ -41,36 +34,10 @@ std::vector<fs::path> repository_yaml() {
   return out;
 }
 
-const char* const kSample =
-    "# a comment\n"
-    "a: 1\n"
-    "b:\n"
-    "  c: x y\n"
-    "    z\n"
-    "  d:\n"
-    "  e: 'q  r\n"
-    "\n"
-    "   s'\n"
-    "l:\n"
-    "- A\n"
-    "-\n"
-    "- k: v # note\n"
-    "  j: w\n"
-    "- - n\n"
-    "  - 'it''s'\n"
-    "m:\n"
-    "  - 1\n"
-    "  - plain text\n"
-    "     continued - still\n"
-    "\n"
-    "\n"
-    "     after two empty lines\n"
-    "  # between\n"
-    "  - http://example.org/a:b#c\n"
-    "  - null\n"  // ~, null, Null and NULL are nulls to yaml-cpp's parser, keys too
-    "  - nulls\n"
-    "NULL: ~\n"
-    "z:\n";
+// The reader's sample of every construct it reads (also a seed of the fuzz corpus).
+std::string read_sample() {
+  return read_text(fs::path(BLOCSIM_SOURCE_DIR) / "tests/fuzz/corpus/yaml_block/sample.yaml");
+}
 
 }  // namespace
 
@@ -79,7 +46,7 @@ TEST_SUITE("config") {
     int read = 0, files = 0;
     bool groups_read = false;
     for (const fs::path& p : repository_yaml()) {
-      const Outcome o = compare(slurp(p));
+      const Outcome o = compare(read_text(p));
       ++files;
       read += o.read;
       if (p.filename() == "groups.yaml" && p.parent_path().filename() == "world") groups_read = o.read;
@@ -90,7 +57,7 @@ TEST_SUITE("config") {
     CHECK(groups_read);
     CHECK(read >= 15);
     CHECK(files > read);
-    const Outcome sample = compare(kSample);
+    const Outcome sample = compare(read_sample());
     INFO("--- block reader:\n", sample.fast, "--- yaml-cpp:\n", sample.ref);
     CHECK(sample.read);
     CHECK(sample.same);
@@ -136,11 +103,11 @@ TEST_SUITE("config") {
 
   TEST_CASE("the block-style YAML reader and yaml-cpp agree on mutated copies of the groups file and a sample") {
     // Each mutant: a window of lines of the world's groups file or of
-    // kSample with 1–4 edits (characters that matter to YAML, spaces,
+    // the sample with 1–4 edits (characters that matter to YAML, spaces,
     // indentation, empty lines). Whatever the reader reads, yaml-cpp reads
     // the same way; both outcomes must occur often.
-    const std::vector<std::string> seeds = {slurp(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml"),
-                                            kSample};
+    const std::vector<std::string> seeds = {read_text(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml"),
+                                            read_sample()};
     const std::string alphabet = " \n:-#'\"abcXYZ019_./,[]{}&*!|>?%@`\\";
     std::mt19937_64 rng(20261205);
     int read = 0, declined = 0;
