@@ -1,12 +1,23 @@
-// SHA-256 (FIPS 180-4) for provenance hashes of scenario and data files.
+// SHA-256 (FIPS 180-4) for provenance hashes of scenario and data files:
+// the portable compression function, and on x86-64 CPUs with the SHA
+// extensions (Intel since Goldmont / Ice Lake, AMD since Zen) the same
+// function in SHA-NI instructions, chosen once at run time (sha256.h).
+#include "io/sha256.h"
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
-#include "blocsim/io/error.h"
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define BLOCSIM_SHA_NI 1
+#endif
+
 #include "blocsim/input/scenario.h"
+#include "blocsim/io/error.h"
 
 namespace blocsim {
 
@@ -47,19 +58,99 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
     b = a;
     a = t1 + t2;
   }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-  h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  h[0] += a;
+  h[1] += b;
+  h[2] += c;
+  h[3] += d;
+  h[4] += e;
+  h[5] += f;
+  h[6] += g;
+  h[7] += hh;
+}
+
+void compress_portable(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks) {
+  for (std::size_t b = 0; b < blocks; ++b) compress(h, data + 64 * b);
+}
+
+#ifdef BLOCSIM_SHA_NI
+// The SHA extensions' form of the same rounds (Intel, "New Instructions
+// Supporting the Secure Hash Algorithm on Intel Architecture Processors",
+// 2013): the state as the two vectors ABEF and CDGH, four message words per
+// vector, SHA256MSG1/MSG2 for the message schedule (W[t] = σ1(W[t−2]) +
+// W[t−7] + σ0(W[t−15]) + W[t−16], four at a time) and SHA256RNDS2 for two
+// rounds. ~4 instructions a round instead of ~50 (callgrind, portable code).
+__attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_ni(std::array<std::uint32_t, 8>& h,
+                                                                 const unsigned char* data, std::size_t blocks) {
+  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);  // big-endian words
+  // lanes named from the highest, as in Intel's paper
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.data()));
+  __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.data() + 4));
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);          // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);  // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);       // CDGH
+  for (std::size_t b = 0; b < blocks; ++b, data += 64) {
+    const __m128i abef = state0, cdgh = state1;
+    __m128i w[4];  // w[g % 4]: message words 4g … 4g + 3 (groups g − 4 … g − 1 before group g is made)
+    for (int g = 0; g < 16; ++g) {
+      __m128i& wg = w[g % 4];
+      if (g < 4) {
+        wg = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), bswap);
+      } else {
+        const __m128i& w1 = w[(g + 1) % 4];  // group g − 3
+        const __m128i& w2 = w[(g + 2) % 4];  // group g − 2
+        const __m128i& w3 = w[(g + 3) % 4];  // group g − 1
+        const __m128i t = _mm_add_epi32(_mm_sha256msg1_epu32(wg, w1), _mm_alignr_epi8(w3, w2, 4));
+        wg = _mm_sha256msg2_epu32(t, w3);
+      }
+      __m128i msg = _mm_add_epi32(wg, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kK.data() + 4 * g)));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      msg = _mm_shuffle_epi32(msg, 0x0E);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h.data()), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(h.data() + 4), state1);
+}
+
+bool cpu_has_sha_ni() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  const bool ssse3 = (c & bit_SSSE3) != 0, sse41 = (c & bit_SSE4_1) != 0;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  return ssse3 && sse41 && (b & bit_SHA) != 0;
+}
+#endif
+
+using Compress = void (*)(std::array<std::uint32_t, 8>&, const unsigned char*, std::size_t);
+
+Compress compress_for(Sha256Impl impl) {
+#ifdef BLOCSIM_SHA_NI
+  static const bool sha_ni = cpu_has_sha_ni();
+  if (impl != Sha256Impl::portable && sha_ni) return compress_sha_ni;
+#endif
+  (void)impl;
+  return compress_portable;
 }
 
 }  // namespace
 
-std::string sha256_hex(const std::string& bytes) {
+bool sha256_accelerated() { return compress_for(Sha256Impl::automatic) != compress_portable; }
+
+std::string sha256_hex(std::string_view bytes, Sha256Impl impl) {
+  const Compress blocks = compress_for(impl);
   std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t n = bytes.size();
-  std::size_t i = 0;
-  for (; i + 64 <= n; i += 64) compress(h, data + i);
+  std::size_t i = n / 64 * 64;
+  blocks(h, data, n / 64);
   // padding: 0x80, zeros, 64-bit big-endian bit length
   unsigned char tail[128] = {};
   const std::size_t rest = n - i;
@@ -68,12 +159,13 @@ std::string sha256_hex(const std::string& bytes) {
   const std::size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
   const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8;
   for (int j = 0; j < 8; ++j) tail[tail_len - 1 - j] = static_cast<unsigned char>(bits >> (8 * j));
-  compress(h, tail);
-  if (tail_len == 128) compress(h, tail + 64);
+  blocks(h, tail, tail_len / 64);
   char out[65];
   for (int j = 0; j < 8; ++j) std::snprintf(out + 8 * j, 9, "%08x", h[j]);
   return std::string(out, 64);
 }
+
+std::string sha256_hex(const std::string& bytes) { return sha256_hex(std::string_view(bytes), Sha256Impl::automatic); }
 
 std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
