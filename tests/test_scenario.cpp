@@ -6,6 +6,7 @@
 // them to check that nothing is written).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -466,6 +467,15 @@ TEST_SUITE("scenario") {
     CHECK(text.find("bad_countries_range.csv:4:21: world.countries[row 4].capacity: out of range: 1.5") != std::string::npos);
     CHECK(text.find("bad_trade_range.csv:3:9: world.trade[row 3].weight: out of range: -2") != std::string::npos);
     CHECK(text.find("bad_trade_range.csv:4:1: world.trade[row 4].iso3_a: unknown country 'XYZ'") != std::string::npos);
+    // the checks that build a value's path only when it fails (issue 14, round 21)
+    CHECK(text.find("bad_countries_range.csv:5:25: world.countries[row 5].democracy: out of range: 1.2") !=
+          std::string::npos);
+    CHECK(text.find("bad_countries_range.csv:5:54: world.countries[row 5].security.us: out of range: -0.1") !=
+          std::string::npos);
+    CHECK(text.find("bad_trade_range.csv:5:1: world.trade[row 5]: an edge from 'BRA' to itself") != std::string::npos);
+    CHECK(text.find("bad_csv_range.yaml:9:28: world.groups.brics.members[3]: 'IND' is listed twice") !=
+          std::string::npos);
+    CHECK(std::count(text.begin(), text.end(), '\n') + 1 == 8);  // 8 problems, one a line, and nothing else
   }
   TEST_CASE("the loader's position table: a later entry wins; entries written after a lookup are found") {
     blocsim::scenario_detail::LocTable t;

@@ -137,6 +137,8 @@ std::string fmt_num(double v);
 //! `%g` text of a number for messages and the parameter reference.
 std::string short_num(double v);
 std::string join(const Keys& keys, const char* sep = ", ");
+//! Appends the decimal text of n (std::to_string's digits, without a temporary).
+void append_int(std::string& out, long long n);
 // The shared error factories and strict scalar parsing (blocsim/io/check.h).
 using check::hint;
 using check::parse_integer;
@@ -227,12 +229,22 @@ class LocTable {
   mutable std::size_t indexed_ = 0;                                     // entries_[0, indexed_) are in index_
 };
 
+//! Where each edge of a world list came from, so that a check can name it:
+//! the CSV line ("world.borders[row 12]") or the inline list's index
+//! ("world.borders[3]"). A number per edge instead of its path as a string:
+//! the default world has ~1,200 edges and a check names one only to report it.
+struct EdgeRef {
+  int n;     // CSV line, or index in the inline list
+  bool row;  // n is a CSV line
+};
+std::string edge_path(std::string_view list, const EdgeRef& ref);  //!< list: "world.borders"
+
 struct SourceInfo {
   LocTable locs;
   std::set<std::string> reported;            // key paths that already have a parse error
   std::vector<std::string> country_paths;    // per country index
   std::vector<std::string> event_paths;      // per event index (after sorting)
-  std::vector<std::string> border_paths, trade_paths, edge_paths;
+  std::vector<EdgeRef> border_refs, trade_refs, edge_refs;  // per edge of world.borders, .trade, .edges
   std::set<std::string> missing_columns;     // "trade:<power>" / "security:<power>"
   SourceLoc file;                            // the scenario file itself
   std::string top_sha256;                    // SHA-256 of the scenario file's bytes as read (once: /dev/stdin)

@@ -43,6 +43,20 @@ std::optional<SourceLoc> LocTable::find(std::string_view key) const {
 // The one number format (format_number: shortest round-trip) with YAML's
 // spelling of non-finite values. Integer-valued doubles print without a
 // decimal point ("3"); the loader reads them back as the same double.
+void append_int(std::string& out, long long n) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
+}
+
+std::string edge_path(std::string_view list, const EdgeRef& ref) {
+  std::string p(list);
+  p.append(ref.row ? "[row " : "[");
+  append_int(p, ref.n);
+  p.push_back(']');
+  return p;
+}
+
 std::string fmt_num(double v) {
   if (std::isnan(v)) return ".nan";
   if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";

@@ -49,7 +49,7 @@ class Parser {
   std::vector<std::string> member_list(const Val& v, const std::string& key, const std::set<std::string>& ignore);
   void parse_group_file(const Val& root);
   void parse_edges(const Val& world, const char* name, std::vector<Edge>& out, std::string& file,
-                   std::vector<std::string>& paths, bool weight_required);
+                   std::vector<EdgeRef>& refs, bool weight_required);
   void parse_inline_country(const Val& v, std::size_t i);
   void parse_country_csv(const CsvTable& t);
   //! After loading, every country has T_ik and S_ik for every power whose

@@ -3,6 +3,7 @@
 // tie defaults (world: in scenarios/README.md; class: input/scenario_parser.h).
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 #include "input/scenario_parser.h"
@@ -96,9 +97,9 @@ void Parser::parse_world(const Val& v) {
       ctx_.bad(g->loc, "world.groups", "expected a YAML file name or a map group_id: [ISO3, ...], got " + describe(*g));
     }
   }
-  parse_edges(v, "borders", w.borders, w.borders_file, ctx_.info.border_paths, false);
-  parse_edges(v, "trade", w.trade, w.trade_file, ctx_.info.trade_paths, true);
-  parse_edges(v, "edges", w.edges, w.edges_file, ctx_.info.edge_paths, false);
+  parse_edges(v, "borders", w.borders, w.borders_file, ctx_.info.border_refs, false);
+  parse_edges(v, "trade", w.trade, w.trade_file, ctx_.info.trade_refs, true);
+  parse_edges(v, "edges", w.edges, w.edges_file, ctx_.info.edge_refs, false);
 }
 
 std::vector<std::string> Parser::member_list(const Val& v, const std::string& key, const std::set<std::string>& ignore) {
@@ -151,7 +152,7 @@ void Parser::parse_group_file(const Val& root) {
 }
 
 void Parser::parse_edges(const Val& world, const char* name, std::vector<Edge>& out, std::string& file,
-                 std::vector<std::string>& paths, bool weight_required) {
+                         std::vector<EdgeRef>& refs, bool weight_required) {
   const Val* v = world.get(name);
   if (!v) return;
   const std::string key = std::string("world.") + name;
@@ -172,22 +173,32 @@ void Parser::parse_edges(const Val& world, const char* name, std::vector<Edge>& 
                    ", got '" + join(h, ",") + "'");
       return;
     }
+    // A row's key path and a cell's are built in two buffers that every row
+    // reuses: ~4,600 located cells in the default world, each a string on
+    // the heap before (issue 14, round 21).
+    std::string rk, ck;
+    auto cell = [&](const char* field) -> const std::string& { return ck.assign(rk).append(field); };
+    out.reserve(out.size() + t->rows.size());
+    refs.reserve(refs.size() + t->rows.size());
     for (const auto& row : t->rows) {
-      const std::string rk = key + "[row " + std::to_string(row.line) + "]";
+      rk.assign(key).append("[row ");
+      append_int(rk, row.line);
+      rk.push_back(']');
       ctx_.at(rk, t->file, row.line, row.cols[0]);
-      ctx_.at(rk + ".iso3_a", t->file, row.line, row.cols[0]);
-      ctx_.at(rk + ".iso3_b", t->file, row.line, row.cols[1]);
+      ctx_.at(cell(".iso3_a"), t->file, row.line, row.cols[0]);
+      ctx_.at(cell(".iso3_b"), t->file, row.line, row.cols[1]);
       Edge e{row.fields[0], row.fields[1], 1.0};
       if (has_weight) {
-        ctx_.at(rk + ".weight", t->file, row.line, row.cols[2]);
+        ctx_.at(cell(".weight"), t->file, row.line, row.cols[2]);
         if (auto d = parse_number(row.fields[2])) e.weight = *d;
         else {
-          ctx_.bad(SourceLoc{t->file, row.line, row.cols[2]}, rk + ".weight", "expected a number, got '" + row.fields[2] + "'");
+          ctx_.bad(SourceLoc{t->file, row.line, row.cols[2]}, rk + ".weight",
+                   "expected a number, got '" + row.fields[2] + "'");
           continue;
         }
       }
-      out.push_back(e);
-      paths.push_back(rk);
+      out.push_back(std::move(e));
+      refs.push_back(EdgeRef{row.line, true});
     }
     return;
   }
@@ -217,7 +228,7 @@ void Parser::parse_edges(const Val& world, const char* name, std::vector<Edge>& 
       e.weight = *d;
     }
     out.push_back(e);
-    paths.push_back(rk);
+    refs.push_back(EdgeRef{static_cast<int>(i), false});
   }
 }
 
@@ -332,80 +343,110 @@ void Parser::parse_country_csv(const CsvTable& t) {
       ctx_.info.missing_columns.insert("security:" + p.id);
     }
   }
+  // Each column's index is looked up once, and a row's key path and a cell's
+  // are built in buffers that every row reuses: a map lookup and a string on
+  // the heap per cell before (~9,000 cells in the default world; issue 14,
+  // round 21). The cells are located, read and reported in the same order.
+  auto index_of = [&](const std::string& c) -> std::ptrdiff_t {
+    const auto it = col.find(c);
+    return it == col.end() ? -1 : static_cast<std::ptrdiff_t>(it->second);
+  };
+  const std::size_t iso_col = col.at("iso3");
+  std::ptrdiff_t text_col[std::size(kCountryText)], number_col[std::size(kCountryNumbers)];
+  for (std::size_t k = 0; k < std::size(kCountryText); ++k) text_col[k] = index_of(kCountryText[k].first);
+  for (std::size_t k = 0; k < std::size(kCountryNumbers); ++k) number_col[k] = index_of(kCountryNumbers[k].first);
+  std::vector<std::size_t> data_cols;  // data-only columns but a read rivalry column: empty or a number
+  for (std::size_t j = 0; j < h.size(); ++j)
+    if (data_only_column(h[j]) && !rivalry_col.count(h[j])) data_cols.push_back(j);
+  const std::ptrdiff_t cap_index = cap_col != "capacity" ? index_of(cap_col) : -1;
+  std::vector<std::size_t> dim_cols;
+  if (dims_ok)
+    for (const auto& d : cfg_.dimensions) dim_cols.push_back(col.at(d));
+  struct TieColumn {
+    std::size_t j;
+    const std::string* column;
+    const std::string* pid;
+    bool is_trade, has_default;
+  };
+  std::vector<TieColumn> tie_cols;  // in power_col's order (by column name)
+  for (const auto& [c, who] : power_col) {
+    const std::ptrdiff_t j = index_of(c);
+    if (j < 0) continue;
+    const auto& [pid, is_trade] = who;
+    const PowerConfig& p = cfg_.powers[find_power(cfg_, pid)];
+    const bool has_default = (is_trade ? p.default_trade : p.default_security).has_value();
+    tie_cols.push_back(TieColumn{static_cast<std::size_t>(j), &c, &pid, is_trade, has_default});
+  }
+  std::vector<std::pair<std::size_t, const std::string*>> rivalry_cols;  // (column, power id), by column name
+  for (const auto& [c, pid] : rivalry_col)
+    if (const std::ptrdiff_t j = index_of(c); j >= 0) rivalry_cols.emplace_back(static_cast<std::size_t>(j), &pid);
+
+  std::string key, fk, tk;
   for (const auto& row : t.rows) {
     CountryRow r;
-    const std::string key = "world.countries[row " + std::to_string(row.line) + "]";
+    key.assign("world.countries[row ");
+    append_int(key, row.line);
+    key.push_back(']');
     auto loc_of = [&](std::size_t j) { return SourceLoc{t.file, row.line, row.cols[j]}; };
-    r.loc = loc_of(col["iso3"]);
+    r.loc = loc_of(iso_col);
     ctx_.at(key, r.loc);
     ctx_.info.country_paths.push_back(key);
-    r.iso3 = row.fields[col["iso3"]];
-    ctx_.at(key + ".iso3", r.loc);
-    auto num = [&](const std::string& c, double& out) -> bool {
-      auto it = col.find(c);
-      if (it == col.end()) return false;
-      const std::string fk = key + "." + c;
-      ctx_.at(fk, t.file, row.line, row.cols[it->second]);
-      const std::string& text = row.fields[it->second];
+    r.iso3 = row.fields[iso_col];
+    ctx_.at(fk.assign(key).append(".iso3"), r.loc);
+    auto num = [&](std::size_t j, std::string_view c, double& out) -> bool {
+      fk.assign(key).append(".").append(c);
+      ctx_.at(fk, t.file, row.line, row.cols[j]);
+      const std::string& text = row.fields[j];
       if (text.empty()) {
-        ctx_.bad(loc_of(it->second), fk, "missing value");
+        ctx_.bad(loc_of(j), fk, "missing value");
         return false;
       }
       if (auto d = parse_number(text)) {
         out = *d;
         return true;
       }
-      ctx_.bad(loc_of(it->second), fk, "expected a number, got '" + text + "'");
+      ctx_.bad(loc_of(j), fk, "expected a number, got '" + text + "'");
       return false;
     };
-    auto str = [&](const char* c, std::string& out) {
-      auto it = col.find(c);
-      if (it != col.end()) out = row.fields[it->second];
-    };
-    for (const auto& [k, field] : kCountryText) str(k, r.*field);
-    for (const auto& [k, field] : kCountryNumbers) num(k, r.*field);
+    for (std::size_t k = 0; k < std::size(kCountryText); ++k)
+      if (text_col[k] >= 0) r.*(kCountryText[k].second) = row.fields[static_cast<std::size_t>(text_col[k])];
+    for (std::size_t k = 0; k < std::size(kCountryNumbers); ++k)
+      if (number_col[k] >= 0)
+        num(static_cast<std::size_t>(number_col[k]), kCountryNumbers[k].first, r.*(kCountryNumbers[k].second));
     // data-only columns: empty or a number (a rivalry column of a power this scenario
     // defines is read into r.rivalry below and reported there)
-    for (std::size_t j = 0; j < h.size() && j < row.fields.size(); ++j) {
-      if (!data_only_column(h[j]) || rivalry_col.count(h[j]) || row.fields[j].empty() ||
-          parse_number(row.fields[j]))
-        continue;
+    for (const std::size_t j : data_cols) {
+      if (j >= row.fields.size() || row.fields[j].empty() || parse_number(row.fields[j])) continue;
       ctx_.bad(loc_of(j), key + "." + h[j], "expected a number or an empty cell, got '" + row.fields[j] + "'");
     }
-    if (cap_col != "capacity") {
-      // the chosen alternative; an empty cell there falls back to `capacity`
-      auto it = col.find(cap_col);
-      if (it != col.end() && !row.fields[it->second].empty()) num(cap_col, r.capacity);
-    }
+    // the chosen alternative; an empty cell there falls back to `capacity`
+    if (cap_index >= 0 && !row.fields[static_cast<std::size_t>(cap_index)].empty())
+      num(static_cast<std::size_t>(cap_index), cap_col, r.capacity);
     if (dims_ok) {
       r.identity.assign(cfg_.dimensions.size(), 0.0);
       for (std::size_t d = 0; d < cfg_.dimensions.size(); ++d) {
-        if (!num(cfg_.dimensions[d], r.identity[d])) ctx_.info.reported.insert(key + ".identity");
+        if (!num(dim_cols[d], cfg_.dimensions[d], r.identity[d])) ctx_.info.reported.insert(key + ".identity");
       }
     } else {
       ctx_.info.reported.insert(key + ".identity");
     }
-    for (const auto& [c, who] : power_col) {
-      auto it = col.find(c);
-      if (it == col.end()) continue;
-      const auto& [pid, is_trade] = who;
-      auto& target = is_trade ? r.trade : r.security;
+    for (const TieColumn& c : tie_cols) {
+      auto& target = c.is_trade ? r.trade : r.security;
       // an empty cell falls back to the power's default, if it has one
-      const PowerConfig& p = cfg_.powers[find_power(cfg_, pid)];
-      const auto& dflt = is_trade ? p.default_trade : p.default_security;
-      if (row.fields[it->second].empty() && dflt) continue;
+      if (row.fields[c.j].empty() && c.has_default) continue;
       double x = 0;
-      if (num(c, x)) target[pid] = x;
-      else ctx_.info.reported.insert(key + (is_trade ? ".trade." : ".security.") + pid);
-      ctx_.at(key + (is_trade ? ".trade." : ".security.") + pid, t.file, row.line, row.cols[it->second]);
+      tk.assign(key).append(c.is_trade ? ".trade." : ".security.").append(*c.pid);
+      if (num(c.j, *c.column, x)) target[*c.pid] = x;
+      else ctx_.info.reported.insert(tk);
+      ctx_.at(tk, t.file, row.line, row.cols[c.j]);
     }
-    for (const auto& [c, pid] : rivalry_col) {  // optional: an empty cell means no rivalry
-      auto it = col.find(c);
-      if (it == col.end() || row.fields[it->second].empty()) continue;
+    for (const auto& [j, pid] : rivalry_cols) {  // optional: an empty cell means no rivalry
+      if (row.fields[j].empty()) continue;
       double x = 0;
-      if (num(c, x)) r.rivalry[pid] = x;
-      else ctx_.info.reported.insert(key + ".rivalry." + pid);
-      ctx_.at(key + ".rivalry." + pid, t.file, row.line, row.cols[it->second]);
+      tk.assign(key).append(".rivalry.").append(*pid);
+      if (num(j, h[j], x)) r.rivalry[*pid] = x;
+      else ctx_.info.reported.insert(tk);
+      ctx_.at(tk, t.file, row.line, row.cols[j]);
     }
     cfg_.world.countries.push_back(std::move(r));
   }

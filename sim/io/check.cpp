@@ -53,11 +53,15 @@ std::optional<double> parse_number(std::string_view s) {
     body.remove_prefix(1);
   }
   if (body.empty()) return std::nullopt;
-  std::string lower(body);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (lower == ".inf" || lower == "inf")
-    return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  if ((lower == ".nan" || lower == "nan") && s[0] != '+' && s[0] != '-') return std::numeric_limits<double>::quiet_NaN();
+  if (body.size() <= 4) {  // .inf, inf, .nan, nan in any case (a lower-case copy only for these lengths)
+    char lower[4];
+    for (std::size_t i = 0; i < body.size(); ++i)
+      lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(body[i])));
+    const std::string_view l(lower, body.size());
+    if (l == ".inf" || l == "inf")
+      return neg ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    if ((l == ".nan" || l == "nan") && s[0] != '+' && s[0] != '-') return std::numeric_limits<double>::quiet_NaN();
+  }
   // only digits, '.', 'e', 'E', signs after e
   for (char c : body)
     if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
