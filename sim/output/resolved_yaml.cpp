@@ -1,11 +1,16 @@
-// scenario.resolved.yaml: the config with every value actually used, written
-// with YAML::Emitter (world data referenced by file unless inline).
+// scenario.resolved.yaml: the config with every value actually used (world
+// data referenced by file unless inline). One description of the document,
+// emit_resolved(), written by YamlWriter (yaml-cpp's layout without its
+// per-character checks; output/yaml_writer.h) or, for a document outside that
+// writer's subset, by YAML::Emitter: the same bytes either way.
 #include <cmath>
 
 #include <yaml-cpp/yaml.h>
 
 #include "blocsim/input/scenario.h"
 #include "input/scenario_detail.h"
+#include "output/resolved_yaml_detail.h"
+#include "output/yaml_writer.h"
 
 namespace blocsim {
 
@@ -13,9 +18,13 @@ using namespace scenario_detail;
 
 namespace {
 
-void emit_num(YAML::Emitter& out, double v) { out << fmt_num(v); }
+template <class Out>
+void emit_num(Out& out, double v) {
+  out << fmt_num(v);
+}
 
-void emit_tiers(YAML::Emitter& out, const TierSpec& t) {
+template <class Out>
+void emit_tiers(Out& out, const TierSpec& t) {
   out << YAML::BeginMap;
   out << YAML::Key << "rule" << YAML::Value << kTierRules[static_cast<int>(t.rule)];
   out << YAML::Key << "default" << YAML::Value << t.default_tier;
@@ -28,13 +37,15 @@ void emit_tiers(YAML::Emitter& out, const TierSpec& t) {
   out << YAML::EndMap;
 }
 
-void emit_num_list(YAML::Emitter& out, const std::vector<double>& v) {
+template <class Out>
+void emit_num_list(Out& out, const std::vector<double>& v) {
   out << YAML::Flow << YAML::BeginSeq;
   for (double x : v) emit_num(out, x);
   out << YAML::EndSeq;
 }
 
-void emit_edges(YAML::Emitter& out, const char* name, const std::vector<Edge>& edges, const std::string& file) {
+template <class Out>
+void emit_edges(Out& out, const char* name, const std::vector<Edge>& edges, const std::string& file) {
   if (!file.empty()) {
     out << YAML::Key << name << YAML::Value << file;
     return;
@@ -49,10 +60,8 @@ void emit_edges(YAML::Emitter& out, const char* name, const std::vector<Edge>& e
   out << YAML::EndSeq;
 }
 
-}  // namespace
-
-std::string resolved_yaml(const ScenarioConfig& cfg) {
-  YAML::Emitter out;
+template <class Out>
+void emit_resolved(Out& out, const ScenarioConfig& cfg) {
   out << YAML::Comment("BlocSim resolved scenario: every value actually used (defaults, extends and overrides applied)");
   out << YAML::Newline;
   if (!cfg.path.empty()) out << YAML::Comment("source: " + cfg.path) << YAML::Newline;
@@ -261,9 +270,32 @@ std::string resolved_yaml(const ScenarioConfig& cfg) {
   out << YAML::Key << "countries_every" << YAML::Value << cfg.outputs.countries_every;
   out << YAML::EndMap;
   out << YAML::EndMap;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::optional<std::string> resolved_yaml_fast(const ScenarioConfig& cfg) {
+  YamlWriter out;
+  emit_resolved(out, cfg);
+  if (!out.ok()) return std::nullopt;
+  return out.str() + '\n';
+}
+
+std::string resolved_yaml_yaml_cpp(const ScenarioConfig& cfg) {
+  YAML::Emitter out;
+  emit_resolved(out, cfg);
   std::string s = out.c_str();
   s += '\n';
   return s;
+}
+
+}  // namespace detail
+
+std::string resolved_yaml(const ScenarioConfig& cfg) {
+  if (auto text = detail::resolved_yaml_fast(cfg)) return std::move(*text);
+  return detail::resolved_yaml_yaml_cpp(cfg);
 }
 
 }  // namespace blocsim

@@ -1,0 +1,255 @@
+// YamlWriter (sim/output/yaml_writer.h) against yaml-cpp's YAML::Emitter:
+// scenario.resolved.yaml of every scenario in the repository and of a config
+// that uses every optional part, random strings in every context the
+// resolved file puts a string in, and random edits of a config's texts
+// (including ones outside the writer's subset, which must fall back to
+// YAML::Emitter). resolved_yaml() must give yaml-cpp's bytes in every case.
+#include <doctest/doctest.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "blocsim/input/scenario.h"
+#include "helpers.h"
+#include "output/resolved_yaml_detail.h"
+#include "output/yaml_writer.h"
+
+namespace fs = std::filesystem;
+using blocsim::ScenarioConfig;
+using blocsim::YamlWriter;
+
+namespace {
+
+// The same document written by both writers: yaml-cpp's text, and the
+// writer's (empty if it declined).
+template <class F>
+std::pair<std::string, std::string> both(F&& build) {
+  YAML::Emitter e;
+  build(e);
+  YamlWriter w;
+  build(w);
+  return {e.c_str(), w.ok() ? w.str() : std::string()};
+}
+
+// A string of the writer's subset that is likely to hit YAML's plain-scalar rules.
+std::string random_text(std::mt19937_64& g) {
+  static const std::string special = " :#-?,[]{}&*!|>'\"%@`~\\/.";
+  static const std::vector<std::string> words = {"null", "Null",  "NULL", "~", "true", "- ", "? ", ": ", " #", "a",
+                                                 "0.5",  "-.inf", "x y",  "",  "key",  "\n", "\t", "é",  "—",  "日本"};
+  std::string s;
+  const int parts = static_cast<int>(g() % 4);
+  for (int i = 0; i < parts; ++i) {
+    switch (g() % 4) {
+      case 0:
+        s += words[g() % words.size()];
+        break;
+      case 1:
+        s += special[g() % special.size()];
+        break;
+      case 2:
+        s += static_cast<char>('a' + g() % 26);
+        break;
+      default:
+        s += static_cast<char>(0x20 + g() % 95);
+    }
+  }
+  return s;
+}
+
+// A config with every optional part of the resolved document: inline
+// countries, groups and edges of every kind, tiers by group and country,
+// rivalries, reactions with every field, pins, and timeline events with every
+// kind of change.
+ScenarioConfig everything() {
+  ScenarioConfig cfg = blocsim::load_scenario(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios" / "minimal.yaml");
+  cfg.world.groups.push_back(blocsim::Group{"empty_group", {}});
+  cfg.world.trade = {{"USA", "MEX", 0.5}, {"CHN", "VNM", 2}};
+  cfg.world.edges = {{"DEU", "JPN", 1}};
+  cfg.overrides = {"model.mu=0.1", "powers.us.open_models=0.2"};
+  blocsim::PowerConfig& us = cfg.powers[0];
+  us.default_trade = 0.1;
+  us.default_security = 0;
+  us.rivalries = {{"CHN", 0.9}, {"RUS", 0.5}};
+  us.security_groups = {"g7"};
+  us.standards_groups = {"g7", "brics"};
+  us.tiers.groups = {{"g7", 0}, {"brics", 2}};
+  us.tiers.countries = {{"CHN", 2}};
+  blocsim::ReactiveRule r;
+  r.name = "all_fields";
+  r.signal = "margin";
+  r.below = -0.25;
+  r.above = -1e-9;
+  r.set = "";
+  r.aid = 0.05;
+  r.budget = 1.5;
+  r.cooldown = 2;
+  r.max_firings = 3;
+  us.reactions.push_back(r);
+  blocsim::ReactiveRule r2;
+  r2.name = "global";
+  r2.signal = "rival_bloc_gdp";
+  r2.above = 0.4;
+  r2.set = "open_models";
+  r2.by = 0.1;
+  r2.limit = 0.9;
+  us.reactions.push_back(r2);
+  blocsim::ReactiveRule r3 = r2;
+  r3.name = "to";
+  r3.by.reset();
+  r3.to = 0.5;
+  us.reactions.push_back(r3);
+  cfg.initial.pin = {{"IND", "nonaligned"}, {"MEX", "us"}};
+  blocsim::Event ev;
+  ev.tick = 3;
+  ev.label = "every change";
+  ev.set = {{"model.mu", 0.2, {}}};
+  ev.tiers = {{"us", us.tiers}, {"cn", blocsim::TierSpec{}}};
+  ev.memberships = {{"g7", {"IND"}, {}}, {"brics", {}, {"IDN", "ZAF"}}};
+  ev.security = {{"us", {{"IND", 0.3}}}};
+  ev.rivalry = {{"cn", {{"USA", 0.7}, {"JPN", 0}}}};
+  cfg.timeline.push_back(ev);
+  blocsim::Event bare;
+  bare.date = "2027-01";
+  bare.tick = 6;
+  cfg.timeline.push_back(bare);
+  cfg.outputs.countries = false;
+  return cfg;
+}
+
+}  // namespace
+
+TEST_SUITE("output") {
+  TEST_CASE("YamlWriter: scenario.resolved.yaml of every repository scenario is yaml-cpp's, byte for byte") {
+    int compared = 0, declined = 0;
+    std::vector<fs::path> files;
+    for (const char* dir : {"scenarios", "tests/data/good"})
+      for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
+        if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      ScenarioConfig cfg;
+      try {
+        cfg = blocsim::load_scenario(f);
+      } catch (const std::exception&) {
+        continue;  // not a scenario (a sweep, a groups file, an observed list, ...)
+      }
+      CAPTURE(f.string());
+      const auto fast = blocsim::detail::resolved_yaml_fast(cfg);
+      const std::string reference = blocsim::detail::resolved_yaml_yaml_cpp(cfg);
+      if (fast) {
+        CHECK(*fast == reference);
+        ++compared;
+      } else {
+        ++declined;
+      }
+      CHECK(blocsim::resolved_yaml(cfg) == reference);
+    }
+    MESSAGE(compared << " scenarios written by YamlWriter, " << declined << " declined");
+    CHECK(compared >= 20);
+    // the default world's scenarios must stay in the writer's subset (the point of it)
+    const auto base = blocsim::load_scenario(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios" / "baseline.yaml");
+    CHECK(blocsim::detail::resolved_yaml_fast(base).has_value());
+  }
+
+  TEST_CASE("YamlWriter: a config with every optional part") {
+    const ScenarioConfig cfg = everything();
+    const auto fast = blocsim::detail::resolved_yaml_fast(cfg);
+    REQUIRE(fast.has_value());
+    CHECK(*fast == blocsim::detail::resolved_yaml_yaml_cpp(cfg));
+    // the parts are there (empty block list, empty flow map, nested block maps)
+    for (const char* part :
+         {"reactions:\n      - name: all_fields", "pin: {IND: nonaligned, MEX: us}",
+          "memberships:\n      g7: {add: [IND], remove: []}",
+          "  - tick: 3\n    label: every change\n    set:\n      model.mu: 0.2\n    tiers:\n      us:",
+          "        rule: list\n        default: 0\n        groups: {}", "  - date: 2027-01\n"})
+      CHECK_MESSAGE(fast->find(part) != std::string::npos, std::string(part));
+  }
+
+  TEST_CASE("YamlWriter: random strings as keys and values in block and flow collections") {
+    std::mt19937_64 g(20261205);
+    int differ = 0, plain = 0, quoted = 0;
+    for (int n = 0; n < 20000; ++n) {
+      const std::string a = random_text(g), b = random_text(g), c = random_text(g);
+      const int k = static_cast<int>(g() % 7) - 3;
+      std::string comment = a;  // a comment without line breaks (with them, yaml-cpp's writer takes over)
+      std::erase(comment, '\n');
+      const auto [ref, mine] = both([&](auto& out) {
+        out << YAML::Comment("c " + comment) << YAML::Newline;
+        out << YAML::BeginMap << YAML::Key << a << YAML::Value << b;
+        out << YAML::Key << "flow" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << b << YAML::Value << c
+            << YAML::Key << c << YAML::Value << YAML::Flow << YAML::BeginSeq << a << b << YAML::EndSeq << YAML::EndMap;
+        out << YAML::Key << "list" << YAML::Value << YAML::BeginSeq << c << YAML::Flow << std::vector<std::string>{a}
+            << YAML::BeginMap << YAML::Key << b << YAML::Value << k << YAML::EndMap << YAML::EndSeq;
+        out << YAML::EndMap;
+      });
+      REQUIRE_MESSAGE(!mine.empty(), "declined: '" << a << "' '" << b << "' '" << c << "'");
+      if (mine != ref && differ++ < 5)
+        MESSAGE("strings '" << a << "' '" << b << "' '" << c << "'\n" << ref << "\n" << mine);
+      (YamlWriter::plain_ok(a, false) ? plain : quoted)++;
+    }
+    CHECK(differ == 0);
+    MESSAGE(plain << " plain, " << quoted << " quoted in block context");
+    CHECK(plain > 2000);
+    CHECK(quoted > 2000);
+  }
+
+  TEST_CASE("YamlWriter: texts outside its subset fall back to YAML::Emitter") {
+    std::mt19937_64 g(7);
+    const ScenarioConfig base = everything();
+    // outside the subset: too long, DEL, CR, other control characters, the
+    // byte-order mark, U+0085, a noncharacter, bad and overlong UTF-8
+    const std::vector<std::string> odd = {std::string(1025, 'x'),
+                                          "del\x7f",
+                                          "cr\r",
+                                          "nul" + std::string(1, '\0'),
+                                          "\x01",
+                                          "\xEF\xBB\xBF"
+                                          "bom",
+                                          "\xC2\x85",
+                                          "\xEF\xBF\xBE",
+                                          "\xC3",
+                                          "\xC0\x80",
+                                          "\xED\xA0\x80"};
+    int fell_back = 0, fast = 0;
+    for (int n = 0; n < 300; ++n) {
+      ScenarioConfig cfg = base;
+      auto text = [&]() { return g() % 4 == 0 ? odd[g() % odd.size()] : random_text(g); };
+      switch (g() % 6) {
+        case 0:
+          cfg.name = text();
+          break;
+        case 1:
+          cfg.description = text();
+          break;
+        case 2:
+          cfg.powers[1].name = text();
+          break;
+        case 3:
+          cfg.timeline[0].label = text();
+          break;
+        case 4:
+          cfg.overrides.push_back(text());
+          break;
+        default:
+          cfg.world.groups[0].id = text();
+      }
+      const auto mine = blocsim::detail::resolved_yaml_fast(cfg);
+      const std::string ref = blocsim::detail::resolved_yaml_yaml_cpp(cfg);
+      if (mine) {
+        ++fast;
+        CHECK(*mine == ref);
+      } else {
+        ++fell_back;
+      }
+      CHECK(blocsim::resolved_yaml(cfg) == ref);
+    }
+    MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
+    CHECK(fell_back > 20);
+    CHECK(fast > 100);
+  }
+}
