@@ -18,23 +18,13 @@
 #include "helpers.h"
 #include "output/resolved_yaml_detail.h"
 #include "output/yaml_writer.h"
+#include "yaml_writer_compare.h"
 
 namespace fs = std::filesystem;
 using blocsim::ScenarioConfig;
 using blocsim::YamlWriter;
 
 namespace {
-
-// The same document written by both writers: yaml-cpp's text, and the
-// writer's (empty if it declined).
-template <class F>
-std::pair<std::string, std::string> both(F&& build) {
-  YAML::Emitter e;
-  build(e);
-  YamlWriter w;
-  build(w);
-  return {e.c_str(), w.ok() ? w.str() : std::string()};
-}
 
 // A string of the writer's subset that is likely to hit YAML's plain-scalar rules.
 std::string random_text(std::mt19937_64& g) {
@@ -178,18 +168,10 @@ TEST_SUITE("output") {
       const int k = static_cast<int>(g() % 7) - 3;
       std::string comment = a;  // a comment without line breaks (with them, yaml-cpp's writer takes over)
       std::erase(comment, '\n');
-      const auto [ref, mine] = both([&](auto& out) {
-        out << YAML::Comment("c " + comment) << YAML::Newline;
-        out << YAML::BeginMap << YAML::Key << a << YAML::Value << b;
-        out << YAML::Key << "flow" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << b << YAML::Value << c
-            << YAML::Key << c << YAML::Value << YAML::Flow << YAML::BeginSeq << a << b << YAML::EndSeq << YAML::EndMap;
-        out << YAML::Key << "list" << YAML::Value << YAML::BeginSeq << c << YAML::Flow << std::vector<std::string>{a}
-            << YAML::BeginMap << YAML::Key << b << YAML::Value << k << YAML::EndMap << YAML::EndSeq;
-        out << YAML::EndMap;
-      });
-      REQUIRE_MESSAGE(!mine.empty(), "declined: '" << a << "' '" << b << "' '" << c << "'");
-      if (mine != ref && differ++ < 5)
-        MESSAGE("strings '" << a << "' '" << b << "' '" << c << "'\n" << ref << "\n" << mine);
+      const auto o = blocsim::testing::compare_yaml_writers(a, b, c, comment, k);
+      REQUIRE_MESSAGE(!o.declined, "declined: '" << a << "' '" << b << "' '" << c << "'");
+      if (!o.same && differ++ < 5)
+        MESSAGE("strings '" << a << "' '" << b << "' '" << c << "'\n" << o.ref << "\n" << o.mine);
       (YamlWriter::plain_ok(a, false) ? plain : quoted)++;
     }
     CHECK(differ == 0);

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 harnesses=("$@")
-[[ ${#harnesses[@]} -gt 0 ]] || harnesses=(scenario countries_csv sweep observed overrides yaml_block)
+[[ ${#harnesses[@]} -gt 0 ]] || harnesses=(scenario countries_csv sweep observed overrides yaml_block yaml_writer)
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 77; }
 cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_FUZZ=ON \
       -DBLOCSIM_USE_MPI=OFF -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF -DBLOCSIM_BUILD_TESTS=OFF >/dev/null

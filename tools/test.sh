@@ -47,7 +47,7 @@ if command -v clang++ >/dev/null; then
         -DBLOCSIM_FUZZ_SECONDS="$fuzz_secs" -DBLOCSIM_USE_MPI=OFF -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF \
         -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
   cmake --build build-test-asan -j"$jobs" --target blocsim blocsim_tests \
-        fuzz_scenario fuzz_countries_csv fuzz_sweep fuzz_observed fuzz_overrides fuzz_yaml_block
+        fuzz_scenario fuzz_countries_csv fuzz_sweep fuzz_observed fuzz_overrides fuzz_yaml_block fuzz_yaml_writer
   (cd build-test-asan && ctest --output-on-failure -j"$jobs" -R "^(unit\.|fuzz\.)" "${asan_skip[@]}")
 else
   cmake -S . -B build-test-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_SANITIZE=ON -DBLOCSIM_USE_MPI=OFF \
