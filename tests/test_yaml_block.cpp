@@ -44,18 +44,22 @@ std::string read_sample() {
 TEST_SUITE("config") {
   TEST_CASE("the block-style YAML reader gives yaml-cpp's events for the repository's YAML files it reads") {
     int read = 0, files = 0;
-    bool groups_read = false;
+    bool groups_read = false, base_read = false;
     for (const fs::path& p : repository_yaml()) {
       const Outcome o = compare(read_text(p));
       ++files;
       read += o.read;
       if (p.filename() == "groups.yaml" && p.parent_path().filename() == "world") groups_read = o.read;
+      if (p.filename() == "base.yaml" && p.parent_path().filename() == "scenarios") base_read = o.read;
       INFO(p.string(), "\n--- block reader:\n", o.fast, "--- yaml-cpp:\n", o.ref);
       CHECK(o.same);
     }
-    // the file it is for, and more than a handful of others
+    // the files it is for (the groups file; flow collections and block
+    // scalars: the scenarios'), and more than a handful of others
+    MESSAGE(read << " of " << files << " files read");
     CHECK(groups_read);
-    CHECK(read >= 15);
+    CHECK(base_read);
+    CHECK(read >= 60);
     CHECK(files > read);
     const Outcome sample = compare(read_sample());
     INFO("--- block reader:\n", sample.fast, "--- yaml-cpp:\n", sample.ref);
@@ -66,37 +70,77 @@ TEST_SUITE("config") {
   TEST_CASE("the block-style YAML reader declines what it does not read, and emits nothing then") {
     const std::string long_key = std::string(1025, 'k') + ": 1\n";  // yaml-cpp refuses keys over 1,024 characters
     for (const std::string& text : std::vector<std::string>{
-             "a: [1, 2]\n",             // flow collection
-             "a: {b: 1}\n",             //
-             "a: \"x\"\n",              // double quotes
-             "a: |\n  x\n",             // block scalar
-             "a: &x 1\nb: *x\n",        // anchor, alias
-             "a: !!str 1\n",            // tag
-             "a:\tb\n",                 // tab
-             "a: 1\r\n",                // carriage return
-             "a: caf\xc3\xa9\n",        // UTF-8
-             "a: 1",                    // no final line break
-             "---\na: 1\n",             // document marker
-             "a: 1\n---\nb: 2\n",       //
-             "%YAML 1.2\n---\na: 1\n",  // directive
-             "- a\n- b\n",              // a sequence at the top
-             "x\n",                     // a scalar at the top
-             "",                        // nothing
-             "# only a comment\n",      //
-             "a: b: c\n",               // a mapping yaml-cpp refuses
-             "a: x\n  y: z\n",          //
-             "a:\n  b: 1\n c: 2\n",     // indentation between levels
-             "a: 'x\n",                 // unclosed quote
-             "a: 'x' y\n",              // text after a quote
-             "a: 'x\n\n  '\n",          // closing quote first on its line
-             "? a\n: b\n",              // complex key
-             "\"a\": 1\n",              // quoted key
-             "a b: 1\n",                // key that is not a name
+             "a: \"x\"\n",                      // double quotes
+             "a: [1, 2,]\n",                    // flow: a trailing comma
+             "a: [1, , 2]\n",                   //       an empty entry
+             "a: [x y\n  z]\n",                 //       a scalar over two lines
+             "a: [1,\n2]\n",                    //       a next line not indented
+             "a: [1\n  , 2]\n",                 //       a break before ','
+             "a: [1, # c\n  2]\n",              //       a comment inside
+             "a: [1] x\n",                      //       text after it
+             "a: [b: 1]\n",                     //       a single-pair map
+             "a: {b:1}\n",                      //       a key without a space
+             "a: {b: 'x'}\n",                   //       a quoted scalar inside
+             "a: [x:y]\n",                      //       a ':' in a scalar
+             "a: >-\n  x\n",                    // block scalar: a chomping indicator
+             "a: |2\n  x\n",                    //               an indentation indicator
+             "a: > # c\n  x\n",                 //               a comment after the indicator
+             "a: >\n  x\n\n  y\n",              //               an empty line inside
+             "a: >\n  x\n    y\n",              //               a more-indented line
+             "a: >\n  x \n",                    //               a trailing space
+             "a: >\n  x\n\nb: 1\n",             //               an empty line after it
+             "a: &x 1\nb: *x\n",                // anchor, alias
+             "a: !!str 1\n",                    // tag
+             "a:\tb\n",                         // tab
+             "a: 1\r\n",                        // carriage return
+             "a: caf\xc3\xa9\n",                // UTF-8 outside comments
+             "a: 'x\n  # caf\xc3\xa9\n  y'\n",  //
+             "a: >\n  x\n  # caf\xc3\xa9\n",    //
+             "a: 1",                            // no final line break
+             "---\na: 1\n",                     // document marker
+             "a: 1\n---\nb: 2\n",               //
+             "%YAML 1.2\n---\na: 1\n",          // directive
+             "- a\n- b\n",                      // a sequence at the top
+             "x\n",                             // a scalar at the top
+             "",                                // nothing
+             "# only a comment\n",              //
+             "a: b: c\n",                       // a mapping yaml-cpp refuses
+             "a: x\n  y: z\n",                  //
+             "a:\n  b: 1\n c: 2\n",             // indentation between levels
+             "a: 'x\n",                         // unclosed quote
+             "a: 'x' y\n",                      // text after a quote
+             "a: 'x\n\n  '\n",                  // closing quote first on its line
+             "? a\n: b\n",                      // complex key
+             "\"a\": 1\n",                      // quoted key
+             "a b: 1\n",                        // key that is not a name
              long_key,
          }) {
       const Outcome o = compare(text);
       INFO(text);
       CHECK_FALSE(o.read);
+      CHECK(o.same);
+    }
+  }
+
+  TEST_CASE("the block-style YAML reader reads flow collections and simple block scalars as yaml-cpp does") {
+    for (const std::string& text : std::vector<std::string>{
+             "a: [1, 2]\n",
+             "a: {b: 1}\n",
+             "a: []\nb: {}\n",
+             "a: [x, [y, z], {k: v, l: [1]}]\n",
+             "a: [United States, -0.5, +1, .inf, null, Null]\n",
+             "a: [eu_member_states, nato_members,\n    g7,\n  five_eyes]\n",
+             "a: {\n  b: 1,\n  c: 2}\n",
+             "l:\n- [1, 2]\n- {a: b}\n",
+             "a: |\n  x\n  y\n",
+             "# caf\xc3\xa9\na: 1\n  # \xc2\xa7 7.9\n",
+             "a: >\n  x # not a comment\n  y: 'z'\nb: 1\n",
+             "a:\n  b: >\n    folded\n    text\n  c: 1\n",
+             "s:\n  - >\n    in a list\n  - [a]\n",
+         }) {
+      const Outcome o = compare(text);
+      INFO(text, "\n--- block reader:\n", o.fast, "--- yaml-cpp:\n", o.ref);
+      CHECK(o.read);
       CHECK(o.same);
     }
   }
@@ -107,6 +151,8 @@ TEST_SUITE("config") {
     // indentation, empty lines). Whatever the reader reads, yaml-cpp reads
     // the same way; both outcomes must occur often.
     const std::vector<std::string> seeds = {read_text(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/world/groups.yaml"),
+                                            read_text(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/base.yaml"),
+                                            read_text(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios/minimal.yaml"),
                                             read_sample()};
     const std::string alphabet = " \n:-#'\"abcXYZ019_./,[]{}&*!|>?%@`\\";
     std::mt19937_64 rng(20261205);

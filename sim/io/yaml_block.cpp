@@ -13,7 +13,17 @@ namespace blocsim {
 namespace {
 
 struct YamlEvent {
-  enum Kind : std::uint8_t { map_start, map_end, seq_start, seq_end, scalar, quoted, null } kind;
+  enum Kind : std::uint8_t {
+    map_start,
+    map_end,
+    seq_start,
+    seq_end,
+    flow_map_start,
+    flow_seq_start,
+    scalar,
+    quoted,  // any scalar that is not plain (tag "!"): single-quoted, block scalars
+    null
+  } kind;
   YAML::Mark mark;
   std::string text;
 };
@@ -26,14 +36,20 @@ class Reader {
 
   // The events of the text's one document, or Decline.
   std::vector<YamlEvent> read() {
-    for (const char c : text_)
-      if ((c < 0x20 || c > 0x7e) && c != '\n') throw Decline{};
     if (text_.empty() || text_.back() != '\n') throw Decline{};
     for (std::size_t p = 0; p < text_.size();) {
       const std::size_t nl = text_.find('\n', p);
-      Line l{p, nl - p, 0};
+      Line l{p, nl - p, 0, false};
       while (l.indent < l.len && text_[p + l.indent] == ' ') ++l.indent;
       const std::string_view s = text_.substr(p, l.len);
+      for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) throw Decline{};
+        l.non_ascii = l.non_ascii || u > 0x7f;
+      }
+      // bytes past ASCII only on comment lines (their text is no event); the
+      // loader's handler checks the text's UTF-8 for both readers
+      if (l.non_ascii && (l.indent == l.len || s[l.indent] != '#')) throw Decline{};
       if (s.starts_with("---") || s.starts_with("...") || s.starts_with("%")) throw Decline{};
       lines_.push_back(l);
       p = nl + 1;
@@ -48,6 +64,7 @@ class Reader {
  private:
   struct Line {
     std::size_t start, len, indent;
+    bool non_ascii;  // a comment line with bytes past ASCII
   };
 
   std::string_view text_;
@@ -177,6 +194,14 @@ class Reader {
       quoted(l, c, indent);
       return;
     }
+    if (first == '[' || first == '{') {
+      flow_value(l, c, indent);
+      return;
+    }
+    if (first == '>' || first == '|') {
+      block_scalar(l, c, indent);
+      return;
+    }
     // plain: not a character that starts another kind of YAML value
     static constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
     if (kIndicators.find(first) != std::string_view::npos) throw Decline{};
@@ -231,6 +256,106 @@ class Reader {
     at_ = last + 1;
   }
 
+  // --- flow collections --------------------------------------------------
+  // A flow collection at (l, c) as a value of a block collection at column
+  // `indent`; after it only spaces and a comment. The subset: items that are
+  // plain scalars of one line (letters, digits, "_./+-" and inner spaces) or
+  // flow collections, map keys that are plain names followed by ": ", and
+  // line breaks only after '[', '{' or ',' onto lines indented more than
+  // `indent`; no empty entries, no trailing comma, no comments inside.
+  void flow_value(std::size_t l, std::size_t c, std::size_t indent) {
+    std::size_t m = l, i = c;
+    flow_node(m, i, indent);
+    const std::size_t after = skip_spaces(m, i);
+    if (ch(m, after) != '\n' && !(ch(m, after) == '#' && after > i)) throw Decline{};
+    at_ = m + 1;
+  }
+
+  // Past the spaces after '[', '{' or ',', also onto the next lines.
+  void flow_gap(std::size_t& m, std::size_t& i, std::size_t indent) const {
+    i = skip_spaces(m, i);
+    while (ch(m, i) == '\n') {
+      if (++m == lines_.size() || blank(m) || comment(m) || lines_[m].indent <= indent) throw Decline{};
+      i = lines_[m].indent;
+    }
+  }
+
+  // A flow node at (m, i); moves (m, i) past it.
+  void flow_node(std::size_t& m, std::size_t& i, std::size_t indent) {
+    const char first = ch(m, i);
+    if (first == '[' || first == '{') {
+      const Level level(depth_);
+      const bool is_seq = first == '[';
+      const char close = is_seq ? ']' : '}';
+      emit(is_seq ? YamlEvent::flow_seq_start : YamlEvent::flow_map_start, mark(m, i));
+      ++i;
+      flow_gap(m, i, indent);
+      if (ch(m, i) != close) {
+        for (;;) {
+          if (!is_seq) {  // "name: "
+            const std::size_t n = key_at(m, i);
+            if (n == 0 || ch(m, i + n + 1) != ' ') throw Decline{};
+            plain_scalar(mark(m, i), std::string(rest(m, i).substr(0, n)));
+            i = skip_spaces(m, i + n + 1);
+          }
+          flow_node(m, i, indent);
+          i = skip_spaces(m, i);
+          if (ch(m, i) == close) break;
+          if (ch(m, i) != ',') throw Decline{};
+          ++i;
+          flow_gap(m, i, indent);
+          if (ch(m, i) == close) throw Decline{};  // a trailing comma
+        }
+      }
+      emit(is_seq ? YamlEvent::seq_end : YamlEvent::map_end, mark(m, i));
+      ++i;
+      return;
+    }
+    // a plain scalar of one line
+    auto word = [](char x) {
+      return (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z') || (x >= '0' && x <= '9') || x == '_' || x == '.' ||
+             x == '/' || x == '+' || x == '-';
+    };
+    if (!word(first) || ((first == '-' || first == '+') && !word(ch(m, i + 1)))) throw Decline{};
+    std::size_t e = i + 1;
+    for (;;) {
+      if (word(ch(m, e))) ++e;
+      else if (ch(m, e) == ' ' && word(ch(m, skip_spaces(m, e)))) e = skip_spaces(m, e);
+      else break;
+    }
+    const char next = ch(m, skip_spaces(m, e));
+    if (next != ',' && next != ']' && next != '}') throw Decline{};
+    plain_scalar(mark(m, i), std::string(rest(m, i).substr(0, e - i)));
+    i = e;
+  }
+
+  // --- block scalars ------------------------------------------------------
+  // A literal ('|') or folded ('>') scalar whose indicator is at (l, c), in a
+  // collection at column `indent`. The subset: no chomping or indentation
+  // indicator and nothing else on the indicator's line; then one or more
+  // lines at one indentation deeper than `indent`, none of them empty or
+  // ending in a space; then a line at `indent` or less, or the end. Its value
+  // is the lines joined by line breaks ('|') or spaces ('>'), and one final
+  // line break (YAML's "clip" chomping).
+  void block_scalar(std::size_t l, std::size_t c, std::size_t indent) {
+    const bool folded = ch(l, c) == '>';
+    if (skip_spaces(l, c + 1) != lines_[l].len) throw Decline{};
+    std::size_t m = l + 1;
+    if (m == lines_.size() || blank(m)) throw Decline{};
+    const std::size_t ci = lines_[m].indent;
+    if (ci <= indent) throw Decline{};
+    std::string v;
+    for (; m < lines_.size() && !blank(m) && lines_[m].indent >= ci; ++m) {
+      if (lines_[m].indent > ci || ch(m, lines_[m].len - 1) == ' ' || lines_[m].non_ascii) throw Decline{};
+      if (!v.empty()) v += folded ? ' ' : '\n';
+      v += rest(m, ci);
+    }
+    if (m < lines_.size() && (blank(m) || lines_[m].indent > indent)) throw Decline{};
+    v += '\n';
+    emit(YamlEvent::quoted, mark(l, c), std::move(v));
+    at_ = m;
+  }
+
   // A single-quoted scalar whose quote is at (l, c), in a collection at
   // column `indent`; after its closing quote only spaces and a comment.
   void quoted(std::size_t l, std::size_t c, std::size_t indent) {
@@ -258,7 +383,7 @@ class Reader {
       while (v.size() > piece_start && v.back() == ' ') v.pop_back();
       std::size_t breaks = 0;
       for (++m; m < lines_.size() && blank(m); ++m) ++breaks;
-      if (m == lines_.size() || lines_[m].indent <= indent) throw Decline{};
+      if (m == lines_.size() || lines_[m].indent <= indent || lines_[m].non_ascii) throw Decline{};
       if (breaks == 0) v += ' ';
       else v.append(breaks, '\n');
       i = lines_[m].indent;
@@ -292,6 +417,12 @@ bool parse_block_yaml(std::string_view text, YAML::EventHandler& handler) {
         break;
       case YamlEvent::seq_start:
         handler.OnSequenceStart(e.mark, kPlain, 0, YAML::EmitterStyle::Block);
+        break;
+      case YamlEvent::flow_map_start:
+        handler.OnMapStart(e.mark, kPlain, 0, YAML::EmitterStyle::Flow);
+        break;
+      case YamlEvent::flow_seq_start:
+        handler.OnSequenceStart(e.mark, kPlain, 0, YAML::EmitterStyle::Flow);
         break;
       case YamlEvent::seq_end:
         handler.OnSequenceEnd();
