@@ -132,6 +132,7 @@ TEST_SUITE("config") {
              "a: [eu_member_states, nato_members,\n    g7,\n  five_eyes]\n",
              "a: {\n  b: 1,\n  c: 2}\n",
              "l:\n- [1, 2]\n- {a: b}\n",
+             "a: {null: 1, Null: [NULL, x - y, a -b]}\n",
              "a: |\n  x\n  y\n",
              "# caf\xc3\xa9\na: 1\n  # \xc2\xa7 7.9\n",
              "a: >\n  x # not a comment\n  y: 'z'\nb: 1\n",

@@ -40,9 +40,6 @@ std::optional<SourceLoc> LocTable::find(std::string_view key) const {
   return SourceLoc{files_[e.file], e.line, e.column};
 }
 
-// The one number format (format_number: shortest round-trip) with YAML's
-// spelling of non-finite values. Integer-valued doubles print without a
-// decimal point ("3"); the loader reads them back as the same double.
 void append_int(std::string& out, long long n) {
   char buf[24];
   const auto r = std::to_chars(buf, buf + sizeof buf, n);
@@ -57,6 +54,9 @@ std::string edge_path(std::string_view list, const EdgeRef& ref) {
   return p;
 }
 
+// The one number format (format_number: shortest round-trip) with YAML's
+// spelling of non-finite values. Integer-valued doubles print without a
+// decimal point ("3"); the loader reads them back as the same double.
 std::string fmt_num(double v) {
   if (std::isnan(v)) return ".nan";
   if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
