@@ -133,6 +133,18 @@ class Reader {
     while (ch(l, c) == ' ') ++c;
     return c;
   }
+  // After a value that ends before column c of line l: only spaces, then the
+  // line's end or a comment (a '#' after at least one space).
+  void only_comment_from(std::size_t l, std::size_t c) const {
+    const std::size_t after = skip_spaces(l, c);
+    if (ch(l, after) != '\n' && !(ch(l, after) == '#' && after > c)) throw Decline{};
+  }
+  // YAML's folding of a line break inside a scalar: one break is a space, a
+  // break followed by n empty lines is n line breaks.
+  static void fold(std::string& v, std::size_t empty_lines) {
+    if (empty_lines == 0) v += ' ';
+    else v.append(empty_lines, '\n');
+  }
 
   // A block mapping whose first key is at (l, c); its keys are at column c.
   void map(std::size_t l, std::size_t c) {
@@ -244,9 +256,7 @@ class Reader {
         if (blank(m)) continue;
         if (comment(m) || lines_[m].indent <= indent) break;
         const std::string_view piece = plain_piece(m, lines_[m].indent, commented);
-        const std::size_t breaks = m - last - 1;  // empty lines between
-        if (breaks == 0) v += ' ';
-        else v.append(breaks, '\n');
+        fold(v, m - last - 1);  // the empty lines between
         v += piece;
         last = m;
         if (commented) break;
@@ -266,8 +276,7 @@ class Reader {
   void flow_value(std::size_t l, std::size_t c, std::size_t indent) {
     std::size_t m = l, i = c;
     flow_node(m, i, indent);
-    const std::size_t after = skip_spaces(m, i);
-    if (ch(m, after) != '\n' && !(ch(m, after) == '#' && after > i)) throw Decline{};
+    only_comment_from(m, i);
     at_ = m + 1;
   }
 
@@ -312,10 +321,7 @@ class Reader {
       return;
     }
     // a plain scalar of one line
-    auto word = [](char x) {
-      return (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z') || (x >= '0' && x <= '9') || x == '_' || x == '.' ||
-             x == '/' || x == '+' || x == '-';
-    };
+    auto word = [](char x) { return name_char(x) || x == '+'; };  // letters, digits, "_./+-"
     if (!word(first) || ((first == '-' || first == '+') && !word(ch(m, i + 1)))) throw Decline{};
     std::size_t e = i + 1;
     for (;;) {
@@ -384,15 +390,13 @@ class Reader {
       std::size_t breaks = 0;
       for (++m; m < lines_.size() && blank(m); ++m) ++breaks;
       if (m == lines_.size() || lines_[m].indent <= indent || lines_[m].non_ascii) throw Decline{};
-      if (breaks == 0) v += ' ';
-      else v.append(breaks, '\n');
+      fold(v, breaks);
       i = lines_[m].indent;
     }
     // A closing quote first on its line: yaml-cpp drops one of the line
     // breaks before it (`'a` + two empty lines + `'` reads as "a\n"); left to it.
     if (m > l && i == lines_[m].indent) throw Decline{};
-    const std::size_t after = skip_spaces(m, i + 1);
-    if (ch(m, after) != '\n' && !(ch(m, after) == '#' && after > i + 1)) throw Decline{};
+    only_comment_from(m, i + 1);
     emit(YamlEvent::quoted, mark(l, c), std::move(v));
     at_ = m + 1;
   }

@@ -235,9 +235,10 @@ auto with_located_errors(const std::string& display, F&& f) {
 }  // namespace
 
 bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler) {
-  // The plain block style of the world's groups file, without yaml-cpp's
-  // scanner (the same events; yaml_block.h). It declines document markers,
-  // so there is no second document to look for.
+  // The subset of YAML that parse_block_yaml reads (yaml_block.h: block
+  // collections, simple flow collections and block scalars), without
+  // yaml-cpp's scanner and with the same events. It declines document
+  // markers, so there is no second document to look for.
   if (parse_block_yaml(text, handler)) return true;
   return with_located_errors(display, [&] {
     std::istringstream in(text);

@@ -57,9 +57,10 @@ std::string too_deep_yaml();
 //! events — the events YAML::Load builds its nodes from — without building a
 //! node graph; the handler does the checks of parse_yaml_checked itself (the
 //! scenario loader builds its own tree this way: scenario_files.cpp). A text
-//! in the plain block style of the world's groups file is read by
-//! parse_block_yaml (yaml_block.h: the same events, without yaml-cpp's
-//! scanner); any other text, and every error, by yaml-cpp. Throws
+//! in parse_block_yaml's subset (yaml_block.h: block collections, simple flow
+//! collections and block scalars — the world's groups file and most
+//! scenarios) is read by it, with the same events and without yaml-cpp's
+//! scanner; any other text, and every error, by yaml-cpp. Throws
 //! ConfigError (located in `display`) on a syntax error or a second document
 //! with content. Returns whether the text holds a document.
 bool parse_yaml_events(const std::string& text, const std::string& display, YAML::EventHandler& handler);
