@@ -4,6 +4,7 @@
 // resolved file puts a string in, and random edits of a config's texts
 // (including ones outside the writer's subset, which must fall back to
 // YAML::Emitter). resolved_yaml() must give yaml-cpp's bytes in every case.
+// The same for a run folder's metadata.yaml (run_metadata_yaml()).
 #include <doctest/doctest.h>
 
 #include <yaml-cpp/yaml.h>
@@ -17,6 +18,7 @@
 #include "blocsim/input/scenario.h"
 #include "helpers.h"
 #include "output/resolved_yaml_detail.h"
+#include "output/run_metadata.h"
 #include "output/yaml_writer.h"
 #include "yaml_writer_compare.h"
 
@@ -109,6 +111,29 @@ ScenarioConfig everything() {
   cfg.timeline.push_back(bare);
   cfg.outputs.countries = false;
   return cfg;
+}
+
+// metadata.yaml's inputs for cfg as a run of `replicates` would give them,
+// with numbers that take every path of the number format.
+blocsim::RunMetadata metadata_of(const ScenarioConfig& cfg, int replicates, std::mt19937_64& g) {
+  static const std::vector<double> seconds = {0.0, 1e-7, 0.000123, 0.5, 3.25, 17.0, 123456.789, 1e20};
+  blocsim::RunMetadata m;
+  m.cfg = &cfg;
+  m.scenario_sha256 = cfg.source_sha256;
+  m.resolved_sha256 = std::string(64, 'a');
+  for (int r = 0; r < replicates; ++r) {
+    m.seeds.push_back(r == 0 ? cfg.seed : g());
+    m.init_iterations.push_back(static_cast<int>(g() % 12));
+    m.init_converged.push_back(g() % 3 != 0);
+  }
+  m.threads = 1 + static_cast<int>(g() % 4);
+  m.over_replicates = replicates > 1;
+  m.countries = 195;
+  for (double& s : m.phase_seconds) s = seconds[g() % seconds.size()] * (g() % 2 == 0 ? 1.0 : 1.0 / 3.0);
+  m.started_utc = "2026-12-05T08:00:00Z";
+  m.finished_utc = "2026-12-05T08:00:01Z";
+  m.wall_seconds = 0.1 + static_cast<double>(g() % 1000) / 7.0;
+  return m;
 }
 
 }  // namespace
@@ -233,5 +258,106 @@ TEST_SUITE("output") {
     MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
     CHECK(fell_back > 20);
     CHECK(fast > 100);
+  }
+
+  TEST_CASE("YamlWriter: metadata.yaml of every repository scenario is yaml-cpp's, byte for byte") {
+    std::mt19937_64 g(12);
+    int compared = 0, declined = 0;
+    std::vector<fs::path> files;
+    for (const char* dir : {"scenarios", "tests/data/good"})
+      for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
+        if (e.path().extension() == ".yaml") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      ScenarioConfig cfg;
+      try {
+        cfg = blocsim::load_scenario(f);
+      } catch (const std::exception&) {
+        continue;
+      }
+      CAPTURE(f.string());
+      for (const int replicates : {1, 3}) {
+        const blocsim::RunMetadata m = metadata_of(cfg, replicates, g);
+        const auto fast = blocsim::detail::run_metadata_fast(m);
+        const std::string reference = blocsim::detail::run_metadata_yaml_cpp(m);
+        if (fast) {
+          CHECK(*fast == reference);
+          ++compared;
+        } else {
+          ++declined;
+        }
+        CHECK(blocsim::run_metadata_yaml(m) == reference);
+      }
+    }
+    MESSAGE(compared << " documents written by YamlWriter, " << declined << " declined");
+    CHECK(compared >= 40);
+    const auto base = blocsim::load_scenario(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios" / "baseline.yaml");
+    const blocsim::RunMetadata m = metadata_of(base, 2, g);
+    const auto fast = blocsim::detail::run_metadata_fast(m);
+    REQUIRE(fast.has_value());
+    // what the readers of metadata.yaml look for (metadata.h, out_folder.cpp)
+    CHECK(fast->rfind("format: blocsim-run\nformat_version: 1\n", 0) == 0);
+    CHECK(fast->find("\nstatus: ok\n") != std::string::npos);
+    const YAML::Node n = YAML::Load(*fast);
+    CHECK(n["seeds"][1].as<std::uint64_t>() == m.seeds[1]);
+    CHECK(n["initial_equilibrium"]["converged"][1].as<bool>() == m.init_converged[1]);
+    CHECK(n["scenario"]["name"].as<std::string>() == "baseline");
+  }
+
+  TEST_CASE("YamlWriter: metadata.yaml with random texts, and texts outside its subset") {
+    std::mt19937_64 g(20261205);
+    const ScenarioConfig base = everything();
+    const std::vector<std::string> odd = {std::string(1025, 'x'), "cr\r", "\x01", "\xC2\x85", "\xC3", "del\x7f"};
+    int fell_back = 0, fast = 0;
+    for (int n = 0; n < 2000; ++n) {
+      ScenarioConfig cfg = base;
+      auto text = [&]() { return g() % 32 == 0 ? odd[g() % odd.size()] : random_text(g); };
+      cfg.name = text();
+      cfg.path = text();
+      cfg.overrides = {text(), text()};
+      cfg.dimensions[g() % cfg.dimensions.size()] = text();
+      blocsim::PowerConfig& p = cfg.powers[g() % cfg.powers.size()];
+      p.id = text();
+      p.name = text();
+      p.home = text();
+      cfg.world.source_files = {text(), text()};
+      cfg.world.source_sha256 = {text()};  // one fewer than the files: the second is written ""
+      blocsim::RunMetadata m = metadata_of(cfg, 1 + static_cast<int>(g() % 3), g);
+      m.started_utc = text();
+      const auto mine = blocsim::detail::run_metadata_fast(m);
+      const std::string ref = blocsim::detail::run_metadata_yaml_cpp(m);
+      if (mine) {
+        ++fast;
+        if (*mine != ref) {
+          CHECK(*mine == ref);
+          break;
+        }
+      } else {
+        ++fell_back;
+      }
+      CHECK(blocsim::run_metadata_yaml(m) == ref);
+    }
+    MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
+    CHECK(fell_back > 300);  // ~640 expected: 12 texts a document, each outside the subset with p = 1/32
+    CHECK(fast > 1000);
+  }
+
+  TEST_CASE("YamlWriter: declines DoubleQuoted before a collection, and other manipulators") {
+    // yaml-cpp moves a pending DoubleQuoted into the collection, where it
+    // quotes every string: the writer leaves that to yaml-cpp
+    YAML::Emitter e;
+    e << YAML::Flow << YAML::DoubleQuoted << YAML::BeginSeq << "a" << "b" << YAML::EndSeq;
+    CHECK(std::string(e.c_str()) == "[\"a\", \"b\"]");
+    YamlWriter w;
+    w << YAML::Flow << YAML::DoubleQuoted << YAML::BeginSeq << "a" << "b" << YAML::EndSeq;
+    CHECK_FALSE(w.ok());
+    YamlWriter l;
+    l << YAML::Literal << "x";
+    CHECK_FALSE(l.ok());
+    // used up by one scalar, as in yaml-cpp
+    YamlWriter q;
+    q << YAML::Flow << YAML::BeginSeq << YAML::DoubleQuoted << "a" << "b" << YAML::EndSeq;
+    REQUIRE(q.ok());
+    CHECK(q.str() == "[\"a\", b]");
   }
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <yaml-cpp/yaml.h>
 #include <cerrno>
 
 #include <algorithm>
@@ -28,8 +27,7 @@
 #include "blocsim/parallel.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
-#include "blocsim/output/metadata.h"
-#include "blocsim/version.h"
+#include "output/run_metadata.h"
 
 namespace fs = std::filesystem;
 
@@ -72,10 +70,6 @@ std::vector<std::string> tick_dates(const Calendar& cal, int ticks) {
     dates.emplace_back(text, 7);
   }
   return dates;
-}
-
-const char* step_name(CalendarStep s) {
-  return s == CalendarStep::month ? "month" : (s == CalendarStep::quarter ? "quarter" : "year");
 }
 
 // One replicate's countries rows, appended to `out` for the ticks to record.
@@ -616,103 +610,33 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
       for (std::size_t c = 0; c < summary.columns.size(); ++c) summary.final_mean[c] += res.metrics.rows.back()[c] / R;
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
-    // metadata.yaml (YAML::Emitter; texts double-quoted, numbers in the one format)
+    // metadata.yaml (output/run_metadata.h)
     {
-      using YAML::Key;
-      using YAML::Value;
-      YAML::Emitter m;
-      auto text = [&](const std::string& k, const std::string& v) {
-        m << Key << k << Value;
-        emit_text(m, v);
-      };
-      auto text_list = [&](const std::string& k, const std::vector<std::string>& v) {
-        m << Key << k << Value << YAML::Flow << YAML::BeginSeq;
-        for (const auto& x : v) emit_text(m, x);
-        m << YAML::EndSeq;
-      };
+      RunMetadata m;
+      m.cfg = &cfg;
       // The bytes the loader read (a pipe such as /dev/stdin cannot be read twice).
-      std::string sha = cfg.source_sha256;
-      if (sha.empty() && !cfg.path.empty()) {
+      m.scenario_sha256 = cfg.source_sha256;
+      if (m.scenario_sha256.empty() && !cfg.path.empty()) {
         try {
-          sha = sha256_file(cfg.path);
+          m.scenario_sha256 = sha256_file(cfg.path);
         } catch (const std::exception&) {
-          sha = "";
+          m.scenario_sha256 = "";
         }
       }
-      std::vector<std::string> blocs{"nonaligned"}, standards{"intl"};
-      blocs.insert(blocs.end(), ids.begin(), ids.end());
-      standards.insert(standards.end(), ids.begin(), ids.end());
-      m << YAML::BeginMap;
-      m << Key << "format" << Value << "blocsim-run" << Key << "format_version" << Value << 1;
-      text("blocsim_version", kVersion);
-      text("git_sha", kGitSha);
-      text("compiler", kCompiler);
-      text("build_type", kBuildType);
-      m << Key << "openmp" << Value << openmp_enabled();
-      m << Key << "scenario" << Value << YAML::BeginMap;
-      text("name", cfg.name);
-      text("path", cfg.path);
-      text("sha256", sha);
-      text("resolved_sha256", sha256_hex(resolved));
-      m << YAML::EndMap;
-      text_list("overrides", cfg.overrides);
-      m << Key << "seed" << Value << cfg.seed << Key << "replicates" << Value << R;
-      m << Key << "seeds" << Value << YAML::Flow << summary.seeds;
-      text("seed_rule", "replicate 0 uses the root seed; replicate r > 0 uses derive_seed(root, 0, r)");
-      m << Key << "threads" << Value << max_threads();
-      m << Key << "parallel_over" << Value << (over_replicates ? "replicates" : "countries");
-      m << Key << "ticks" << Value << cfg.ticks;
-      m << Key << "calendar" << Value << YAML::Flow << YAML::BeginMap;
-      text("start", tick_date(cfg.calendar, 0));
-      m << Key << "step" << Value << step_name(cfg.calendar.step) << YAML::EndMap;
-      m << Key << "countries" << Value << n_countries;
-      text_list("dimensions", cfg.dimensions);
-      text_list("blocs", blocs);
-      text_list("standards", standards);
-      m << Key << "powers" << Value << YAML::BeginSeq;
-      for (const auto& p : cfg.powers) {
-        m << YAML::Flow << YAML::BeginMap;
-        text("id", p.id);
-        text("name", p.name);
-        text("home", p.home);
-        m << YAML::EndMap;
+      m.resolved_sha256 = sha256_hex(resolved);
+      m.seeds = summary.seeds;
+      m.threads = max_threads();
+      m.over_replicates = over_replicates;
+      m.countries = n_countries;
+      for (const auto& res : results) {
+        m.init_iterations.push_back(res.init_iterations);
+        m.init_converged.push_back(res.init_converged);
+        for (std::size_t i = 0; i < kTickPhases.size(); ++i) m.phase_seconds[i] += res.phase_seconds[i];
       }
-      m << YAML::EndSeq;
-      m << Key << "outputs" << Value << YAML::Flow << YAML::BeginMap << Key << "countries" << Value
-        << cfg.outputs.countries << Key << "countries_every" << Value << cfg.outputs.countries_every << YAML::EndMap;
-      text_list("data_files", cfg.world.source_files);
-      // SHA-256 of every world file the run read (taken when it was read), so a changed input is visible
-      m << Key << "world_files" << Value << YAML::BeginSeq;
-      for (std::size_t i = 0; i < cfg.world.source_files.size(); ++i) {
-        m << YAML::Flow << YAML::BeginMap;
-        text("path", cfg.world.source_files[i]);
-        text("sha256", i < cfg.world.source_sha256.size() ? cfg.world.source_sha256[i] : std::string());
-        m << YAML::EndMap;
-      }
-      m << YAML::EndSeq;
-      m << Key << "initial_equilibrium" << Value << YAML::BeginMap;
-      m << Key << "iterations" << Value << YAML::Flow << YAML::BeginSeq;
-      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_iterations;
-      m << YAML::EndSeq << Key << "converged" << Value << YAML::Flow << YAML::BeginSeq;
-      for (int r = 0; r < R; ++r) m << results[static_cast<std::size_t>(r)].init_converged;
-      m << YAML::EndSeq << YAML::EndMap;
-      m << Key << "phases" << Value << YAML::Flow << YAML::BeginSeq;
-      for (std::size_t i = 0; i < kTickPhases.size(); ++i) m << std::string(phase_name(kTickPhases[i]));
-      m << YAML::EndSeq;
-      m << Key << "phase_seconds" << Value << YAML::BeginMap;
-      for (std::size_t i = 0; i < kTickPhases.size(); ++i) {
-        double s = 0.0;
-        for (const auto& res : results) s += res.phase_seconds[i];
-        m << Key << std::string(phase_name(kTickPhases[i])) << Value;
-        emit_number(m, s);
-      }
-      m << YAML::EndMap;
-      text("started_utc", started);
-      text("finished_utc", utc_now());
-      m << Key << "wall_seconds" << Value;
-      emit_number(m, summary.seconds);
-      m << Key << "status" << Value << "ok" << YAML::EndMap;
-      write_file(tmp / "metadata.yaml", std::string(m.c_str()) + "\n");
+      m.started_utc = started;
+      m.finished_utc = utc_now();
+      m.wall_seconds = summary.seconds;
+      write_file(tmp / "metadata.yaml", run_metadata_yaml(m));
     }
     // publish: under the lock; an existing run folder is swapped with the
     // new one in one step (RENAME_EXCHANGE) where the kernel allows it.

@@ -154,7 +154,7 @@ void YamlWriter::scalar(std::string_view s) {
   if (!supported(s)) return fail();
   const bool flow = !groups_.empty() && groups_.back().flow;
   prepare(Node::scalar);
-  if (plain_ok(s, flow)) {
+  if (!quoted_next_ && plain_ok(s, flow)) {
     put(s);
   } else {  // WriteDoubleQuotedString for supported() text
     put('"');
@@ -167,19 +167,23 @@ void YamlWriter::scalar(std::string_view s) {
     put('"');
   }
   started_node();
-  flow_next_ = false;  // ClearModifiedSettings
+  flow_next_ = quoted_next_ = false;  // ClearModifiedSettings
 }
 
+// Integers and booleans (Emitter::WriteIntegralType, Write(bool)).
 void YamlWriter::integer(std::string_view digits) {
   if (!ok_) return;
   prepare(Node::scalar);
   put(digits);
   started_node();
-  flow_next_ = false;
+  flow_next_ = quoted_next_ = false;
 }
 
 // Emitter::EmitBeginSeq / EmitBeginMap and EmitterState::StartedGroup
 void YamlWriter::begin_group(bool seq) {
+  // yaml-cpp moves a pending DoubleQuoted into the group, where it holds for
+  // every string until the group ends: not written by BlocSim, left to yaml-cpp.
+  if (quoted_next_) return fail();
   const bool flow = (!groups_.empty() && groups_.back().flow) || flow_next_;
   prepare(flow ? (seq ? Node::flow_seq : Node::flow_map) : (seq ? Node::block_seq : Node::block_map));
   started_node();
@@ -224,6 +228,9 @@ YamlWriter& YamlWriter::operator<<(YAML::EMITTER_MANIP m) {
       break;  // yaml-cpp ignores them: a map's children alternate
     case YAML::Flow:
       flow_next_ = true;
+      break;
+    case YAML::DoubleQuoted:
+      quoted_next_ = true;
       break;
     case YAML::Newline:
       if (!groups_.empty()) return fail(), *this;

@@ -5,8 +5,11 @@
 // instructions of a default-world run process.
 //
 // The subset: block and flow maps and sequences (YAML::BeginMap, EndMap,
-// BeginSeq, EndSeq, Flow, and the no-op Key and Value), strings, integers,
-// lists of strings, and comments and newlines before the top-level node.
+// BeginSeq, EndSeq, Flow, and the no-op Key and Value), strings (plain where
+// yaml-cpp would write them plain, or YAML::DoubleQuoted), integers, booleans,
+// lists of strings and of integers, and comments and newlines before the
+// top-level node (round 22 added DoubleQuoted, booleans and lists of integers
+// for metadata.yaml, output/run_metadata.h).
 // Strings of at most 1,024 bytes of printable ASCII, line feeds, tabs and
 // UTF-8 that yaml-cpp writes unescaped (supported()); comments of the same
 // without line feeds. The layout follows yaml-cpp's emitter state
@@ -54,7 +57,18 @@ class YamlWriter {
     integer(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
     return *this;
   }
+  //! yaml-cpp's Write(bool) in its default format: true / false.
+  YamlWriter& operator<<(bool b) {
+    integer(b ? "true" : "false");
+    return *this;
+  }
   YamlWriter& operator<<(const std::vector<std::string>& v);  // a sequence, as yaml-cpp's stlemitter.h
+  template <class T>
+  requires(std::is_integral_v<T> && !std::is_same_v<T, char>) YamlWriter& operator<<(const std::vector<T>& v) {
+    *this << YAML::BeginSeq;
+    for (const T x : v) *this << x;
+    return *this << YAML::EndSeq;
+  }
 
   //! False once the document used something outside the subset (then str() is incomplete).
   bool ok() const { return ok_; }
@@ -96,6 +110,7 @@ class YamlWriter {
   std::size_t documents_ = 0;  // top-level nodes written
   bool non_content_ = false;   // a comment or newline since the last node (HasBegunNode)
   bool flow_next_ = false;     // YAML::Flow given for the next collection
+  bool quoted_next_ = false;   // YAML::DoubleQuoted given for the next scalar
   std::string out_;
   std::size_t col_ = 0;
   bool comment_ = false;  // the current line holds a comment
