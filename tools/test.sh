@@ -42,15 +42,20 @@ fuzz_secs=${BLOCSIM_FUZZ_SECONDS:-20}
 asan_skip=()
 [[ ${CI:-} == true ]] && asan_skip=(-E "^unit\.(levers|face_validity|calibrate_recovery)$")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# The sanitizer build compiles the library and the program as unity batches
+# (CMAKE_UNITY_BUILD; each test file stays its own unit): 4.5 instead of 6.6
+# minutes on the 2-core VM, the same instrumented code. The GCC build above
+# keeps compiling every file on its own, so a missing #include still fails the suite.
 if command -v clang++ >/dev/null; then
   cmake -S . -B build-test-asan -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_FUZZ=ON \
+        -DCMAKE_UNITY_BUILD=ON \
         -DBLOCSIM_FUZZ_SECONDS="$fuzz_secs" -DBLOCSIM_USE_MPI=OFF -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF \
         -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
   cmake --build build-test-asan -j"$jobs" --target blocsim blocsim_tests \
         fuzz_scenario fuzz_countries_csv fuzz_sweep fuzz_observed fuzz_overrides fuzz_yaml_block fuzz_yaml_writer
   (cd build-test-asan && ctest --output-on-failure -j"$jobs" -R "^(unit\.|fuzz\.)" "${asan_skip[@]}")
 else
-  cmake -S . -B build-test-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_SANITIZE=ON -DBLOCSIM_USE_MPI=OFF \
+  cmake -S . -B build-test-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBLOCSIM_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON -DBLOCSIM_USE_MPI=OFF \
         -DBLOCSIM_USE_OPENMP=OFF -DBLOCSIM_NATIVE=OFF -DBLOCSIM_BUILD_TESTS=ON -DBLOCSIM_WARNINGS_AS_ERRORS=ON >/dev/null
   cmake --build build-test-asan -j"$jobs" --target blocsim blocsim_tests
   (cd build-test-asan && ctest --output-on-failure -j"$jobs" -R "^unit\." "${asan_skip[@]}")

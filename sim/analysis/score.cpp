@@ -47,7 +47,9 @@ namespace {
 
 constexpr auto kBootStream = static_cast<std::uint32_t>(Stream::user) + 13;  // score bootstrap draws
 
-double nan() { return std::nan(""); }
+// (not nan(): score_metrics.cpp has one, and the sanitizer build compiles
+// the library as unity batches, tools/test.sh)
+double nan_value() { return std::nan(""); }
 
 struct RunInfo {
   std::vector<std::string> blocs, standards;
@@ -379,10 +381,10 @@ Report score_run(const fs::path& run_dir, const Observed& obs, const Options& op
     }
     const double R = static_cast<double>(target.size());
     pr.scores.accuracy = acc / R;
-    pr.scores.kappa = kn ? kap / kn : nan();
+    pr.scores.kappa = kn ? kap / kn : nan_value();
     pr.scores.ari = ari / R;
     pr.scores.brier = bri / R;
-    pr.scores.auc = an ? auc_sum / an : nan();
+    pr.scores.auc = an ? auc_sum / an : nan_value();
     pr.scores.log_score = lg / R;
     char buf[64];
     std::snprintf(buf, sizeof buf, "accuracy range %.3f-%.3f", pr.accuracy_lo, pr.accuracy_hi);
