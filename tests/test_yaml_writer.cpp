@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "blocsim/input/scenario.h"
@@ -113,6 +114,24 @@ ScenarioConfig everything() {
   return cfg;
 }
 
+// Every scenario of the repository and of the good test inputs, in path order.
+std::vector<std::pair<fs::path, ScenarioConfig>> repository_scenarios() {
+  std::vector<fs::path> files;
+  for (const char* dir : {"scenarios", "tests/data/good"})
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
+      if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::pair<fs::path, ScenarioConfig>> out;
+  for (const auto& f : files) {
+    try {
+      out.emplace_back(f, blocsim::load_scenario(f));
+    } catch (const std::exception&) {
+      // not a scenario (a sweep, a groups file, an observed list, ...)
+    }
+  }
+  return out;
+}
+
 // metadata.yaml's inputs for cfg as a run of `replicates` would give them,
 // with numbers that take every path of the number format.
 blocsim::RunMetadata metadata_of(const ScenarioConfig& cfg, int replicates, std::mt19937_64& g) {
@@ -141,19 +160,10 @@ blocsim::RunMetadata metadata_of(const ScenarioConfig& cfg, int replicates, std:
 TEST_SUITE("output") {
   TEST_CASE("YamlWriter: scenario.resolved.yaml of every repository scenario is yaml-cpp's, byte for byte") {
     int compared = 0, declined = 0;
-    std::vector<fs::path> files;
-    for (const char* dir : {"scenarios", "tests/data/good"})
-      for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
-        if (e.path().extension() == ".yaml") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      ScenarioConfig cfg;
-      try {
-        cfg = blocsim::load_scenario(f);
-      } catch (const std::exception&) {
-        continue;  // not a scenario (a sweep, a groups file, an observed list, ...)
-      }
-      CAPTURE(f.string());
+    for (const auto& scenario : repository_scenarios()) {
+      const std::string f = scenario.first.string();  // not a structured binding: CAPTURE's lambda takes it
+      const ScenarioConfig& cfg = scenario.second;
+      CAPTURE(f);
       const auto fast = blocsim::detail::resolved_yaml_fast(cfg);
       const std::string reference = blocsim::detail::resolved_yaml_yaml_cpp(cfg);
       if (fast) {
@@ -263,19 +273,10 @@ TEST_SUITE("output") {
   TEST_CASE("YamlWriter: metadata.yaml of every repository scenario is yaml-cpp's, byte for byte") {
     std::mt19937_64 g(12);
     int compared = 0, declined = 0;
-    std::vector<fs::path> files;
-    for (const char* dir : {"scenarios", "tests/data/good"})
-      for (const auto& e : fs::recursive_directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / dir))
-        if (e.path().extension() == ".yaml") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      ScenarioConfig cfg;
-      try {
-        cfg = blocsim::load_scenario(f);
-      } catch (const std::exception&) {
-        continue;
-      }
-      CAPTURE(f.string());
+    for (const auto& scenario : repository_scenarios()) {
+      const std::string f = scenario.first.string();  // not a structured binding: CAPTURE's lambda takes it
+      const ScenarioConfig& cfg = scenario.second;
+      CAPTURE(f);
       for (const int replicates : {1, 3}) {
         const blocsim::RunMetadata m = metadata_of(cfg, replicates, g);
         const auto fast = blocsim::detail::run_metadata_fast(m);

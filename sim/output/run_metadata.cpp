@@ -16,7 +16,8 @@ const char* step_name(CalendarStep s) {
   return s == CalendarStep::month ? "month" : (s == CalendarStep::quarter ? "quarter" : "year");
 }
 
-// Texts double-quoted (emit_text, output/metadata.h), numbers in the one format.
+// Texts double-quoted (as emit_text, blocsim/output/metadata.h, writes them),
+// numbers in the one format.
 template <class Out>
 void emit_run_metadata(Out& m, const RunMetadata& d) {
   using YAML::Key;

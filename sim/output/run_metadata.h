@@ -2,8 +2,8 @@
 // knows when the replicates are done, and the document written from it. One
 // description of the document, emit_run_metadata() in run_metadata.cpp,
 // written by YamlWriter (output/yaml_writer.h; issue 14, round 22: yaml-cpp's
-// emitter took ~1.9 of a default-world run process's ~36 million
-// instructions, most of them in its per-character checks) or, for a document
+// emitter took ~2 of a default-world run process's ~39 million instructions,
+// most of them in its per-character checks) or, for a document
 // outside that writer's subset, by YAML::Emitter: the same bytes either way
 // (tests/test_yaml_writer.cpp compares the two).
 #pragma once

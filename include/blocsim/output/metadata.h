@@ -1,6 +1,8 @@
 //! \file metadata.h
 //! \brief metadata.yaml of run and sweep folders: written with yaml-cpp's
-//! Emitter, read back with yaml-cpp (never by searching the text).
+//! Emitter (a run folder's by YamlWriter, the same bytes:
+//! sim/output/run_metadata.h), read back with yaml-cpp (never by searching
+//! the text).
 #pragma once
 
 #include <cstdint>
