@@ -277,25 +277,17 @@ void emit_resolved(Out& out, const ScenarioConfig& cfg) {
 namespace detail {
 
 std::optional<std::string> resolved_yaml_fast(const ScenarioConfig& cfg) {
-  YamlWriter out;
-  emit_resolved(out, cfg);
-  if (!out.ok()) return std::nullopt;
-  return out.str() + '\n';
+  return yaml_text_fast([&](auto& out) { emit_resolved(out, cfg); });
 }
 
 std::string resolved_yaml_yaml_cpp(const ScenarioConfig& cfg) {
-  YAML::Emitter out;
-  emit_resolved(out, cfg);
-  std::string s = out.c_str();
-  s += '\n';
-  return s;
+  return yaml_text_yaml_cpp([&](auto& out) { emit_resolved(out, cfg); });
 }
 
 }  // namespace detail
 
 std::string resolved_yaml(const ScenarioConfig& cfg) {
-  if (auto text = detail::resolved_yaml_fast(cfg)) return std::move(*text);
-  return detail::resolved_yaml_yaml_cpp(cfg);
+  return yaml_text([&](auto& out) { emit_resolved(out, cfg); });
 }
 
 }  // namespace blocsim

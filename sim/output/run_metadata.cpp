@@ -107,23 +107,17 @@ void emit_run_metadata(Out& m, const RunMetadata& d) {
 namespace detail {
 
 std::optional<std::string> run_metadata_fast(const RunMetadata& m) {
-  YamlWriter out;
-  emit_run_metadata(out, m);
-  if (!out.ok()) return std::nullopt;
-  return out.str() + "\n";
+  return yaml_text_fast([&](auto& out) { emit_run_metadata(out, m); });
 }
 
 std::string run_metadata_yaml_cpp(const RunMetadata& m) {
-  YAML::Emitter out;
-  emit_run_metadata(out, m);
-  return std::string(out.c_str()) + "\n";
+  return yaml_text_yaml_cpp([&](auto& out) { emit_run_metadata(out, m); });
 }
 
 }  // namespace detail
 
 std::string run_metadata_yaml(const RunMetadata& m) {
-  if (auto s = detail::run_metadata_fast(m)) return *std::move(s);
-  return detail::run_metadata_yaml_cpp(m);
+  return yaml_text([&](auto& out) { emit_run_metadata(out, m); });
 }
 
 }  // namespace blocsim

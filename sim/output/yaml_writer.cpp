@@ -255,10 +255,4 @@ YamlWriter& YamlWriter::operator<<(const YAML::_Comment& c) {
   return *this;
 }
 
-YamlWriter& YamlWriter::operator<<(const std::vector<std::string>& v) {
-  *this << YAML::BeginSeq;
-  for (const auto& s : v) *this << s;
-  return *this << YAML::EndSeq;
-}
-
 }  // namespace blocsim

@@ -24,15 +24,17 @@
 // Anything else — another manipulator, a tag, a comment inside a collection,
 // another control character, a longer string — sets ok() to false and
 // the caller writes the document with YAML::Emitter instead, so the bytes
-// never depend on which writer ran (sim/output/resolved_yaml.cpp; the tests
-// compare the two on every scenario of the repository and on random strings,
-// tests/test_yaml_writer.cpp).
+// never depend on which writer ran (yaml_text() below, used for
+// scenario.resolved.yaml and metadata.yaml; the tests compare the two on every
+// scenario of the repository and on random strings, tests/test_yaml_writer.cpp).
 #pragma once
 
+#include <yaml-cpp/emitter.h>
 #include <yaml-cpp/emittermanip.h>
 
 #include <charconv>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -57,16 +59,19 @@ class YamlWriter {
     integer(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
     return *this;
   }
-  //! yaml-cpp's Write(bool) in its default format: true / false.
-  YamlWriter& operator<<(bool b) {
+  //! yaml-cpp's Write(bool) in its default format: true / false. A template
+  //! for bool alone, so a double (which yaml-cpp would write as a number)
+  //! does not convert to bool: it does not compile.
+  template <class T>
+  requires std::is_same_v<T, bool> YamlWriter& operator<<(T b) {
     integer(b ? "true" : "false");
     return *this;
   }
-  YamlWriter& operator<<(const std::vector<std::string>& v);  // a sequence, as yaml-cpp's stlemitter.h
+  //! A sequence of strings, integers or booleans, as yaml-cpp's stlemitter.h writes one.
   template <class T>
-  requires(std::is_integral_v<T> && !std::is_same_v<T, char>) YamlWriter& operator<<(const std::vector<T>& v) {
+  requires(!std::is_same_v<T, char>) YamlWriter& operator<<(const std::vector<T>& v) {
     *this << YAML::BeginSeq;
-    for (const T x : v) *this << x;
+    for (const auto& x : v) *this << x;
     return *this << YAML::EndSeq;
   }
 
@@ -116,5 +121,28 @@ class YamlWriter {
   bool comment_ = false;  // the current line holds a comment
   bool ok_ = true;
 };
+
+// The text of the document that emit(out) describes to either writer, with a
+// final line feed: by YamlWriter, or nullopt if the document leaves its subset;
+// by YAML::Emitter (the reference); and by the first that can (what the files
+// get).
+template <class Emit>
+std::optional<std::string> yaml_text_fast(const Emit& emit) {
+  YamlWriter out;
+  emit(out);
+  if (!out.ok()) return std::nullopt;
+  return out.str() + '\n';
+}
+template <class Emit>
+std::string yaml_text_yaml_cpp(const Emit& emit) {
+  YAML::Emitter out;
+  emit(out);
+  return std::string(out.c_str()) + '\n';
+}
+template <class Emit>
+std::string yaml_text(const Emit& emit) {
+  if (auto text = yaml_text_fast(emit)) return *std::move(text);
+  return yaml_text_yaml_cpp(emit);
+}
 
 }  // namespace blocsim
