@@ -17,10 +17,12 @@
 #include <vector>
 
 #include "blocsim/input/scenario.h"
+#include "blocsim/sweep/sweep.h"
 #include "helpers.h"
 #include "output/resolved_yaml_detail.h"
 #include "output/run_metadata.h"
 #include "output/yaml_writer.h"
+#include "sweep/sweep_metadata.h"
 #include "yaml_writer_compare.h"
 
 namespace fs = std::filesystem;
@@ -153,6 +155,22 @@ blocsim::RunMetadata metadata_of(const ScenarioConfig& cfg, int replicates, std:
   m.finished_utc = "2026-12-05T08:00:01Z";
   m.wall_seconds = 0.1 + static_cast<double>(g() % 1000) / 7.0;
   return m;
+}
+
+// Every sweep file of the repository (scenarios/sweeps), in path order.
+std::vector<std::pair<fs::path, blocsim::SweepSetup>> repository_sweeps() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(BLOCSIM_SOURCE_DIR) / "scenarios" / "sweeps"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::pair<fs::path, blocsim::SweepSetup>> out;
+  for (const auto& f : files) out.emplace_back(f, blocsim::load_sweep(f));
+  return out;
+}
+
+// A sweep folder's metadata.yaml inputs, as the runner gives them.
+blocsim::SweepMetadata sweep_metadata_of(const blocsim::SweepSetup& setup) {
+  return {&setup, setup.plan.params, blocsim::summary_columns(setup.spec), "0123456789abcdef"};
 }
 
 }  // namespace
@@ -340,6 +358,85 @@ TEST_SUITE("output") {
     }
     MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
     CHECK(fell_back > 300);  // ~640 expected: 12 texts a document, each outside the subset with p = 1/32
+    CHECK(fast > 1000);
+  }
+
+  TEST_CASE("YamlWriter: a sweep folder's metadata.yaml, every repository sweep and every design, is yaml-cpp's") {
+    const auto sweeps = repository_sweeps();
+    REQUIRE(sweeps.size() >= 2);
+    int compared = 0;
+    auto compare = [&](const blocsim::SweepMetadata& m) {
+      const auto fast = blocsim::detail::sweep_metadata_fast(m);
+      const std::string reference = blocsim::detail::sweep_metadata_yaml_cpp(m);
+      REQUIRE(fast.has_value());  // these texts are all in the writer's subset
+      CHECK(*fast == reference);
+      CHECK(blocsim::sweep_metadata_yaml(m) == reference);
+      ++compared;
+      return *fast;
+    };
+    for (const auto& sweep : sweeps) {
+      const std::string f = sweep.first.string();
+      CAPTURE(f);
+      const std::string text = compare(sweep_metadata_of(sweep.second));
+      // what the readers of metadata.yaml look for (metadata.h, sweep/status.cpp)
+      CHECK(text.rfind("format: blocsim-sweep\nformat_version: 1.1\n", 0) == 0);
+      const YAML::Node n = YAML::Load(text);
+      CHECK(n["status"].as<std::string>() == "running");
+      CHECK(n["runs"].as<std::int64_t>() == sweep.second.plan.runs());
+      CHECK(n["root_seed"].as<std::uint64_t>() == sweep.second.spec.seed);
+      CHECK(n["plan_hash"].as<std::string>() == "0123456789abcdef");
+      CHECK(n["parameters"].size() == sweep.second.plan.params.size());
+    }
+    // the designs' own keys: samples (lhs, saltelli), table; no description
+    for (const blocsim::Design d :
+         {blocsim::Design::grid, blocsim::Design::lhs, blocsim::Design::saltelli, blocsim::Design::table}) {
+      blocsim::SweepSetup setup = sweeps.front().second;
+      setup.spec.design = d;
+      setup.spec.samples = 64;
+      setup.spec.table = "designs/table.csv";
+      setup.spec.description.clear();
+      setup.spec.timeseries = !setup.spec.timeseries;
+      const YAML::Node n = YAML::Load(compare(sweep_metadata_of(setup)));
+      CHECK(n["samples"].IsDefined() == (d == blocsim::Design::lhs || d == blocsim::Design::saltelli));
+      CHECK(n["table"].IsDefined() == (d == blocsim::Design::table));
+      CHECK_FALSE(n["description"].IsDefined());
+    }
+    CHECK(compared == static_cast<int>(sweeps.size()) + 4);
+  }
+
+  TEST_CASE("YamlWriter: a sweep folder's metadata.yaml with random texts, and texts outside its subset") {
+    std::mt19937_64 g(20261206);
+    const blocsim::SweepSetup base = repository_sweeps().front().second;
+    const std::vector<std::string> odd = {std::string(1025, 'x'), "cr\r", "\x01", "\xC2\x85", "\xC3", "del\x7f"};
+    int fell_back = 0, fast = 0;
+    for (int n = 0; n < 2000; ++n) {
+      blocsim::SweepSetup setup = base;
+      auto text = [&]() { return g() % 32 == 0 ? odd[g() % odd.size()] : random_text(g); };
+      setup.spec.name = text();
+      setup.spec.description = text();
+      setup.spec.file = text();
+      setup.spec.scenario = text();
+      setup.base.name = text();
+      setup.spec.metrics = {text(), text()};
+      blocsim::SweepMetadata m = sweep_metadata_of(setup);
+      m.params = {text(), text()};
+      m.summaries = {text(), text()};
+      m.plan_hash = text();
+      const auto mine = blocsim::detail::sweep_metadata_fast(m);
+      const std::string ref = blocsim::detail::sweep_metadata_yaml_cpp(m);
+      if (mine) {
+        ++fast;
+        if (*mine != ref) {
+          CHECK(*mine == ref);
+          break;
+        }
+      } else {
+        ++fell_back;
+      }
+      CHECK(blocsim::sweep_metadata_yaml(m) == ref);
+    }
+    MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
+    CHECK(fell_back > 300);  // ~630 expected: 12 texts a document, each outside the subset with p = 1/32
     CHECK(fast > 1000);
   }
 

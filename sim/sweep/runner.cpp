@@ -20,15 +20,15 @@
 #include <sstream>
 
 #include "blocsim/engine/metrics.h"
-#include "blocsim/parallel.h"
-#include "blocsim/input/scenario.h"
 #include "blocsim/engine/simulation.h"
-#include "blocsim/version.h"
+#include "blocsim/input/scenario.h"
 #include "blocsim/output/format.h"
-#include <yaml-cpp/yaml.h>
+#include "blocsim/parallel.h"
+#include "blocsim/version.h"
 
 #include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
+#include "sweep/sweep_metadata.h"
 
 namespace blocsim {
 
@@ -77,58 +77,7 @@ struct SweepRunner::Impl {
   }
 
   std::string metadata_text() const {
-    const SweepSpec& sp = setup.spec;
-    auto text_list = [](YAML::Emitter& o, const std::vector<std::string>& v) {
-      o << YAML::Flow << YAML::BeginSeq;
-      for (const auto& x : v) emit_text(o, x);
-      o << YAML::EndSeq;
-    };
-    YAML::Emitter o;
-    o << YAML::BeginMap;
-    o << YAML::Key << "format" << YAML::Value << "blocsim-sweep";
-    o << YAML::Key << "format_version" << YAML::Value << "1.1";
-    o << YAML::Key << "blocsim_version" << YAML::Value;
-    emit_text(o, kVersion);
-    o << YAML::Key << "git_sha" << YAML::Value;
-    emit_text(o, kGitSha);
-    o << YAML::Key << "name" << YAML::Value;
-    emit_text(o, sp.name);
-    if (!sp.description.empty()) {
-      o << YAML::Key << "description" << YAML::Value;
-      emit_text(o, sp.description);
-    }
-    o << YAML::Key << "sweep_file" << YAML::Value;
-    emit_text(o, sp.file.string());
-    o << YAML::Key << "scenario" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "name"
-      << YAML::Value;
-    emit_text(o, setup.base.name);
-    o << YAML::Key << "path" << YAML::Value;
-    emit_text(o, sp.scenario.string());
-    o << YAML::EndMap;
-    o << YAML::Key << "parameters" << YAML::Value;
-    text_list(o, layout.params);
-    o << YAML::Key << "design" << YAML::Value << std::string(design_name(sp.design));
-    if (sp.design == Design::lhs || sp.design == Design::saltelli) o << YAML::Key << "samples" << YAML::Value << sp.samples;
-    if (sp.design == Design::table) {
-      o << YAML::Key << "table" << YAML::Value;
-      emit_text(o, sp.table.string());
-    }
-    o << YAML::Key << "replicates" << YAML::Value << sp.replicates;
-    o << YAML::Key << "seed_policy" << YAML::Value << std::string(seed_policy_name(sp.seed_policy));
-    o << YAML::Key << "root_seed" << YAML::Value << sp.seed;
-    o << YAML::Key << "ticks" << YAML::Value << setup.base.ticks;
-    o << YAML::Key << "timeseries_metrics" << YAML::Value;
-    text_list(o, sp.metrics);
-    o << YAML::Key << "metrics" << YAML::Value;
-    text_list(o, layout.summaries);
-    o << YAML::Key << "timeseries" << YAML::Value << sp.timeseries;
-    o << YAML::Key << "points" << YAML::Value << setup.plan.points;
-    o << YAML::Key << "runs" << YAML::Value << setup.plan.runs();
-    o << YAML::Key << "plan_hash" << YAML::Value;
-    emit_text(o, layout.hash);  // quoted: hex digits can look like a number
-    o << YAML::Key << "status" << YAML::Value << "running";
-    o << YAML::EndMap;
-    return std::string(o.c_str()) + "\n";
+    return sweep_metadata_yaml({&setup, layout.params, layout.summaries, layout.hash});
   }
 
   std::string plan_csv() const {
@@ -203,7 +152,8 @@ struct SweepRunner::Impl {
     ensure(out / "plan.csv", plan_text);
     ensure(out / "sweep.yaml", setup.source_text);
     ensure(out / "scenario.resolved.yaml", resolved_text);
-    ensure(out / "metadata.yaml", metadata_text());
+    // the text only when the file is new (a second shard finds it)
+    if (const fs::path m = out / "metadata.yaml"; !fs::exists(m)) write_atomic(m, metadata_text());
   }
 
   void open_own_manifest() {
