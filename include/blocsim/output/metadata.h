@@ -1,7 +1,8 @@
 //! \file metadata.h
 //! \brief metadata.yaml of run and sweep folders: written with yaml-cpp's
-//! Emitter (a run folder's by YamlWriter, the same bytes:
-//! sim/output/run_metadata.h), read back with yaml-cpp (never by searching
+//! Emitter (a run folder's, and a sweep folder's while it runs, by
+//! YamlWriter, the same bytes: sim/output/run_metadata.h,
+//! sim/sweep/sweep_metadata.h), read back with yaml-cpp (never by searching
 //! the text).
 #pragma once
 
