@@ -24,7 +24,6 @@
 #include "blocsim/input/scenario.h"
 #include "blocsim/output/format.h"
 #include "blocsim/parallel.h"
-#include "blocsim/version.h"
 
 #include "blocsim/output/metadata.h"
 #include "sweep/sweep_detail.h"
