@@ -173,6 +173,40 @@ blocsim::SweepMetadata sweep_metadata_of(const blocsim::SweepSetup& setup) {
   return {&setup, setup.plan.params, blocsim::summary_columns(setup.spec), "0123456789abcdef"};
 }
 
+// A document's three writers: detail::X_fast (YamlWriter, nullopt when the
+// document leaves its subset), detail::X_yaml_cpp (YAML::Emitter, the
+// reference) and X (what the files get: the first that can).
+template <class Doc>
+struct Writers {
+  std::optional<std::string> (*fast)(const Doc&);
+  std::string (*reference)(const Doc&);
+  std::string (*either)(const Doc&);
+};
+const Writers<ScenarioConfig> kResolved{blocsim::detail::resolved_yaml_fast, blocsim::detail::resolved_yaml_yaml_cpp,
+                                        blocsim::resolved_yaml};
+const Writers<blocsim::RunMetadata> kRunMetadata{blocsim::detail::run_metadata_fast,
+                                                 blocsim::detail::run_metadata_yaml_cpp, blocsim::run_metadata_yaml};
+const Writers<blocsim::SweepMetadata> kSweepMetadata{
+    blocsim::detail::sweep_metadata_fast, blocsim::detail::sweep_metadata_yaml_cpp, blocsim::sweep_metadata_yaml};
+
+// One document through both writers: YamlWriter's text, when it writes the
+// document, and the dispatching writer's must be YAML::Emitter's bytes.
+struct Compared {
+  std::optional<std::string> fast;  // YamlWriter's text (nullopt: declined)
+  bool same = true;                 // it equals YAML::Emitter's
+};
+template <class Doc>
+Compared compare_writers(const Writers<Doc>& w, const Doc& doc) {
+  Compared c{w.fast(doc)};
+  const std::string reference = w.reference(doc);
+  if (c.fast) {
+    c.same = *c.fast == reference;
+    CHECK(*c.fast == reference);
+  }
+  CHECK(w.either(doc) == reference);
+  return c;
+}
+
 // The writers compared on `count` documents with random texts: build(text,
 // g, check) makes one document — text() is a random string of the writer's
 // subset or, with p = 1/32, one outside it — and passes it to check, which
@@ -180,26 +214,18 @@ blocsim::SweepMetadata sweep_metadata_of(const blocsim::SweepSetup& setup) {
 // from the dispatching writer always. Returns {by YamlWriter, fell back}
 // (read as .first / .second: Clang 14 cannot capture a structured binding in
 // CHECK's lambda).
-template <class Build, class Fast, class Reference, class Either>
-std::pair<int, int> compare_on_random_texts(std::uint64_t seed, int count, Build build, Fast fast, Reference reference,
-                                            Either either) {
+template <class Build, class Doc>
+std::pair<int, int> compare_on_random_texts(std::uint64_t seed, int count, Build build, const Writers<Doc>& writers) {
   std::mt19937_64 g(seed);
   const std::vector<std::string> odd = {std::string(1025, 'x'), "cr\r", "\x01", "\xC2\x85", "\xC3", "del\x7f"};
   auto text = [&]() { return g() % 32 == 0 ? odd[g() % odd.size()] : random_text(g); };
   int by_writer = 0, fell_back = 0;
   bool differs = false;
   for (int n = 0; n < count && !differs; ++n) {
-    build(text, g, [&](const auto& doc) {
-      const auto mine = fast(doc);
-      const std::string ref = reference(doc);
-      if (mine) {
-        ++by_writer;
-        differs = *mine != ref;
-        CHECK(*mine == ref);
-      } else {
-        ++fell_back;
-      }
-      CHECK(either(doc) == ref);
+    build(text, g, [&](const Doc& doc) {
+      const Compared c = compare_writers(writers, doc);
+      ++(c.fast ? by_writer : fell_back);
+      differs = !c.same;
     });
   }
   MESSAGE(by_writer << " by YamlWriter, " << fell_back << " by YAML::Emitter");
@@ -215,15 +241,7 @@ TEST_SUITE("output") {
       const std::string f = scenario.first.string();  // not a structured binding: CAPTURE's lambda takes it
       const ScenarioConfig& cfg = scenario.second;
       CAPTURE(f);
-      const auto fast = blocsim::detail::resolved_yaml_fast(cfg);
-      const std::string reference = blocsim::detail::resolved_yaml_yaml_cpp(cfg);
-      if (fast) {
-        CHECK(*fast == reference);
-        ++compared;
-      } else {
-        ++declined;
-      }
-      CHECK(blocsim::resolved_yaml(cfg) == reference);
+      ++(compare_writers(kResolved, cfg).fast ? compared : declined);
     }
     MESSAGE(compared << " scenarios written by YamlWriter, " << declined << " declined");
     CHECK(compared >= 20);
@@ -306,15 +324,7 @@ TEST_SUITE("output") {
         default:
           cfg.world.groups[0].id = text();
       }
-      const auto mine = blocsim::detail::resolved_yaml_fast(cfg);
-      const std::string ref = blocsim::detail::resolved_yaml_yaml_cpp(cfg);
-      if (mine) {
-        ++fast;
-        CHECK(*mine == ref);
-      } else {
-        ++fell_back;
-      }
-      CHECK(blocsim::resolved_yaml(cfg) == ref);
+      ++(compare_writers(kResolved, cfg).fast ? fast : fell_back);
     }
     MESSAGE(fast << " by YamlWriter, " << fell_back << " by YAML::Emitter");
     CHECK(fell_back > 20);
@@ -329,16 +339,7 @@ TEST_SUITE("output") {
       const ScenarioConfig& cfg = scenario.second;
       CAPTURE(f);
       for (const int replicates : {1, 3}) {
-        const blocsim::RunMetadata m = metadata_of(cfg, replicates, g);
-        const auto fast = blocsim::detail::run_metadata_fast(m);
-        const std::string reference = blocsim::detail::run_metadata_yaml_cpp(m);
-        if (fast) {
-          CHECK(*fast == reference);
-          ++compared;
-        } else {
-          ++declined;
-        }
-        CHECK(blocsim::run_metadata_yaml(m) == reference);
+        ++(compare_writers(kRunMetadata, metadata_of(cfg, replicates, g)).fast ? compared : declined);
       }
     }
     MESSAGE(compared << " documents written by YamlWriter, " << declined << " declined");
@@ -376,7 +377,7 @@ TEST_SUITE("output") {
           m.started_utc = text();
           check(m);
         },
-        blocsim::detail::run_metadata_fast, blocsim::detail::run_metadata_yaml_cpp, blocsim::run_metadata_yaml);
+        kRunMetadata);
     CHECK(counts.second > 300);  // ~640 expected: 12 texts a document, each outside the subset with p = 1/32
     CHECK(counts.first > 1000);
   }
@@ -386,13 +387,10 @@ TEST_SUITE("output") {
     REQUIRE(sweeps.size() >= 2);
     int compared = 0;
     auto compare = [&](const blocsim::SweepMetadata& m) {
-      const auto fast = blocsim::detail::sweep_metadata_fast(m);
-      const std::string reference = blocsim::detail::sweep_metadata_yaml_cpp(m);
-      REQUIRE(fast.has_value());  // these texts are all in the writer's subset
-      CHECK(*fast == reference);
-      CHECK(blocsim::sweep_metadata_yaml(m) == reference);
+      const Compared c = compare_writers(kSweepMetadata, m);
+      REQUIRE(c.fast.has_value());  // these texts are all in the writer's subset
       ++compared;
-      return *fast;
+      return *c.fast;
     };
     for (const auto& sweep : sweeps) {
       const std::string f = sweep.first.string();
@@ -442,7 +440,7 @@ TEST_SUITE("output") {
           m.plan_hash = text();
           check(m);
         },
-        blocsim::detail::sweep_metadata_fast, blocsim::detail::sweep_metadata_yaml_cpp, blocsim::sweep_metadata_yaml);
+        kSweepMetadata);
     CHECK(counts.second > 300);  // ~630 expected: 12 texts a document, each outside the subset with p = 1/32
     CHECK(counts.first > 1000);
   }
