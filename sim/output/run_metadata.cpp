@@ -7,14 +7,11 @@
 #include "blocsim/output/format.h"
 #include "blocsim/parallel.h"
 #include "blocsim/version.h"
+#include "input/scenario_detail.h"
 #include "output/yaml_writer.h"
 
 namespace blocsim {
 namespace {
-
-const char* step_name(CalendarStep s) {
-  return s == CalendarStep::month ? "month" : (s == CalendarStep::quarter ? "quarter" : "year");
-}
 
 // Texts double-quoted (as emit_text, blocsim/output/metadata.h, writes them),
 // numbers in the one format.
@@ -57,7 +54,8 @@ void emit_run_metadata(Out& m, const RunMetadata& d) {
   m << Key << "ticks" << Value << cfg.ticks;
   m << Key << "calendar" << Value << YAML::Flow << YAML::BeginMap;
   text("start", tick_date(cfg.calendar, 0));
-  m << Key << "step" << Value << step_name(cfg.calendar.step) << YAML::EndMap;
+  m << Key << "step" << Value << scenario_detail::kSteps[static_cast<int>(cfg.calendar.step)]
+    << YAML::EndMap;  // as the resolved scenario
   m << Key << "countries" << Value << d.countries;
   text_list("dimensions", cfg.dimensions);
   text_list("blocs", blocs);
