@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -1156,7 +1157,7 @@ TEST_SUITE("cli") {
   TEST_CASE("blocsim bench --against times another executable side by side and compares the output bytes") {
     test::TempDir d;
     const std::string bench = std::string("bench --quick --sizes '' --threads 1 --ticks 1 --runs 1 --sweep-runs 3 --no-instructions") +
-                              " --against-rounds 1 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml'";
+                              " --against-rounds 3 --sweep '" + BLOCSIM_TEST_DATA + "/sweeps/small.yaml'";
     const fs::path out = d.path / "bench.txt";
     std::string cmd = std::string("'") + BLOCSIM_BINARY + "' " + bench + " --replicates 2 --against '" + BLOCSIM_BINARY + "' >'" +
                       out.string() + "' 2>&1";
@@ -1173,7 +1174,9 @@ TEST_SUITE("cli") {
       CHECK(text.find(s) != std::string::npos);
     CHECK(text.find("DIFFERENT") == std::string::npos);
     CHECK(text.find("OUTPUT DIFFERS") == std::string::npos);
-    // every row of the table carries a wall and a CPU speed-up
+    // every row of the table carries a wall and a CPU speed-up, and the
+    // per-round wall ratios' median within their range
+    CHECK(text.find("| speed-up (wall) | per round (wall) |") != std::string::npos);
     std::size_t rows = 0;
     for (std::size_t p = text.find("\n| `"); p != std::string::npos; p = text.find("\n| ", p + 1)) {
       const std::string row = text.substr(p + 1, text.find('\n', p + 1) - p - 1);
@@ -1181,7 +1184,14 @@ TEST_SUITE("cli") {
       ++rows;
       std::size_t times = 0;
       for (std::size_t q = row.find("×"); q != std::string::npos; q = row.find("×", q + 1)) ++times;
-      CHECK_MESSAGE(times == 2, row);
+      CHECK_MESSAGE(times == 5, row);
+      // "| m× (lo×–hi×) |": lo ≤ m ≤ hi, all positive
+      const std::size_t open = row.find("× (");
+      REQUIRE_MESSAGE(open != std::string::npos, row);
+      const std::size_t start = row.rfind("| ", open) + 2;
+      double m = 0, lo = 0, hi = 0;
+      CHECK_MESSAGE(std::sscanf(row.c_str() + start, "%lf× (%lf×–%lf×)", &m, &lo, &hi) == 3, row);
+      CHECK_MESSAGE((lo > 0 && lo <= m && m <= hi), row);
     }
     CHECK(rows == 5);
 

@@ -305,8 +305,9 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
               in.resolved ? "this build's resolved scenario (every parameter explicit: both run the same model)"
                           : "the scenario as written");
   if (!in.note.empty()) std::printf("\n!! %s\n", in.note.c_str());
-  std::printf("\n| workload | runs | today's code: wall | this build: wall | speed-up (wall) | today's code: CPU | this build: CPU | "
-              "speed-up (CPU) | this build: runs/s (wall) | output |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+  std::printf("\n| workload | runs | today's code: wall | this build: wall | speed-up (wall) | per round (wall) | today's code: CPU | "
+              "this build: CPU | speed-up (CPU) | this build: runs/s (wall) | output |\n"
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
   std::fflush(stdout);
   struct Workload {
     std::string name;
@@ -385,8 +386,19 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
       keep[0] = w0;
       keep[1] = w1;
     }
-    std::printf("| %s | %lld | %.3f s | %.3f s | %.2f× | %.3f s | %.3f s | %.2f× | %.1f | %s |\n", w.name.c_str(),
-                static_cast<long long>(w.runs), w0, w1, w0 / w1, c0, c1, c0 / c1, static_cast<double>(w.runs) / w1,
+    // the two executables' wall-time ratio within each round (they ran back
+    // to back, so a burst of load that spans the round affects both): its
+    // median and range show how far one run's speed-up can be trusted
+    std::vector<double> ratio;
+    for (std::size_t r = 0; r < wall[0].size() && r < wall[1].size(); ++r) ratio.push_back(wall[0][r] / wall[1][r]);
+    char per_round[96];
+    if (ratio.size() >= 2)
+      std::snprintf(per_round, sizeof per_round, "%.2f× (%.2f×–%.2f×)", median(ratio),
+                    *std::min_element(ratio.begin(), ratio.end()), *std::max_element(ratio.begin(), ratio.end()));
+    else
+      std::snprintf(per_round, sizeof per_round, "%s", "one round");
+    std::printf("| %s | %lld | %.3f s | %.3f s | %.2f× | %s | %.3f s | %.3f s | %.2f× | %.1f | %s |\n", w.name.c_str(),
+                static_cast<long long>(w.runs), w0, w1, w0 / w1, per_round, c0, c1, c0 / c1, static_cast<double>(w.runs) / w1,
                 diff.empty() ? "identical" : ("DIFFERENT: " + diff).c_str());
     std::fflush(stdout);
   }
@@ -401,7 +413,8 @@ void against_section(const BenchArgs& a, const std::string& against_version, int
                 "computations.\n");
   }
   std::printf("\nWall = whole child process (start, loading, world building, ticks, writing), median; CPU = the child's user + system "
-              "time (wait4 rusage), median; speed-up = today's code / this build.\n");
+              "time (wait4 rusage), median; speed-up = today's code / this build; per round = today's code / this build by wall time "
+              "within each round (the two ran back to back), median (lowest–highest) over the rounds.\n");
   // Every process pays a fixed cost — start (dynamic linking), loading the
   // scenario, setting up its folder — that the simulation's speed does not
   // touch; the ratios of the whole processes include it.
