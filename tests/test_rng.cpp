@@ -1,13 +1,19 @@
 // Counter-based RNG: Random123 known-answer vectors, keying, distributions.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "blocsim/engine/rng.h"
 #include "engine/phases/decision.h"
+#include "engine/phases/exp_libm.h"
 
 using namespace blocsim;
 
@@ -167,5 +173,50 @@ TEST_SUITE("rng") {
       for (std::uint64_t r = 0; r < 20; ++r) s.insert(derive_seed(1, p, r));
     CHECK(s.size() == 400);
     CHECK(derive_seed(1, 0, 0) != 1);
+  }
+  TEST_CASE("the revision draw's inline exp gives std::exp's bits") {
+    using phase::detail::exp_libm;
+#if defined(__x86_64__) && defined(__FMA__) && defined(__AVX2__) && defined(__GLIBC__)
+    // where glibc runs its FMA variant the inline code must be the one compiled
+    // (so that this test compares it, not std::exp with itself)
+    CHECK(phase::detail::kInlineExp);
+#endif
+    const std::string which = std::string("exp_libm is ") + (phase::detail::kInlineExp ? "the inline code" : "std::exp") + " in this build";
+    MESSAGE(which);
+    std::int64_t checked = 0, differ = 0;
+    auto same = [&](double x) {
+      const double a = exp_libm(x), b = std::exp(x);
+      ++checked;
+      if (std::isnan(a) && std::isnan(b)) return;
+      if (std::bit_cast<std::uint64_t>(a) != std::bit_cast<std::uint64_t>(b)) {
+        if (++differ <= 5) {
+          char m[160];
+          std::snprintf(m, sizeof m, "exp(%a): inline %a, std::exp %a", x, a, b);
+          MESSAGE(std::string(m));
+        }
+      }
+    };
+    std::mt19937_64 gen(20261205);
+    // the draw's arguments are λ·(V_b − V_top) ≤ 0; the rest of the line too
+    for (const auto& [lo, hi] : std::vector<std::pair<double, double>>{
+             {-745.2, 0.0}, {-40.0, 0.0}, {-1.0, 0.0}, {-1e-3, 1e-3}, {0.0, 709.8}, {-1e-12, 1e-12}}) {
+      std::uniform_real_distribution<double> u(lo, hi);
+      for (int k = 0; k < 1'000'000; ++k) same(u(gen));
+    }
+    for (int k = 0; k < 1'000'000; ++k) same(std::bit_cast<double>(gen()));  // any bit pattern
+    // the edges of the inline range (|x| in [2⁻⁵⁴, 512)) and glibc's special cases
+    for (const double e : {0x1p-54, 512.0, 745.1332191019412, 709.782712893384, 1.0, 0.5, 0x1p-1022, 0x1p-1074}) {
+      for (const double x : {e, -e}) {
+        double v = x;
+        for (int k = 0; k < 64; ++k) v = std::nextafter(v, 0.0);
+        for (int k = 0; k < 128; ++k, v = std::nextafter(v, x * 2)) same(v);
+      }
+    }
+    for (const double x : {0.0, -0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::max(),
+                           -std::numeric_limits<double>::max()})
+      same(x);
+    CHECK(checked > 7'000'000);
+    CHECK(differ == 0);
   }
 }
