@@ -20,7 +20,7 @@
 // calls std::exp. It is compiled in only where glibc would run __exp_fma
 // (x86-64, a build that targets FMA and AVX2 — so the CPU that runs it has
 // them — and glibc ≥ 2.28); elsewhere exp_libm is std::exp.
-// tests/test_rng.cpp compares the two on 12 million arguments and the edges
+// tests/test_rng.cpp compares the two on 7 million arguments and the edges
 // of the range, so a C library whose exp differs fails the suite instead of
 // changing results silently.
 #pragma once
