@@ -19,6 +19,7 @@
 
 #include "blocsim/engine/metrics.h"
 #include "blocsim/engine/simulation.h"
+#include "engine/phases/rows.h"
 #include "blocsim/input/scenario.h"
 #include "blocsim/output/format.h"
 #include "blocsim/parallel.h"
@@ -985,6 +986,182 @@ TEST_SUITE("determinism") {
       }
     }
     CHECK(ran >= trials * 6 * 3 / 4);
+    set_threads(threads_before);
+  }
+
+  // Runs in lockstep (issue 14, round 26): simulate_batch computes the
+  // identity neighbour sums of the runs whose worlds share the network and ε
+  // in one pass; every run must give simulate()'s bits alone, and the runs
+  // that can share the pass must share it (batched_ticks), or the comparison
+  // would test simulate() against itself.
+  TEST_CASE("simulate_batch: sweep-like runs share the identity pass and give each run's own bits") {
+    const int threads_before = max_threads();
+    set_threads(1);
+    const ScenarioConfig base = load_scenario(kBaseline);
+    std::vector<ScenarioConfig> cfgs(4, base);
+    set_param(cfgs[1], "powers.us.export_controls.strictness", 0.9);
+    set_param(cfgs[2], "powers.cn.open_models", 0.1);
+    set_param(cfgs[3], "model.mu", 0.3);
+    for (auto& c : cfgs) c.ticks = 12;
+    cfgs[2].ticks = 7;  // a lane that stops early
+    const std::uint64_t seeds[4] = {11, 12, 13, 11};
+    WorldCache cache;
+    std::vector<BatchRun> runs;
+    for (int r = 0; r < 4; ++r) runs.push_back({&cfgs[static_cast<std::size_t>(r)], seeds[r]});
+    const std::vector<BatchOutcome> out = simulate_batch(runs, &cache);
+    REQUIRE(out.size() == 4);
+    for (std::size_t r = 0; r < 4; ++r) {
+      CAPTURE(r);
+      REQUIRE_FALSE(out[r].error);
+      const SimulateResult alone = simulate(cfgs[r], seeds[r]);
+      CHECK(same_rows(out[r].result.metrics.rows, alone.metrics.rows));
+      CHECK(out[r].result.metrics.columns == alone.metrics.columns);
+      CHECK(out[r].result.firings.size() == alone.firings.size());
+      CHECK(out[r].result.init_iterations == alone.init_iterations);
+      CHECK(out[r].batched_ticks == cfgs[r].ticks);
+    }
+    // a lane with another ε, and one whose network weights differ, go alone;
+    // the others share the pass while two of them step (lane 2 stops at 7)
+    cfgs[1].model.epsilon = 0.35;
+    set_param(cfgs[3], "network.group_weight", 0.5);
+    const std::vector<BatchOutcome> mixed = simulate_batch(runs, &cache);
+    const int expected[4] = {7, 0, 7, 0};
+    for (std::size_t r = 0; r < 4; ++r) {
+      CAPTURE(r);
+      REQUIRE_FALSE(mixed[r].error);
+      CHECK(same_rows(mixed[r].result.metrics.rows, simulate(cfgs[r], seeds[r]).metrics.rows));
+      CHECK(mixed[r].batched_ticks == expected[r]);
+    }
+    // an event that changes one lane's ε at tick 5 and another's network at
+    // tick 4: from then on they go alone (the pass is re-checked)
+    cfgs[1].model.epsilon = base.model.epsilon;
+    cfgs[3] = base;
+    cfgs[3].ticks = 12;
+    Event eps_event, net_event;
+    eps_event.tick = 5;
+    eps_event.set.push_back({"model.epsilon", 0.3, {}});
+    net_event.tick = 4;
+    net_event.set.push_back({"network.border_weight", 2.0, {}});
+    cfgs[1].timeline.push_back(eps_event);
+    cfgs[3].timeline.push_back(net_event);
+    const std::vector<BatchOutcome> events = simulate_batch(runs, &cache);
+    const int expected_events[4] = {7, 4, 7, 3};
+    for (std::size_t r = 0; r < 4; ++r) {
+      CAPTURE(r);
+      REQUIRE_FALSE(events[r].error);
+      CHECK(same_rows(events[r].result.metrics.rows, simulate(cfgs[r], seeds[r]).metrics.rows));
+      CHECK(events[r].batched_ticks == expected_events[r]);
+    }
+    set_threads(threads_before);
+  }
+
+  TEST_CASE("identity_sums_batch: every row's neighbour sums are the bits of the world's own") {
+    // the reference path's per-row sums (rows.h sums4) against the pass over
+    // 1–4 worlds: baseline worlds some ticks apart (identities spread out
+    // differently) and random synthetic worlds (rows of 0–12 neighbours, odd
+    // and even counts)
+    const int threads_before = max_threads();
+    set_threads(1);
+    RandomConfigs gen(2627);
+    int rows_compared = 0;
+    for (int trial = 0; trial < 12; ++trial) {
+      std::string what;
+      ScenarioConfig cfg = trial < 4 ? load_scenario(kBaseline) : gen.draw(false, what);
+      if (trial >= 4 && cfg.dimensions.size() != 4) continue;
+      const int count = 1 + trial % 4;
+      std::vector<World> worlds;
+      for (int r = 0; r < count; ++r) {
+        worlds.push_back(make_world(cfg, 100 + static_cast<std::uint64_t>(trial)));
+        for (int t = 0; t < 1 + 3 * r; ++t) step(worlds.back(), cfg);
+      }
+      std::vector<const World*> ptrs;
+      for (const World& w : worlds) {
+        REQUIRE(phase::sums_batch_compatible(worlds[0], w));
+        ptrs.push_back(&w);
+      }
+      const std::int64_t n = worlds[0].n;
+      std::vector<std::vector<double>> out(static_cast<std::size_t>(count), std::vector<double>(static_cast<std::size_t>(5 * n)));
+      std::vector<double*> dst;
+      for (auto& o : out) dst.push_back(o.data());
+      phase::identity_sums_batch(ptrs.data(), count, dst.data());
+      for (int r = 0; r < count; ++r) {
+        const phase::rows::Identity<4> kernel(worlds[static_cast<std::size_t>(r)]);
+        for (std::int64_t i = 0; i < n; ++i) {
+          phase::v4::d num;
+          double den = 0.0;
+          kernel.sums4(i, num, den);
+          if (worlds[static_cast<std::size_t>(r)].params.mu == 0.0) continue;  // sums4 returns zeros
+          CAPTURE(trial);
+          CAPTURE(r);
+          CAPTURE(i);
+          CAPTURE(what);
+          const double* got = out[static_cast<std::size_t>(r)].data();
+          CHECK(same_bytes(&num, got + 4 * i, sizeof num));
+          CHECK(same_bytes(&den, got + 4 * n + i, sizeof den));
+          ++rows_compared;
+        }
+      }
+    }
+    CHECK(rows_compared > 2000);
+    // not compatible: another ε, another network, another D
+    ScenarioConfig cfg = load_scenario(kBaseline);
+    const World a = make_world(cfg, 1);
+    World b = a;
+    b.params.epsilon = std::nextafter(a.params.epsilon, 1.0);
+    CHECK_FALSE(phase::sums_batch_compatible(a, b));
+    b = a;
+    b.w.valuePtr()[7] *= 2.0f;
+    CHECK_FALSE(phase::sums_batch_compatible(a, b));
+    CHECK(phase::sums_batch_compatible(a, a));
+    set_threads(threads_before);
+  }
+
+  TEST_CASE("random worlds and random parameters: runs in lockstep equal runs alone") {
+    const int threads_before = max_threads();
+    RandomConfigs gen(2626);
+    const int trials = std::getenv("CI") ? 20 : 40;
+    int ran = 0, shared = 0;
+    for (int trial = 0; trial < trials; ++trial) {
+      std::string batch;
+      ScenarioConfig base = gen.draw(false, batch);
+      gen.maybe_initial_modes(base, batch);
+      set_threads(1 + static_cast<int>(gen.below(2)));
+      WorldCache cache(2);
+      const std::size_t lanes = 1 + gen.below(4);
+      std::vector<ScenarioConfig> cfgs;
+      std::vector<std::uint64_t> seeds;
+      std::vector<std::string> described;
+      for (std::size_t r = 0; r < lanes; ++r) {
+        std::string what = batch;
+        ScenarioConfig cfg = base;
+        if (gen.below(2) == 0) gen.change_params(cfg, 1 + static_cast<int>(gen.below(2)), what);
+        cfg.ticks = 1 + static_cast<int>(gen.below(8));
+        cfgs.push_back(cfg);
+        seeds.push_back(gen.below(3) == 0 && r > 0 ? seeds.front() : gen.next());
+        described.push_back(what);
+      }
+      std::vector<BatchRun> runs;
+      for (std::size_t r = 0; r < lanes; ++r) runs.push_back({&cfgs[r], seeds[r]});
+      const std::vector<BatchOutcome> out = simulate_batch(runs, &cache);
+      REQUIRE(out.size() == lanes);
+      for (std::size_t r = 0; r < lanes; ++r) {
+        CAPTURE(trial);
+        CAPTURE(r);
+        CAPTURE(described[r]);
+        SimulateResult alone;
+        const std::string ea = thrown([&] { alone = simulate(cfgs[r], seeds[r]); });
+        std::string eb;
+        if (out[r].error) eb = thrown([&] { std::rethrow_exception(out[r].error); });
+        CHECK(ea == eb);
+        if (!ea.empty()) continue;
+        ++ran;
+        shared += out[r].batched_ticks > 0 ? 1 : 0;
+        CHECK(same_rows(out[r].result.metrics.rows, alone.metrics.rows));
+        CHECK(out[r].result.firings.size() == alone.firings.size());
+      }
+    }
+    CHECK(ran >= trials);
+    CHECK(shared >= ran / 4);  // D = 4 worlds of several lanes share the pass
     set_threads(threads_before);
   }
 

@@ -6,6 +6,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -165,26 +166,44 @@ bool policy_rebuilds_network(const ScenarioConfig& cfg, int tick) {
 
 }  // namespace
 
-void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
+namespace {
+
+// step() in two parts, so that simulate_batch can compute several worlds'
+// identity neighbour sums between them: step_begin runs everything before
+// the network walk (the tick count, the policy and courtship phases),
+// step_finish the walk (or the reference paths' phases) and the checks.
+struct StepStart {
+  bool fused = false;
+  bool walk_interop = false;
+};
+
+StepStart step_begin(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
   ++w.tick;
-  const bool fused = !reference_paths();
+  StepStart s;
+  s.fused = !reference_paths();
   // The fused walk measures the interoperability of the previous tick's end
   // state on the network it walks; if this tick's policy phase rebuilds W,
   // measure it now, on the network that state was recorded with.
-  bool walk_interop = fused;
-  if (fused && policy_rebuilds_network(cfg, w.tick)) {
+  s.walk_interop = s.fused;
+  if (s.fused && policy_rebuilds_network(cfg, w.tick)) {
     w.walk_interoperability = interoperability(w);
     w.walk_interoperability_tick = w.tick - 1;
-    walk_interop = false;
+    s.walk_interop = false;
   }
   const auto builds = w.network_builds;
   timed(phase_seconds, Phase::policy, [&] { phase::policy(w, cfg); });
-  if (walk_interop && w.network_builds != builds)
+  if (s.walk_interop && w.network_builds != builds)
     throw std::logic_error("step: the policy phase rebuilt the network where policy_rebuilds_network said it would not");
   timed(phase_seconds, Phase::courtship, [&] { phase::courtship(w); });
-  if (fused) {
+  return s;
+}
+
+// sums: this tick's identity neighbour sums from phase::identity_sums_batch
+// (nullptr: the walk computes them)
+void step_finish(World& w, const StepStart& s, double* phase_seconds, const double* sums) {
+  if (s.fused) {
     // identity, choice, standards and material in one walk (its time is booked as identity's)
-    timed(phase_seconds, Phase::identity, [&] { phase::network_pass_material(w, walk_interop); });
+    timed(phase_seconds, Phase::identity, [&] { phase::network_pass_material(w, s.walk_interop, sums); });
   } else {
     timed(phase_seconds, Phase::identity, [&] { phase::identity(w); });
     timed(phase_seconds, Phase::choice, [&] { phase::choice(w); });
@@ -194,6 +213,13 @@ void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
 #ifdef BLOCSIM_CHECKS
   check_invariants(w);
 #endif
+}
+
+}  // namespace
+
+void step(World& w, const ScenarioConfig& cfg, double* phase_seconds) {
+  const StepStart s = step_begin(w, cfg, phase_seconds);
+  step_finish(w, s, phase_seconds, nullptr);
 }
 
 void Recorder::record(const World& w) {
@@ -249,6 +275,136 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   timed(ps, Phase::record, [&] { record.finish(w); });
   res.firings = std::move(w.firings);
   return res;
+}
+
+std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache) {
+  const std::size_t count = runs.size();
+  std::vector<BatchOutcome> out(count);
+  bool lockstep = count >= 2 && count <= static_cast<std::size_t>(phase::kSumsBatch) && !reference_paths();
+  for (const BatchRun& r : runs) lockstep = lockstep && WorldCache::caches(*r.cfg);
+  if (!lockstep) {
+    for (std::size_t r = 0; r < count; ++r) {
+      try {
+        out[r].result = simulate(*runs[r].cfg, runs[r].seed, {}, cache);
+      } catch (...) {
+        out[r].error = std::current_exception();
+      }
+    }
+    return out;
+  }
+  // Each lane: what simulate() does for its run, tick by tick. The worlds
+  // are this thread's, reused from its last batch (no allocations).
+  static thread_local std::array<World, phase::kSumsBatch> worlds;
+  std::vector<Recorder> recorders;
+  recorders.reserve(count);
+  std::array<bool, phase::kSumsBatch> live{};
+  int ticks = 0;
+  auto fail = [&](std::size_t r) {
+    out[r].error = std::current_exception();
+    live[r] = false;
+  };
+  for (std::size_t r = 0; r < count; ++r) {
+    const ScenarioConfig& cfg = *runs[r].cfg;
+    SimulateResult& res = out[r].result;
+    recorders.emplace_back(res.metrics.rows);
+    try {
+      std::vector<std::string> ids;
+      for (const auto& p : cfg.powers) ids.push_back(p.id);
+      res.metrics.columns = metric_columns(ids);
+      res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
+      World& w = worlds[r];
+      if (cache) cache->get_into(w, cfg, runs[r].seed);
+      else w = make_world(cfg, runs[r].seed);
+      res.world_bytes = world_bytes(w);
+      res.init_iterations = w.init_iterations;
+      res.init_converged = w.init_converged;
+      recorders[r].record(w);
+      live[r] = true;
+      ticks = std::max(ticks, cfg.ticks);
+    } catch (...) {
+      fail(r);
+    }
+  }
+  // Whether lane r's world may be summed with lane 0's, checked again only
+  // when either network is rebuilt or an ε changes (policy events).
+  struct Checked {
+    std::uint64_t builds = ~std::uint64_t{0}, builds0 = ~std::uint64_t{0};
+    double eps = 0.0, eps0 = 0.0;
+    bool ok = false;
+  };
+  std::array<Checked, phase::kSumsBatch> checked{};
+  auto same_bits = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  thread_local std::vector<double> sums;
+  std::array<StepStart, phase::kSumsBatch> started{};
+  for (int t = 1; t <= ticks; ++t) {
+    std::array<bool, phase::kSumsBatch> stepping{};
+    for (std::size_t r = 0; r < count; ++r) {
+      if (!live[r] || t > runs[r].cfg->ticks) continue;
+      try {
+        check_interrupt();  // as simulate(), once a tick before the step
+        started[r] = step_begin(worlds[r], *runs[r].cfg, out[r].result.phase_seconds.data());
+        stepping[r] = true;
+      } catch (...) {
+        fail(r);
+      }
+    }
+    // the lanes summed together: those stepping on the fused walk whose
+    // worlds share lane 0's network and ε
+    std::array<const World*, phase::kSumsBatch> members{};
+    std::array<std::size_t, phase::kSumsBatch> lane_of{};
+    int m = 0;
+    for (std::size_t r = 0; r < count; ++r) {
+      if (!stepping[r] || !started[r].fused) continue;
+      const World& w = worlds[r];
+      Checked& c = checked[r];
+      if (c.builds != w.network_builds || c.builds0 != worlds[0].network_builds || !same_bits(c.eps, w.params.epsilon) ||
+          !same_bits(c.eps0, worlds[0].params.epsilon)) {
+        c = {w.network_builds, worlds[0].network_builds, w.params.epsilon, worlds[0].params.epsilon,
+             r == 0 ? worlds[0].d == 4 : phase::sums_batch_compatible(worlds[0], w)};
+      }
+      if (!c.ok || worlds[0].d != 4) continue;
+      members[static_cast<std::size_t>(m)] = &w;
+      lane_of[static_cast<std::size_t>(m)] = r;
+      ++m;
+    }
+    std::array<const double*, phase::kSumsBatch> lane_sums{};
+    if (m >= 2) {
+      const auto stride = static_cast<std::size_t>(5 * members[0]->n);
+      sums.resize(stride * static_cast<std::size_t>(m));
+      std::array<double*, phase::kSumsBatch> dst{};
+      for (int k = 0; k < m; ++k) dst[static_cast<std::size_t>(k)] = sums.data() + stride * static_cast<std::size_t>(k);
+      const auto t0 = Clock::now();
+      phase::identity_sums_batch(members.data(), m, dst.data());
+      // the pass's time, shared out equally (booked as identity's, as the walk's)
+      const double each = std::chrono::duration<double>(Clock::now() - t0).count() / m;
+      for (int k = 0; k < m; ++k) {
+        const std::size_t r = lane_of[static_cast<std::size_t>(k)];
+        lane_sums[r] = dst[static_cast<std::size_t>(k)];
+        out[r].result.phase_seconds[static_cast<std::size_t>(Phase::identity)] += each;
+        ++out[r].batched_ticks;
+      }
+    }
+    for (std::size_t r = 0; r < count; ++r) {
+      if (!stepping[r]) continue;
+      double* const ps = out[r].result.phase_seconds.data();
+      try {
+        step_finish(worlds[r], started[r], ps, lane_sums[r]);
+        timed(ps, Phase::record, [&] { recorders[r].record(worlds[r]); });
+      } catch (...) {
+        fail(r);
+      }
+    }
+  }
+  for (std::size_t r = 0; r < count; ++r) {
+    if (!live[r]) continue;
+    try {
+      timed(out[r].result.phase_seconds.data(), Phase::record, [&] { recorders[r].finish(worlds[r]); });
+      out[r].result.firings = std::move(worlds[r].firings);
+    } catch (...) {
+      fail(r);
+    }
+  }
+  return out;
 }
 
 }  // namespace blocsim

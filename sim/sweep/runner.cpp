@@ -41,7 +41,7 @@ struct SweepRunner::Impl {
   fs::path out;
   Layout layout;
   std::string resolved_text, plan_text;  // formatted once: the plan hash and the folder's files (~13M instructions)
-  mutable std::vector<ScenarioConfig> cfgs;  // one per thread slot
+  mutable std::vector<ScenarioConfig> cfgs;  // per thread slot, one per lane of its lockstep group (execute_group)
   // Per thread slot: the tick dates of the calendar last used (timeseries rows).
   struct Dates {
     Calendar calendar;
@@ -258,7 +258,7 @@ SweepRunner::SweepRunner(const SweepSetup& setup, const SweepOptions& opt, bool 
     m.layout.hash = h.hex();
   }
   const int slots = std::max(1, max_threads());
-  m.cfgs.assign(static_cast<std::size_t>(slots), setup.base);
+  m.cfgs.assign(static_cast<std::size_t>(slots) * static_cast<std::size_t>(phase::kSumsBatch), setup.base);  // one per lane of each slot's lockstep group
   m.dates.assign(static_cast<std::size_t>(slots), {});
   const auto& syn = setup.base.world.synthetic;
   m.serial_runs = slots == 1 || (syn && large_world(syn->countries));
@@ -301,79 +301,141 @@ std::int64_t SweepRunner::skipped() const noexcept { return impl_->skipped; }
 const fs::path& SweepRunner::out() const noexcept { return impl_->out; }
 
 RunRecord SweepRunner::execute(std::int64_t run, int slot) const {
+  return std::move(execute_group(std::span<const std::int64_t>(&run, 1), slot).front());
+}
+
+// Up to phase::kSumsBatch runs on one thread: each run's point set into its
+// own config (slot · kSumsBatch + lane), then simulate_batch — the runs in
+// lockstep, their identity neighbour sums in one pass — or simulate() alone
+// for a run whose point sets a categorical value (WorldCache keys on numeric
+// parameters only: such a run builds its own tick-0 world). Each record is
+// the same bytes as executing the run alone.
+std::vector<RunRecord> SweepRunner::execute_group(std::span<const std::int64_t> runs, int slot) const {
   const SweepSetup& s = impl_->setup;
   const SweepPlan& plan = s.plan;
-  ScenarioConfig& cfg = impl_->cfgs[static_cast<std::size_t>(slot)];
-  const std::int64_t point = plan.point_of(run);
-  const std::uint64_t seed = plan.seed_of(run);
-  RunRecord rec;
-  rec.run = run;
-  std::vector<double> sums;
-  std::string error;
-  try {
-    if (injected_failure(run)) throw RunError("injected failure (BLOCSIM_FAIL_RUNS)");
-    bool categorical = false;
-    for (std::size_t i = 0; i < plan.params.size(); ++i) {
-      if (plan.categorical(i)) {
-        categorical = true;
-        apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
-      } else {
-        set_param(cfg, plan.params[i], plan.value(point, i));
-      }
-    }
-    // WorldCache keys on numeric parameters only: a point that sets a string
-    // key (tier rule, dimension, column name) builds its own tick-0 world.
-    const SimulateResult res = simulate(cfg, seed, {}, categorical ? nullptr : &impl_->worlds);
-    sums = summarise(res.metrics, s.spec);
-    if (s.spec.timeseries) {
-      std::vector<int> cols;
-      for (const auto& m : s.spec.metrics) cols.push_back(res.metrics.column(m));
-      const std::string prefix = std::to_string(run) + ",";
-      for (std::size_t t = 0; t < res.metrics.rows.size(); ++t) {
-        rec.ts += prefix;
-        rec.ts += std::to_string(t);
-        rec.ts += ',';
-        rec.ts += impl_->dates[static_cast<std::size_t>(slot)].of(cfg.calendar, static_cast<int>(t));
-        for (int c : cols) {
-          rec.ts += ',';
-          append_number(rec.ts, res.metrics.rows[t][static_cast<std::size_t>(c)]);
+  const std::size_t count = runs.size();
+  std::vector<RunRecord> recs(count);
+  std::vector<std::string> errors(count);
+  std::vector<SimulateResult> results(count);
+  std::vector<char> done(count, 0);
+  auto config = [&](std::size_t k) -> ScenarioConfig& {
+    return impl_->cfgs[static_cast<std::size_t>(slot) * static_cast<std::size_t>(phase::kSumsBatch) + k];
+  };
+  std::vector<BatchRun> batch;
+  std::vector<std::size_t> batch_lane;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::int64_t run = runs[k];
+    ScenarioConfig& cfg = config(k);
+    const std::int64_t point = plan.point_of(run);
+    recs[k].run = run;
+    try {
+      if (injected_failure(run)) throw RunError("injected failure (BLOCSIM_FAIL_RUNS)");
+      bool categorical = false;
+      for (std::size_t i = 0; i < plan.params.size(); ++i) {
+        if (plan.categorical(i)) {
+          categorical = true;
+          apply_overrides(cfg, {plan.params[i] + "=" + plan.value_text(point, i)});
+        } else {
+          set_param(cfg, plan.params[i], plan.value(point, i));
         }
-        rec.ts += '\n';
+      }
+      if (categorical) {
+        results[k] = simulate(cfg, plan.seed_of(run), {}, nullptr);
+        done[k] = 1;
+      } else {
+        batch.push_back({&cfg, plan.seed_of(run)});
+        batch_lane.push_back(k);
+      }
+    } catch (const std::exception& e) {
+      recs[k].failed = true;
+      errors[k] = e.what();
+    }
+  }
+  if (!batch.empty()) {
+    std::vector<BatchOutcome> outcomes = simulate_batch(batch, &impl_->worlds);
+    for (std::size_t b = 0; b < batch.size(); ++b) {
+      const std::size_t k = batch_lane[b];
+      if (outcomes[b].error) {
+        try {
+          std::rethrow_exception(outcomes[b].error);
+        } catch (const std::exception& e) {
+          recs[k].failed = true;
+          errors[k] = e.what();
+        }
+      } else {
+        results[k] = std::move(outcomes[b].result);
+        done[k] = 1;
       }
     }
-  } catch (const std::exception& e) {
-    rec.failed = true;
-    error = e.what();
-    rec.ts.clear();
-    sums.assign(impl_->layout.summaries.size(), std::numeric_limits<double>::quiet_NaN());
   }
-  std::string& row = rec.row;
-  row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
-        std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(error) : ",ok,");
-  for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + csv_field(plan.value_text(point, i));
-  for (double v : sums) {
-    row += ',';
-    append_number(row, v);
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::int64_t run = runs[k];
+    const ScenarioConfig& cfg = config(k);
+    const std::int64_t point = plan.point_of(run);
+    const std::uint64_t seed = plan.seed_of(run);
+    RunRecord& rec = recs[k];
+    std::vector<double> sums;
+    if (done[k]) {
+      const SimulateResult& res = results[k];
+      try {
+        sums = summarise(res.metrics, s.spec);
+        if (s.spec.timeseries) {
+          std::vector<int> cols;
+          for (const auto& m : s.spec.metrics) cols.push_back(res.metrics.column(m));
+          const std::string prefix = std::to_string(run) + ",";
+          for (std::size_t t = 0; t < res.metrics.rows.size(); ++t) {
+            rec.ts += prefix;
+            rec.ts += std::to_string(t);
+            rec.ts += ',';
+            rec.ts += impl_->dates[static_cast<std::size_t>(slot)].of(cfg.calendar, static_cast<int>(t));
+            for (int c : cols) {
+              rec.ts += ',';
+              append_number(rec.ts, res.metrics.rows[t][static_cast<std::size_t>(c)]);
+            }
+            rec.ts += '\n';
+          }
+        }
+      } catch (const std::exception& e) {
+        rec.failed = true;
+        errors[k] = e.what();
+      }
+    }
+    if (rec.failed) {
+      rec.ts.clear();
+      sums.assign(impl_->layout.summaries.size(), std::numeric_limits<double>::quiet_NaN());
+    }
+    std::string& row = rec.row;
+    row = std::to_string(run) + "," + std::to_string(point) + "," + std::to_string(plan.replicate_of(run)) + "," +
+          std::to_string(seed) + (rec.failed ? ",failed," + one_line_csv_field(errors[k]) : ",ok,");
+    for (std::size_t i = 0; i < plan.params.size(); ++i) row += "," + csv_field(plan.value_text(point, i));
+    for (double v : sums) {
+      row += ',';
+      append_number(row, v);
+    }
   }
-  return rec;
+  return recs;
 }
 
 std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> runs,
                                                   const std::function<void(std::int64_t)>& tick) const {
   std::vector<RunRecord> out(runs.size());
+  // groups of kSumsBatch consecutive runs, each group in lockstep on one thread
   const auto n = static_cast<std::int64_t>(runs.size());
-  if (impl_->serial_runs) {
-    for (std::int64_t i = 0; i < n; ++i) {
-      out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], 0);
-      if (tick) tick(i);
+  constexpr std::int64_t G = phase::kSumsBatch;
+  const std::int64_t groups = (n + G - 1) / G;
+  auto group = [&](std::int64_t g, int slot) {
+    const std::int64_t lo = g * G, len = std::min(G, n - lo);
+    std::vector<RunRecord> recs = execute_group(runs.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(len)), slot);
+    for (std::int64_t k = 0; k < len; ++k) {
+      out[static_cast<std::size_t>(lo + k)] = std::move(recs[static_cast<std::size_t>(k)]);
+      if (tick) tick(lo + k);
     }
+  };
+  if (impl_->serial_runs) {
+    for (std::int64_t g = 0; g < groups; ++g) group(g, 0);
     return out;
   }
-  const int slots = static_cast<int>(impl_->cfgs.size());
-  parallel_for_runs(n, slots, [&](std::int64_t i, int slot) {
-    out[static_cast<std::size_t>(i)] = execute(runs[static_cast<std::size_t>(i)], slot);
-    if (tick) tick(i);
-  });
+  parallel_for_runs(groups, static_cast<int>(impl_->dates.size()), group);
   return out;
 }
 

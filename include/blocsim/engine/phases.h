@@ -71,7 +71,24 @@ void network_pass(World& w, bool interoperability);
 //! are updated after the walk — the same values, hence the same bits, as
 //! network_pass(w, interoperability); material(w). step() runs it on the
 //! current paths (issue 14, round 19: one pass over the rows' arrays fewer).
-void network_pass_material(World& w, bool interoperability);
+//! `sums`: the identity kernel's neighbour sums of this world's rows as
+//! identity_sums_batch wrote them for this tick (nullptr: the walk sums them).
+void network_pass_material(World& w, bool interoperability, const double* sums = nullptr);
+
+//! Worlds whose identity neighbour sums one identity_sums_batch call computes.
+inline constexpr int kSumsBatch = 4;
+
+//! Whether identity_sums_batch may sum worlds a and b together: D = 4 both,
+//! the same countries, the same ε (bits) and the same network W (bits).
+bool sums_batch_compatible(const World& a, const World& b);
+
+//! The identity phase's neighbour sums of `count` (1 … kSumsBatch) worlds
+//! that sums_batch_compatible holds for, each row's the same bits as the
+//! fused walk's own (identity_x4.h rows4; issue 14, round 26): out[r] gets
+//! world r's num (N × 4, row-major) and then its den (N). The walk of world r
+//! reads them through network_pass_material(…, out[r]) in the same tick,
+//! after its policy and courtship phases (which do not change x).
+void identity_sums_batch(const World* const* worlds, int count, double* const* out);
 
 //! Phases 4 and 5 in one walk, without the identity update (identities stay
 //! as they are): the same bits as choice(w); standards(w). The tick-0

@@ -11,10 +11,12 @@
 #include <array>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -133,6 +135,34 @@ const std::vector<std::string>& initial_state_independent();
 //! @throws RunError on an invariant violation (with BLOCSIM_CHECKS).
 SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed,
                         const TickObserver& observer = {}, WorldCache* cache = nullptr);
+
+//! One run of a simulate_batch call: its scenario and seed (as simulate's).
+struct BatchRun {
+  const ScenarioConfig* cfg = nullptr;
+  std::uint64_t seed = 0;
+};
+
+//! A run's outcome in a simulate_batch call: `result` as simulate(*cfg,
+//! seed, {}, cache) returns it, or the exception it throws in `error`.
+struct BatchOutcome {
+  SimulateResult result;
+  std::exception_ptr error;
+  //! ticks whose identity neighbour sums were computed together with other
+  //! runs' (phase::identity_sums_batch); 0 when the run went on its own
+  int batched_ticks = 0;
+};
+
+//! Up to phase::kSumsBatch runs in lockstep (issue 14, round 26): tick by
+//! tick, each run's policy and courtship phases, then the identity neighbour
+//! sums of all runs whose worlds share the network and ε in one pass
+//! (phase::identity_sums_batch, each world's rows the same bits as its own
+//! walk computes), then each run's walk, checks and record phase. Every
+//! run's result is the same bits as simulate(*cfg, seed, {}, cache); a run
+//! that throws stops alone. Runs whose worlds cannot share the pass (other
+//! networks or ε, D ≠ 4, worlds too large for the cache, reference paths)
+//! run one after another through simulate(). Serial: call it from one thread
+//! per batch (sweeps run batches in parallel).
+std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache);
 
 //! Issue 14 keeps the code it replaced callable: with reference paths on
 //! (process-wide), run_scenario() and sweeps build every world afresh, the

@@ -299,7 +299,12 @@ class SweepRunner {
   std::int64_t skipped() const noexcept;
   //! Execute one run (thread-safe; slot = thread index < max threads).
   RunRecord execute(std::int64_t run, int slot) const;
-  //! Execute runs in parallel (OpenMP over runs, each run single-threaded).
+  //! Execute up to phase::kSumsBatch runs on this thread in lockstep
+  //! (simulate_batch; thread-safe, slot as for execute): the same records as
+  //! executing each alone.
+  std::vector<RunRecord> execute_group(std::span<const std::int64_t> runs, int slot) const;
+  //! Execute runs in parallel (OpenMP over groups of phase::kSumsBatch runs,
+  //! each group in lockstep on one thread).
   std::vector<RunRecord> execute_batch(std::span<const std::int64_t> runs,
                                        const std::function<void(std::int64_t)>& tick = {}) const;
   //! Append records to the manifest (and time series part), flush and fsync.

@@ -53,6 +53,12 @@ void Identity<DC>::rows4(std::int64_t g) const {
       num[l] = v4::splat(0.0);
       den[l] = 0.0;
     }
+  } else if (pre_num) {
+    // summed with other worlds' rows by identity_sums_batch: the same bits
+    for (int l = 0; l < 4; ++l) {
+      num[l] = v4::load(pre_num + (g + l) * 4);
+      den[l] = pre_den[g + l];
+    }
   } else {
     const double* const xbase = w.x.data();
     const auto* const outer = net.outerIndexPtr();

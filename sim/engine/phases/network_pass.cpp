@@ -199,8 +199,10 @@ bool update_label_sums(World& w, const std::uint8_t* now) {
 template <int DC, int KC>
 // material: the material phase's per-country update of each group of rows
 // right after their decisions (step's fused walk; nullptr: none)
-void network_pass_impl(World& w, bool interop, bool identity = true, const detail::Rates* material = nullptr) {
-  const rows::Identity<DC> identity_row(w);
+// sums: this tick's identity neighbour sums from identity_sums_batch (nullptr: rows4 sums)
+void network_pass_impl(World& w, bool interop, bool identity = true, const detail::Rates* material = nullptr,
+                       const double* sums = nullptr) {
+  const rows::Identity<DC> identity_row(w, sums);
   const double* const x_decide = identity ? w.x_next.data() : w.x.data();
   rows::Choice<DC, KC> choice_row(w, x_decide);
   const rows::Standards<KC> standards_row(w, x_decide, w.alignment_next.data());
@@ -473,19 +475,20 @@ void network_pass_impl(World& w, bool interop, bool identity = true, const detai
 }
 
 template <int DC>
-void network_pass_d(World& w, bool interop, bool identity, const detail::Rates* material) {
+void network_pass_d(World& w, bool interop, bool identity, const detail::Rates* material, const double* sums) {
   if (w.k == 2)
-    network_pass_impl<DC, 2>(w, interop, identity, material);
+    network_pass_impl<DC, 2>(w, interop, identity, material, sums);
   else
-    network_pass_impl<DC, 0>(w, interop, identity, material);
+    network_pass_impl<DC, 0>(w, interop, identity, material, sums);
 }
 
-void dispatch(World& w, bool interop, bool identity, const detail::Rates* material = nullptr) {
+void dispatch(World& w, bool interop, bool identity, const detail::Rates* material = nullptr,
+              const double* sums = nullptr) {
   switch (w.d) {
-    case 2: network_pass_d<2>(w, interop, identity, material); break;
-    case 3: network_pass_d<3>(w, interop, identity, material); break;
-    case 4: network_pass_d<4>(w, interop, identity, material); break;
-    default: network_pass_d<0>(w, interop, identity, material); break;
+    case 2: network_pass_d<2>(w, interop, identity, material, nullptr); break;
+    case 3: network_pass_d<3>(w, interop, identity, material, nullptr); break;
+    case 4: network_pass_d<4>(w, interop, identity, material, sums); break;
+    default: network_pass_d<0>(w, interop, identity, material, nullptr); break;
   }
 }
 
@@ -493,9 +496,9 @@ void dispatch(World& w, bool interop, bool identity, const detail::Rates* materi
 
 void network_pass(World& w, bool interoperability) { dispatch(w, interoperability, true); }
 
-void network_pass_material(World& w, bool interoperability) {
+void network_pass_material(World& w, bool interoperability, const double* sums) {
   const detail::Rates rates = detail::material_rates(w);  // from the frontiers before this tick's update
-  dispatch(w, interoperability, true, &rates);
+  dispatch(w, interoperability, true, &rates, sums);
   detail::material_frontiers(w);
 }
 

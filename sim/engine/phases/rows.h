@@ -59,10 +59,15 @@ struct Identity {
   const double eps2;
   const Network& net;
   double* const x_next;
+  // D = 4: the rows' neighbour sums computed for this tick by
+  // identity_sums_batch (num N × 4, then den N), which rows4 then reads
+  // instead of summing; nullptr: rows4 sums
+  const double* const pre_num;
+  const double* const pre_den;
 
-  explicit Identity(World& world)
+  explicit Identity(World& world, const double* sums = nullptr)
       : w(world), p(world.params), D(DC > 0 ? DC : world.d), eps2(world.params.epsilon * world.params.epsilon),
-        net(world.w), x_next(world.x_next.data()) {}
+        net(world.w), x_next(world.x_next.data()), pre_num(sums), pre_den(sums ? sums + 4 * std::int64_t{world.n} : nullptr) {}
 
   void prefetch(std::int64_t r) const {
     for (auto q = net.outerIndexPtr()[r]; q < net.outerIndexPtr()[r + 1]; ++q)
