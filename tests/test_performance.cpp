@@ -1214,9 +1214,11 @@ TEST_SUITE("determinism") {
   }
 
   TEST_CASE("countries.csv is appended in replicate order when replicates finish out of order") {
-    // replicate 0 finishes last (it waits in on_replicate while the other
-    // thread runs the rest): its rows must still come first, and the folder
-    // must equal the one-thread run's, where replicates finish in order
+    // replicate 0 finishes after the last one (it waits in on_replicate
+    // while the other thread runs the other group of replicates, lockstep
+    // groups being up to kSumsBatch consecutive replicates): its rows must
+    // still come first, and the folder must equal the one-thread run's,
+    // where replicates finish in order
     test::TempDir dir;
     const int threads_before = max_threads();
     ScenarioConfig cfg = load_scenario(kMinimal);
@@ -1228,17 +1230,17 @@ TEST_SUITE("determinism") {
     opt.threads = 1;
     opt.out = dir.path / "one";
     run_scenario(cfg, opt);
-    std::atomic<int> done_others{0};
+    std::atomic<bool> done_last{false};
     std::atomic<bool> zero_last{false};
     opt.threads = 2;
     if (openmp_enabled())  // (without OpenMP replicates run one after another)
       opt.on_replicate = [&](int r, const SimulateResult&) {
       if (r != 0) {
-        ++done_others;
+        if (r == opt.replicates - 1) done_last = true;
         return;
       }
-      for (int i = 0; i < 2000 && done_others.load() < opt.replicates - 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      zero_last = done_others.load() == opt.replicates - 1;
+      for (int i = 0; i < 2000 && !done_last.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      zero_last = done_last.load();
     };
     opt.out = dir.path / "two";
     run_scenario(cfg, opt);

@@ -285,7 +285,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
   if (!lockstep) {
     for (std::size_t r = 0; r < count; ++r) {
       try {
-        out[r].result = simulate(*runs[r].cfg, runs[r].seed, {}, cache);
+        out[r].result = simulate(*runs[r].cfg, runs[r].seed, runs[r].observer ? *runs[r].observer : TickObserver{}, cache);
       } catch (...) {
         out[r].error = std::current_exception();
       }
@@ -319,6 +319,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
       res.init_iterations = w.init_iterations;
       res.init_converged = w.init_converged;
       recorders[r].record(w);
+      if (runs[r].observer && *runs[r].observer) (*runs[r].observer)(w);
       live[r] = true;
       ticks = std::max(ticks, cfg.ticks);
     } catch (...) {
@@ -390,6 +391,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
       try {
         step_finish(worlds[r], started[r], ps, lane_sums[r]);
         timed(ps, Phase::record, [&] { recorders[r].record(worlds[r]); });
+        if (runs[r].observer && *runs[r].observer) (*runs[r].observer)(worlds[r]);
       } catch (...) {
         fail(r);
       }

@@ -419,59 +419,96 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     CountriesStream stream(countries_file, R);
     // rows written per replicate: every `every`-th tick and the last
     const std::size_t recorded_ticks = static_cast<std::size_t>(cfg.ticks / every + 2);
-    auto run_one = [&](int r) {
-      try {
-        std::ofstream part;
-        if (cfg.outputs.countries && !in_memory) part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
-        std::unique_ptr<TextBuffer> owned = stream.take_buffer();
-        TextBuffer& buf = *owned;
-        std::unique_ptr<CountryRows> rows;
-        std::string reference_text;
-        auto observer = [&](const World& w) {
-          if (!cfg.outputs.countries) return;
-          if (w.tick % every != 0 && w.tick != cfg.ticks) return;
-          if (reference_paths()) {
-            reference_text.clear();
-            append_countries(reference_text, w, r, date_of(w.tick));
-            buf.append(reference_text);
-          } else {
-            const bool first = !rows;
-            if (first) rows = std::make_unique<CountryRows>(w);
-            const CountryRows::Numbers* nums = w.tick == 0 && R > 1 ? tick0.get(w) : nullptr;
-            rows->append(buf, w, r, date_of(w.tick), nums);
-            // in memory: room for the whole replicate after its first tick
-            // (one allocation, no copies as it grows)
-            if (first && in_memory) buf.reserve(buf.size() * recorded_ticks + rows->room(w, 64));
-          }
-          if (opt.on_countries) opt.on_countries(r, w);
-          if (!in_memory && buf.size() > (1u << 22)) {
-            buf.write_to(part);
-            buf.clear();
-          }
-        };
-        results[static_cast<std::size_t>(r)] = simulate(cfg, summary.seeds[static_cast<std::size_t>(r)], observer, &worlds);
-        if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
-        if (!in_memory) {
-          buf.write_to(part);
-          buf.release();
-          part.close();
-          if (cfg.outputs.countries && !part) throw RunError("cannot write countries part file");
-        } else if (cfg.outputs.countries) {
-          stream.finished(r, std::move(owned));
+    // Replicates [first, first + count) on this thread: up to
+    // phase::kSumsBatch of them in lockstep (simulate_batch: their identity
+    // neighbour sums in one pass; each replicate the same bits, its observer
+    // the same worlds, as simulate() alone), each with its own buffer.
+    struct Lane {
+      int r = 0;
+      bool started = false;
+      std::ofstream part;
+      std::unique_ptr<TextBuffer> owned;
+      std::unique_ptr<CountryRows> rows;
+      std::string reference_text;
+      TickObserver observer;
+    };
+    auto run_group = [&](int first, int count) {
+      std::vector<Lane> lanes(static_cast<std::size_t>(count));  // fixed: the observers hold references
+      std::vector<BatchRun> batch;
+      std::vector<Lane*> batch_lane;
+      for (int k = 0; k < count; ++k) {
+        Lane& L = lanes[static_cast<std::size_t>(k)];
+        const int r = L.r = first + k;
+        try {
+          if (cfg.outputs.countries && !in_memory) L.part.open(tmp / (".countries-" + std::to_string(r) + ".part"), std::ios::binary);
+          L.owned = stream.take_buffer();
+          L.observer = [&, r](const World& w) {
+            if (!cfg.outputs.countries) return;
+            if (w.tick % every != 0 && w.tick != cfg.ticks) return;
+            TextBuffer& buf = *L.owned;
+            if (reference_paths()) {
+              L.reference_text.clear();
+              append_countries(L.reference_text, w, r, date_of(w.tick));
+              buf.append(L.reference_text);
+            } else {
+              const bool first_row = !L.rows;
+              if (first_row) L.rows = std::make_unique<CountryRows>(w);
+              const CountryRows::Numbers* nums = w.tick == 0 && R > 1 ? tick0.get(w) : nullptr;
+              L.rows->append(buf, w, r, date_of(w.tick), nums);
+              // in memory: room for the whole replicate after its first tick
+              // (one allocation, no copies as it grows)
+              if (first_row && in_memory) buf.reserve(buf.size() * recorded_ticks + L.rows->room(w, 64));
+            }
+            if (opt.on_countries) opt.on_countries(r, w);
+            if (!in_memory && buf.size() > (1u << 22)) {
+              buf.write_to(L.part);
+              buf.clear();
+            }
+          };
+          L.started = true;
+          batch.push_back({&cfg, summary.seeds[static_cast<std::size_t>(r)], &L.observer});
+          batch_lane.push_back(&L);
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(r)] = e.what();
+          stream.failed();
         }
-      } catch (const std::exception& e) {
-        errors[static_cast<std::size_t>(r)] = e.what();
-        stream.failed();
+      }
+      std::vector<BatchOutcome> outcomes = simulate_batch(batch, &worlds);
+      for (std::size_t b = 0; b < batch.size(); ++b) {
+        Lane& L = *batch_lane[b];
+        const int r = L.r;
+        try {
+          if (outcomes[b].error) std::rethrow_exception(outcomes[b].error);
+          results[static_cast<std::size_t>(r)] = std::move(outcomes[b].result);
+          if (opt.on_replicate) opt.on_replicate(r, results[static_cast<std::size_t>(r)]);
+          if (!in_memory) {
+            L.owned->write_to(L.part);
+            L.owned->release();
+            L.part.close();
+            if (cfg.outputs.countries && !L.part) throw RunError("cannot write countries part file");
+          } else if (cfg.outputs.countries) {
+            stream.finished(r, std::move(L.owned));
+          }
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(r)] = e.what();
+          stream.failed();
+        }
       }
     };
-    // Small worlds: replicates in parallel, one thread each (parallel_for
-    // runs serially inside a parallel region). Large worlds: one replicate
-    // at a time, parallel over countries.
+    // Small worlds: groups of replicates in parallel, one thread each
+    // (parallel_for runs serially inside a parallel region), up to
+    // kSumsBatch replicates a group while every thread still gets a group.
+    // Large worlds: one replicate at a time, parallel over countries.
     const bool over_replicates = R > 1 && !large_world(n_countries);
     if (over_replicates) {
-      parallel_for_runs(R, 0, [&](std::int64_t r, int) { run_one(static_cast<int>(r)); });
+      const int G = std::clamp(R / std::max(1, max_threads()), 1, phase::kSumsBatch);
+      const int groups = (R + G - 1) / G;
+      parallel_for_runs(groups, 0, [&](std::int64_t g, int) {
+        const int first = static_cast<int>(g) * G;
+        run_group(first, std::min(G, R - first));
+      });
     } else {
-      for (int r = 0; r < R; ++r) run_one(r);
+      for (int r = 0; r < R; ++r) run_group(r, 1);
     }
     for (int r = 0; r < R; ++r)
       if (!errors[static_cast<std::size_t>(r)].empty())

@@ -136,14 +136,16 @@ const std::vector<std::string>& initial_state_independent();
 SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed,
                         const TickObserver& observer = {}, WorldCache* cache = nullptr);
 
-//! One run of a simulate_batch call: its scenario and seed (as simulate's).
+//! One run of a simulate_batch call: its scenario, seed and observer (as
+//! simulate's; the observer may be null).
 struct BatchRun {
   const ScenarioConfig* cfg = nullptr;
   std::uint64_t seed = 0;
+  const TickObserver* observer = nullptr;
 };
 
 //! A run's outcome in a simulate_batch call: `result` as simulate(*cfg,
-//! seed, {}, cache) returns it, or the exception it throws in `error`.
+//! seed, observer, cache) returns it, or the exception it throws in `error`.
 struct BatchOutcome {
   SimulateResult result;
   std::exception_ptr error;
@@ -157,8 +159,9 @@ struct BatchOutcome {
 //! sums of all runs whose worlds share the network and ε in one pass
 //! (phase::identity_sums_batch, each world's rows the same bits as its own
 //! walk computes), then each run's walk, checks and record phase. Every
-//! run's result is the same bits as simulate(*cfg, seed, {}, cache); a run
-//! that throws stops alone. Runs whose worlds cannot share the pass (other
+//! run's result is the same bits as simulate(*cfg, seed, observer, cache),
+//! and its observer sees the same worlds; a run that throws (its observer
+//! included) stops alone. Runs whose worlds cannot share the pass (other
 //! networks or ε, D ≠ 4, worlds too large for the cache, reference paths)
 //! run one after another through simulate(). Serial: call it from one thread
 //! per batch (sweeps run batches in parallel).
