@@ -12,7 +12,9 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -206,15 +208,26 @@ py::object simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint
   {
     py::gil_scoped_release release;
     if (threads > 0) set_threads(threads);
+    // groups of up to kSumsBatch seeds in lockstep (simulate_batch: the
+    // same tables as simulate() for each), while every thread gets a group
     const auto n = static_cast<std::int64_t>(seeds.size());
+    const std::int64_t G = std::clamp<std::int64_t>(n / std::max(1, max_threads()), 1, phase::kSumsBatch);
+    const std::int64_t groups = (n + G - 1) / G;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (groups > 1)
 #endif
-    for (std::int64_t i = 0; i < n; ++i) {
-      try {
-        tables[static_cast<std::size_t>(i)] = simulate(cfg, seeds[static_cast<std::size_t>(i)], {}, &worlds).metrics;
-      } catch (const std::exception& e) {
-        errors[static_cast<std::size_t>(i)] = e.what();
+    for (std::int64_t g = 0; g < groups; ++g) {
+      std::vector<BatchRun> runs;
+      for (std::int64_t i = g * G; i < std::min(n, (g + 1) * G); ++i) runs.push_back({&cfg, seeds[static_cast<std::size_t>(i)]});
+      std::vector<BatchOutcome> outcomes = simulate_batch(runs, &worlds);
+      for (std::size_t k = 0; k < outcomes.size(); ++k) {
+        const std::size_t i = static_cast<std::size_t>(g * G) + k;
+        try {
+          if (outcomes[k].error) std::rethrow_exception(outcomes[k].error);
+          tables[i] = std::move(outcomes[k].result.metrics);
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
       }
     }
   }
