@@ -1020,6 +1020,20 @@ TEST_SUITE("determinism") {
       CHECK(out[r].result.init_iterations == alone.init_iterations);
       CHECK(out[r].batched_ticks == cfgs[r].ticks);
     }
+    // without phase times: the same rows, no clock read
+    const std::vector<BatchOutcome> untimed = simulate_batch(runs, &cache, false);
+    for (std::size_t r = 0; r < 4; ++r) {
+      CAPTURE(r);
+      REQUIRE_FALSE(untimed[r].error);
+      CHECK(same_rows(untimed[r].result.metrics.rows, out[r].result.metrics.rows));
+      double timed_total = 0.0, untimed_total = 0.0;
+      for (std::size_t p = 0; p < kTickPhases.size(); ++p) {
+        timed_total += out[r].result.phase_seconds[p];
+        untimed_total += untimed[r].result.phase_seconds[p];
+      }
+      CHECK(timed_total > 0.0);
+      CHECK(untimed_total == 0.0);
+    }
     // a lane with another ε, and one whose network weights differ, go alone;
     // the others share the pass while two of them step (lane 2 stops at 7)
     cfgs[1].model.epsilon = 0.35;

@@ -277,7 +277,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   return res;
 }
 
-std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache) {
+std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache, bool phase_times) {
   const std::size_t count = runs.size();
   std::vector<BatchOutcome> out(count);
   bool lockstep = count >= 2 && count <= static_cast<std::size_t>(phase::kSumsBatch) && !reference_paths();
@@ -343,7 +343,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
       if (!live[r] || t > runs[r].cfg->ticks) continue;
       try {
         check_interrupt();  // as simulate(), once a tick before the step
-        started[r] = step_begin(worlds[r], *runs[r].cfg, out[r].result.phase_seconds.data());
+        started[r] = step_begin(worlds[r], *runs[r].cfg, phase_times ? out[r].result.phase_seconds.data() : nullptr);
         stepping[r] = true;
       } catch (...) {
         fail(r);
@@ -374,10 +374,10 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
       sums.resize(stride * static_cast<std::size_t>(m));
       std::array<double*, phase::kSumsBatch> dst{};
       for (int k = 0; k < m; ++k) dst[static_cast<std::size_t>(k)] = sums.data() + stride * static_cast<std::size_t>(k);
-      const auto t0 = Clock::now();
+      const auto t0 = phase_times ? Clock::now() : Clock::time_point{};
       phase::identity_sums_batch(members.data(), m, dst.data());
       // the pass's time, shared out equally (booked as identity's, as the walk's)
-      const double each = std::chrono::duration<double>(Clock::now() - t0).count() / m;
+      const double each = phase_times ? std::chrono::duration<double>(Clock::now() - t0).count() / m : 0.0;
       for (int k = 0; k < m; ++k) {
         const std::size_t r = lane_of[static_cast<std::size_t>(k)];
         lane_sums[r] = dst[static_cast<std::size_t>(k)];
@@ -387,7 +387,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
     }
     for (std::size_t r = 0; r < count; ++r) {
       if (!stepping[r]) continue;
-      double* const ps = out[r].result.phase_seconds.data();
+      double* const ps = phase_times ? out[r].result.phase_seconds.data() : nullptr;
       try {
         step_finish(worlds[r], started[r], ps, lane_sums[r]);
         timed(ps, Phase::record, [&] { recorders[r].record(worlds[r]); });
@@ -400,7 +400,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
   for (std::size_t r = 0; r < count; ++r) {
     if (!live[r]) continue;
     try {
-      timed(out[r].result.phase_seconds.data(), Phase::record, [&] { recorders[r].finish(worlds[r]); });
+      timed(phase_times ? out[r].result.phase_seconds.data() : nullptr, Phase::record, [&] { recorders[r].finish(worlds[r]); });
       out[r].result.firings = std::move(worlds[r].firings);
     } catch (...) {
       fail(r);

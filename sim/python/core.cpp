@@ -219,7 +219,7 @@ py::object simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint
     for (std::int64_t g = 0; g < groups; ++g) {
       std::vector<BatchRun> runs;
       for (std::int64_t i = g * G; i < std::min(n, (g + 1) * G); ++i) runs.push_back({&cfg, seeds[static_cast<std::size_t>(i)]});
-      std::vector<BatchOutcome> outcomes = simulate_batch(runs, &worlds);
+      std::vector<BatchOutcome> outcomes = simulate_batch(runs, &worlds, false);
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = static_cast<std::size_t>(g * G) + k;
         try {

@@ -352,7 +352,7 @@ std::vector<RunRecord> SweepRunner::execute_group(std::span<const std::int64_t> 
     }
   }
   if (!batch.empty()) {
-    std::vector<BatchOutcome> outcomes = simulate_batch(batch, &impl_->worlds);
+    std::vector<BatchOutcome> outcomes = simulate_batch(batch, &impl_->worlds, false);  // (no phase times in a sweep)
     for (std::size_t b = 0; b < batch.size(); ++b) {
       const std::size_t k = batch_lane[b];
       if (outcomes[b].error) {

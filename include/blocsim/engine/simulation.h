@@ -164,8 +164,10 @@ struct BatchOutcome {
 //! included) stops alone. Runs whose worlds cannot share the pass (other
 //! networks or ε, D ≠ 4, worlds too large for the cache, reference paths)
 //! run one after another through simulate(). Serial: call it from one thread
-//! per batch (sweeps run batches in parallel).
-std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache);
+//! per batch (sweeps run batches in parallel). `phase_times` false: the runs
+//! in lockstep leave SimulateResult::phase_seconds at 0 (no clock reads:
+//! sweeps and the Python module do not report them).
+std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache, bool phase_times = true);
 
 //! Issue 14 keeps the code it replaced callable: with reference paths on
 //! (process-wide), run_scenario() and sweeps build every world afresh, the
