@@ -3,6 +3,7 @@
 // `blocsim bench`, which measures it against the machine's limits.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -1038,14 +1039,16 @@ TEST_SUITE("determinism") {
     // the others share the pass while two of them step (lane 2 stops at 7)
     cfgs[1].model.epsilon = 0.35;
     set_param(cfgs[3], "network.group_weight", 0.5);
-    const std::vector<BatchOutcome> mixed = simulate_batch(runs, &cache);
-    const int expected[4] = {7, 0, 7, 0};
-    for (std::size_t r = 0; r < 4; ++r) {
-      CAPTURE(r);
-      REQUIRE_FALSE(mixed[r].error);
-      CHECK(same_rows(mixed[r].result.metrics.rows, simulate(cfgs[r], seeds[r]).metrics.rows));
-      CHECK(mixed[r].batched_ticks == expected[r]);
-    }
+    // each lane's rows against simulate() alone, and its ticks in the shared pass
+    auto check_lanes = [&](const std::vector<BatchOutcome>& got, const std::array<int, 4>& shared_ticks) {
+      for (std::size_t r = 0; r < 4; ++r) {
+        CAPTURE(r);
+        REQUIRE_FALSE(got[r].error);
+        CHECK(same_rows(got[r].result.metrics.rows, simulate(cfgs[r], seeds[r]).metrics.rows));
+        CHECK(got[r].batched_ticks == shared_ticks[r]);
+      }
+    };
+    check_lanes(simulate_batch(runs, &cache), {7, 0, 7, 0});
     // an event that changes one lane's ε at tick 5 and another's network at
     // tick 4: from then on they go alone (the pass is re-checked)
     cfgs[1].model.epsilon = base.model.epsilon;
@@ -1058,14 +1061,7 @@ TEST_SUITE("determinism") {
     net_event.set.push_back({"network.border_weight", 2.0, {}});
     cfgs[1].timeline.push_back(eps_event);
     cfgs[3].timeline.push_back(net_event);
-    const std::vector<BatchOutcome> events = simulate_batch(runs, &cache);
-    const int expected_events[4] = {7, 4, 7, 3};
-    for (std::size_t r = 0; r < 4; ++r) {
-      CAPTURE(r);
-      REQUIRE_FALSE(events[r].error);
-      CHECK(same_rows(events[r].result.metrics.rows, simulate(cfgs[r], seeds[r]).metrics.rows));
-      CHECK(events[r].batched_ticks == expected_events[r]);
-    }
+    check_lanes(simulate_batch(runs, &cache), {7, 4, 7, 3});
     set_threads(threads_before);
   }
 

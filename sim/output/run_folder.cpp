@@ -425,7 +425,6 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // the same worlds, as simulate() alone), each with its own buffer.
     struct Lane {
       int r = 0;
-      bool started = false;
       std::ofstream part;
       std::unique_ptr<TextBuffer> owned;
       std::unique_ptr<CountryRows> rows;
@@ -465,7 +464,6 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
               buf.clear();
             }
           };
-          L.started = true;
           batch.push_back({&cfg, summary.seeds[static_cast<std::size_t>(r)], &L.observer});
           batch_lane.push_back(&L);
         } catch (const std::exception& e) {

@@ -16,7 +16,8 @@
 // per lane, no contraction), so the same bits as each world's own rows4 —
 // without rows4's 4 × 4 transposes of the squares, and with the neighbour's
 // index and weight loaded once for four worlds. tests/test_performance.cpp
-// compares the two on every row and tick.
+// compares every row's sums from this pass with the reference kernel's
+// (rows.h sums4), and runs in lockstep with runs alone.
 #include <cstdint>
 #include <cstring>
 #include <vector>
