@@ -1126,6 +1126,14 @@ TEST_SUITE("determinism") {
     set_threads(threads_before);
   }
 
+  TEST_CASE("lockstep_group: up to four runs a group while every thread gets a group") {
+    CHECK(lockstep_group(100, 2) == phase::kSumsBatch);
+    CHECK(lockstep_group(7, 1) == phase::kSumsBatch);
+    CHECK(lockstep_group(5, 2) == 2);
+    CHECK(lockstep_group(3, 8) == 1);
+    CHECK(lockstep_group(1, 0) == 1);
+  }
+
   TEST_CASE("random worlds and random parameters: runs in lockstep equal runs alone") {
     const int threads_before = max_threads();
     RandomConfigs gen(2626);

@@ -243,12 +243,28 @@ void Recorder::finish(const World& w) {
   pending_ = false;
 }
 
-SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const TickObserver& observer, WorldCache* cache) {
-  SimulateResult res;
+namespace {
+
+// A run's result before tick 1: its metric columns, room for its rows.
+void open_result(const ScenarioConfig& cfg, SimulateResult& res) {
   std::vector<std::string> ids;
   for (const auto& p : cfg.powers) ids.push_back(p.id);
   res.metrics.columns = metric_columns(ids);
   res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
+}
+
+// What the result says of the run's tick-0 world.
+void describe_world(const World& w, SimulateResult& res) {
+  res.world_bytes = world_bytes(w);
+  res.init_iterations = w.init_iterations;
+  res.init_converged = w.init_converged;
+}
+
+}  // namespace
+
+SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const TickObserver& observer, WorldCache* cache) {
+  SimulateResult res;
+  open_result(cfg, res);
   // Through a cache, the tick-0 world is copy-assigned into this thread's
   // world of the previous run (its buffers reused: no allocations); worlds
   // too large to be cached are built into a local one (not kept after the run).
@@ -259,9 +275,7 @@ SimulateResult simulate(const ScenarioConfig& cfg, std::uint64_t seed, const Tic
   if (reuse) cache->get_into(w, cfg, seed);
   else if (cache && !reference_paths()) w = cache->get(cfg, seed);
   else w = make_world(cfg, seed);
-  res.world_bytes = world_bytes(w);
-  res.init_iterations = w.init_iterations;
-  res.init_converged = w.init_converged;
+  describe_world(w, res);
   double* ps = res.phase_seconds.data();
   Recorder record(res.metrics.rows);
   record.record(w);
@@ -308,16 +322,11 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
     SimulateResult& res = out[r].result;
     recorders.emplace_back(res.metrics.rows);
     try {
-      std::vector<std::string> ids;
-      for (const auto& p : cfg.powers) ids.push_back(p.id);
-      res.metrics.columns = metric_columns(ids);
-      res.metrics.rows.reserve(static_cast<std::size_t>(cfg.ticks) + 1);
+      open_result(cfg, res);
       World& w = worlds[r];
       if (cache) cache->get_into(w, cfg, runs[r].seed);
       else w = make_world(cfg, runs[r].seed);
-      res.world_bytes = world_bytes(w);
-      res.init_iterations = w.init_iterations;
-      res.init_converged = w.init_converged;
+      describe_world(w, res);
       recorders[r].record(w);
       if (runs[r].observer && *runs[r].observer) (*runs[r].observer)(w);
       live[r] = true;
@@ -363,7 +372,7 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
         c = {w.network_builds, worlds[0].network_builds, w.params.epsilon, worlds[0].params.epsilon,
              r == 0 ? worlds[0].d == 4 : phase::sums_batch_compatible(worlds[0], w)};
       }
-      if (!c.ok || worlds[0].d != 4) continue;
+      if (!c.ok) continue;
       members[static_cast<std::size_t>(m)] = &w;
       lane_of[static_cast<std::size_t>(m)] = r;
       ++m;
@@ -407,6 +416,10 @@ std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCa
     }
   }
   return out;
+}
+
+int lockstep_group(std::int64_t runs, int threads) {
+  return static_cast<int>(std::clamp<std::int64_t>(runs / std::max(1, threads), 1, phase::kSumsBatch));
 }
 
 }  // namespace blocsim

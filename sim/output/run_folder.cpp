@@ -499,7 +499,7 @@ RunSummary run_scenario(const ScenarioConfig& cfg, const RunOptions& opt) {
     // Large worlds: one replicate at a time, parallel over countries.
     const bool over_replicates = R > 1 && !large_world(n_countries);
     if (over_replicates) {
-      const int G = std::clamp(R / std::max(1, max_threads()), 1, phase::kSumsBatch);
+      const int G = lockstep_group(R, max_threads());
       const int groups = (R + G - 1) / G;
       parallel_for_runs(groups, 0, [&](std::int64_t g, int) {
         const int first = static_cast<int>(g) * G;

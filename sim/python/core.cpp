@@ -211,7 +211,7 @@ py::object simulate_seeds(const ScenarioConfig& cfg, const std::vector<std::uint
     // groups of up to kSumsBatch seeds in lockstep (simulate_batch: the
     // same tables as simulate() for each), while every thread gets a group
     const auto n = static_cast<std::int64_t>(seeds.size());
-    const std::int64_t G = std::clamp<std::int64_t>(n / std::max(1, max_threads()), 1, phase::kSumsBatch);
+    const std::int64_t G = lockstep_group(n, max_threads());
     const std::int64_t groups = (n + G - 1) / G;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) if (groups > 1)

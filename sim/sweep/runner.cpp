@@ -422,8 +422,7 @@ std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> 
   // groups of up to kSumsBatch consecutive runs, each in lockstep on one
   // thread (fewer a group while that leaves a thread without one)
   const auto n = static_cast<std::int64_t>(runs.size());
-  const std::int64_t threads = impl_->serial_runs ? 1 : static_cast<std::int64_t>(impl_->dates.size());
-  const std::int64_t G = std::clamp<std::int64_t>(n / threads, 1, phase::kSumsBatch);
+  const std::int64_t G = lockstep_group(n, impl_->serial_runs ? 1 : static_cast<int>(impl_->dates.size()));
   const std::int64_t groups = (n + G - 1) / G;
   auto group = [&](std::int64_t g, int slot) {
     const std::int64_t lo = g * G, len = std::min(G, n - lo);

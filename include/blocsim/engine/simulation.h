@@ -169,6 +169,11 @@ struct BatchOutcome {
 //! sweeps and the Python module do not report them).
 std::vector<BatchOutcome> simulate_batch(std::span<const BatchRun> runs, WorldCache* cache, bool phase_times = true);
 
+//! How many of `runs` runs one simulate_batch call should take when
+//! `threads` threads share them: up to phase::kSumsBatch, fewer while a
+//! larger group would leave a thread without one (5 runs on 2 threads: 2).
+int lockstep_group(std::int64_t runs, int threads);
+
 //! Issue 14 keeps the code it replaced callable: with reference paths on
 //! (process-wide), run_scenario() and sweeps build every world afresh, the
 //! record phase recomputes what the choice phase already had,

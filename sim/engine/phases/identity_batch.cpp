@@ -20,6 +20,8 @@
 // (rows.h sums4), and runs in lockstep with runs alone.
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "blocsim/engine/phases.h"
@@ -42,7 +44,8 @@ bool sums_batch_compatible(const World& a, const World& b) {
 void identity_sums_batch(const World* const* worlds, int count, double* const* out) {
   using v4d = v4::d;
   using v4m = v4::m;
-  if (count < 1 || count > kSumsBatch) return;
+  if (count < 1 || count > kSumsBatch)
+    throw std::logic_error("identity_sums_batch: " + std::to_string(count) + " worlds (1 to " + std::to_string(kSumsBatch) + ")");
   const World& w0 = *worlds[0];
   const std::int64_t n = w0.n;
   // lanes past `count` repeat world 0 (computed, never stored)
