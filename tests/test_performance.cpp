@@ -824,6 +824,60 @@ TEST_SUITE("determinism") {
     set_threads(threads_before);
   }
 
+  TEST_CASE("kept standards shares equal the ordered sums of the labels the walk started from, bit for bit") {
+    // After every fused tick, each row whose World::share_sums are marked
+    // valid must hold exactly the reference kernel's standards shares
+    // (neighbour_histogram3: Σ_j (w_ij·gdp_j)·onehot(s_j) in its order) of the
+    // labels in label_sums_of. A row kept valid across a tick in which a
+    // neighbour changed its standard would hold the shares of older labels.
+    const int threads_before = max_threads();
+    set_threads(1);
+    const ScenarioConfig cfg = load_scenario(kBaseline);
+    World w = make_world(cfg, 13);
+    REQUIRE(w.label_sums_exact);
+    std::int64_t kept_across = 0;   // rows valid before and after a tick
+    std::int64_t dropped = 0;       // rows valid before a tick whose neighbour changed standard
+    std::int64_t checked = 0;
+    for (int t = 1; t <= 24; ++t) {
+      const std::vector<std::uint8_t> valid_before = w.share_valid;
+      const std::vector<std::uint8_t> labels_before = w.label_sums_of;
+      step(w, cfg);
+      const std::vector<std::uint8_t>& now = w.label_sums_of;
+      REQUIRE(w.share_valid.size() == static_cast<std::size_t>(w.n));
+      REQUIRE(w.share_sums.size() == 4 * static_cast<std::size_t>(w.n));
+      std::vector<Bloc> a(now.size()), s(now.size());
+      for (std::size_t j = 0; j < now.size(); ++j) {
+        a[j] = static_cast<Bloc>((now[j] >> 3) & 3);
+        s[j] = static_cast<Bloc>(now[j] >> 5);
+      }
+      for (std::int64_t i = 0; i < w.n; ++i) {
+        const auto u = static_cast<std::size_t>(i);
+        if (!valid_before.empty() && valid_before[u] && labels_before.size() == now.size()) {
+          bool neighbour_changed = false;
+          for (auto q = w.w.outerIndexPtr()[i]; q < w.w.outerIndexPtr()[i + 1]; ++q) {
+            const auto j = static_cast<std::size_t>(w.w.innerIndexPtr()[q]);
+            neighbour_changed = neighbour_changed || (labels_before[j] >> 5) != (now[j] >> 5);
+          }
+          if (neighbour_changed) ++dropped;
+          if (w.share_valid[u] && !neighbour_changed) ++kept_across;
+        }
+        if (!w.share_valid[u]) continue;
+        double peer[4] = {}, share[4] = {}, ties[4] = {};
+        neighbour_histogram3(w.w, i, a.data(), s.data(), w.gdp.data(), 4, peer, share, ties);
+        CAPTURE(t);
+        CAPTURE(i);
+        REQUIRE(std::memcmp(share, w.share_sums.data() + 4 * i, sizeof share) == 0);
+        ++checked;
+      }
+    }
+    // the cache was used (rows kept valid across ticks) and rows whose
+    // neighbours changed their standard were there to be caught
+    CHECK(kept_across > 100);
+    CHECK(dropped > 10);
+    CHECK(checked > 1000);
+    set_threads(threads_before);
+  }
+
   TEST_CASE("kept label sums: labels changed outside the walk, the exactness test, inexact weights, large worlds") {
     const int threads_before = max_threads();
     set_threads(1);

@@ -460,6 +460,7 @@ std::size_t world_bytes(const World& w) {
        static_cast<std::size_t>(w.w.outerSize() + 1) * sizeof(std::int32_t);
   b += (w.far_outer.size() + w.far_inner.size()) * sizeof(std::int32_t);
   b += w.label_sums.size() * sizeof(double) + w.label_sums_of.size();
+  b += w.share_sums.size() * sizeof(double) + w.share_valid.size();
   return b;
 }
 
@@ -557,6 +558,8 @@ bool label_sums_exact_row(const float* weights, std::int64_t count) {
 void index_label_sums(World& w) {
   w.label_sums.clear();
   w.label_sums_of.clear();
+  w.share_sums.clear();
+  w.share_valid.clear();
   const std::int64_t n = w.n;
   const std::int32_t* const outer = w.w.outerIndexPtr();
   const std::int32_t* const inner = w.w.innerIndexPtr();

@@ -109,6 +109,16 @@ struct World {
   std::vector<double> label_sums;
   std::vector<std::uint8_t> label_sums_of;
   bool label_sums_exact = false;
+  //! The standards shares Σ_j w_ij·gdp_j·onehot(s_j) (4 bins per row) as the
+  //! walk last summed them for row i, kept alongside label_sums (docs/ODD.md
+  //! §3 "Label sums kept across ticks"): valid (share_valid[i] = 1) while no
+  //! neighbour of i has changed its standard since, W is the same and gdp
+  //! never changes after construction — so the same inputs, and a row whose
+  //! standards decision reads its shares takes them from here with the bits
+  //! the walk's ordered sum would give. Invalidated by phase::network_pass
+  //! when a neighbour's standard changes; cleared with label_sums.
+  std::vector<double> share_sums;
+  std::vector<std::uint8_t> share_valid;
   std::uint64_t network_builds = 0;    //!< build_network calls that (re)built W
 
   //! Interoperability metric of the end state of tick `walk_interoperability_tick`

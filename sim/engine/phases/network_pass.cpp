@@ -146,13 +146,18 @@ template <bool kShare>
 // would give, bit for bit, whatever the order of the updates. Returns false
 // when the sums must be taken afresh by the walk (none yet, or so many
 // labels changed that the walk's own sums cost less); label_sums_of is `now`
-// after the call either way.
+// after the call either way. The kept standards shares (World::share_sums) of
+// every neighbour i of a country whose standard changed are marked stale
+// (all of them when the walk sums afresh).
 bool update_label_sums(World& w, const std::uint8_t* now) {
   const std::int64_t n = w.n;
   const auto un = static_cast<std::size_t>(n);
-  if (w.label_sums_of.size() != un || w.label_sums.size() != 8 * un) {
+  if (w.label_sums_of.size() != un || w.label_sums.size() != 8 * un || w.share_sums.size() != 4 * un ||
+      w.share_valid.size() != un) {
     w.label_sums.assign(8 * un, 0.0);
     w.label_sums_of.assign(now, now + n);
+    w.share_sums.assign(4 * un, 0.0);
+    w.share_valid.assign(un, 0);
     return false;
   }
   std::uint8_t* const was = w.label_sums_of.data();
@@ -167,6 +172,7 @@ bool update_label_sums(World& w, const std::uint8_t* now) {
       if (was[r] != now[r]) changed.push_back(static_cast<std::int32_t>(r));
     if (static_cast<std::int64_t>(changed.size()) > limit) {
       std::memcpy(was, now, un);
+      std::memset(w.share_valid.data(), 0, un);
       return false;
     }
   }
@@ -174,11 +180,13 @@ bool update_label_sums(World& w, const std::uint8_t* now) {
   const std::int32_t* const inner = w.w.innerIndexPtr();
   const float* const val = w.w.valuePtr();
   double* const sums = w.label_sums.data();
+  std::uint8_t* const share_valid = w.share_valid.data();
   for (const std::int32_t j : changed) {
     const unsigned o = was[j], c = now[j];
     const unsigned oa = (o >> 3) & 3, ca = (c >> 3) & 3, os = 4 + (o >> 5), cs = 4 + (c >> 5);
     for (auto q = outer[j]; q < outer[j + 1]; ++q) {
-      double* const s = sums + std::size_t{8} * static_cast<std::size_t>(inner[q]);
+      const auto i = static_cast<std::size_t>(inner[q]);
+      double* const s = sums + std::size_t{8} * i;
       const double v = static_cast<double>(val[q]);
       if (oa != ca) {
         s[oa] -= v;
@@ -187,6 +195,7 @@ bool update_label_sums(World& w, const std::uint8_t* now) {
       if (os != cs) {
         s[os] -= v;
         s[cs] += v;
+        share_valid[i] = 0;  // row i's shares read s_j
       }
     }
     was[j] = now[j];
@@ -255,6 +264,8 @@ void network_pass_impl(World& w, bool interop, bool identity = true, const detai
   const bool kept_sums = packed_labels && w.label_sums_exact;
   const bool fresh = kept_sums && !update_label_sums(w, labels);
   double* const label_sums = kept_sums ? w.label_sums.data() : nullptr;
+  double* const share_sums = kept_sums ? w.share_sums.data() : nullptr;
+  std::uint8_t* const share_valid = kept_sums ? w.share_valid.data() : nullptr;
   // The row-ordered ("sequential") arrays the three kernels read and write:
   // ~30 streams in one loop — more than the hardware prefetcher follows while
   // the neighbour reads jump between pages (profile, 10⁵ agents: the identity
@@ -378,7 +389,20 @@ void network_pass_impl(World& w, bool interop, bool identity = true, const detai
           Hist3 h;
           double* const kept = kept_sums ? label_sums + 8 * i : nullptr;
           if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l])) {
-            histogram3_v4<true>(w.w, i, labels, gdp, h);
+            if (kept_sums && !fresh && share_valid[i]) {
+              // all three as kept: no neighbour's label in them has changed
+              // since they were summed (peer weights and ties exact, shares
+              // the walk's own sum of the same values)
+              std::memcpy(&h.peer, kept, sizeof h.peer);
+              std::memcpy(&h.ties, kept + 4, sizeof h.ties);
+              std::memcpy(&h.share, share_sums + 4 * i, sizeof h.share);
+            } else {
+              histogram3_v4<true>(w.w, i, labels, gdp, h);
+              if (kept_sums) {
+                std::memcpy(share_sums + 4 * i, &h.share, sizeof h.share);
+                share_valid[i] = 1;
+              }
+            }
           } else if (kept_sums && !fresh) {
             // peer weights and ties as kept (the same bits: exact sums);
             // no shares (this row's standards decision reads none)
