@@ -111,7 +111,7 @@ struct World {
   bool label_sums_exact = false;
   //! The standards shares Σ_j w_ij·gdp_j·onehot(s_j) (4 bins per row) as the
   //! walk last summed them for row i, kept alongside label_sums (docs/ODD.md
-  //! §3 "Label sums kept across ticks"): valid (share_valid[i] = 1) while no
+  //! §3 "Standards shares kept across ticks"): valid (share_valid[i] = 1) while no
   //! neighbour of i has changed its standard since, W is the same and gdp
   //! never changes after construction — so the same inputs, and a row whose
   //! standards decision reads its shares takes them from here with the bits

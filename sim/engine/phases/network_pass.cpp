@@ -390,9 +390,9 @@ void network_pass_impl(World& w, bool interop, bool identity = true, const detai
           double* const kept = kept_sums ? label_sums + 8 * i : nullptr;
           if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l])) {
             if (kept_sums && !fresh && share_valid[i]) {
-              // all three as kept: no neighbour's label in them has changed
-              // since they were summed (peer weights and ties exact, shares
-              // the walk's own sum of the same values)
+              // all three as kept: peer weights and ties brought up to date
+              // (exact sums), the shares as this loop last summed them (no
+              // neighbour has changed its standard since: the same values)
               std::memcpy(&h.peer, kept, sizeof h.peer);
               std::memcpy(&h.ties, kept + 4, sizeof h.ties);
               std::memcpy(&h.share, share_sums + 4 * i, sizeof h.share);
