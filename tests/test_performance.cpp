@@ -785,7 +785,7 @@ TEST_SUITE("determinism") {
 
   TEST_CASE("neighbour label sums and standards shares kept across ticks equal the ordered sums, bit for bit") {
     // After every fused tick, World::label_sums must hold exactly the ordered
-    // histograms (world.h neighbour_histogram, the reference kernel) of the
+    // histograms (world.h neighbour_histogram3, the reference kernel) of the
     // labels in label_sums_of, which must be the labels the walk started from;
     // and each row whose World::share_sums are marked valid must hold exactly
     // the reference kernel's standards shares of those labels

@@ -388,27 +388,22 @@ void network_pass_impl(World& w, bool interop, bool identity = true, const detai
         if (KC == 2 || K + 1 <= 4) {  // (KC == 2: known at compile time)
           Hist3 h;
           double* const kept = kept_sums ? label_sums + 8 * i : nullptr;
-          if (detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l])) {
-            if (kept_sums && !fresh && share_valid[i]) {
-              // all three as kept: peer weights and ties brought up to date
-              // (exact sums), the shares as this loop last summed them (no
-              // neighbour has changed its standard since: the same values)
-              std::memcpy(&h.peer, kept, sizeof h.peer);
-              std::memcpy(&h.ties, kept + 4, sizeof h.ties);
-              std::memcpy(&h.share, share_sums + 4 * i, sizeof h.share);
-            } else {
-              histogram3_v4<true>(w.w, i, labels, gdp, h);
-              if (kept_sums) {
-                std::memcpy(share_sums + 4 * i, &h.share, sizeof h.share);
-                share_valid[i] = 1;
-              }
-            }
-          } else if (kept_sums && !fresh) {
-            // peer weights and ties as kept (the same bits: exact sums);
-            // no shares (this row's standards decision reads none)
+          const bool shares = detail::needs_values(standards_row.rule, standards_row.pinned[i], block_s[l]);
+          if (kept_sums && !fresh && (!shares || share_valid[i])) {
+            // peer weights and ties as kept (brought up to date: exact sums,
+            // the same bits); the shares only for a row whose standards
+            // decision reads them, as this loop last summed them (no
+            // neighbour has changed its standard since: the same values)
             std::memcpy(&h.peer, kept, sizeof h.peer);
             std::memcpy(&h.ties, kept + 4, sizeof h.ties);
-            h.share = v4d{0.0, 0.0, 0.0, 0.0};
+            if (shares) std::memcpy(&h.share, share_sums + 4 * i, sizeof h.share);
+            else h.share = v4d{0.0, 0.0, 0.0, 0.0};
+          } else if (shares) {
+            histogram3_v4<true>(w.w, i, labels, gdp, h);
+            if (kept_sums) {
+              std::memcpy(share_sums + 4 * i, &h.share, sizeof h.share);
+              share_valid[i] = 1;
+            }
           } else {
             histogram3_v4<false>(w.w, i, labels, gdp, h);
           }
