@@ -45,22 +45,12 @@ SweepOutcome run_sweep(const SweepSetup& setup, const SweepOptions& opt) {
     todo.resize(static_cast<std::size_t>(opt.limit));
   Progress progress(static_cast<std::int64_t>(todo.size()), opt.quiet, "sweep", "runs");
   const auto t0 = std::chrono::steady_clock::now();
-  const std::size_t threads = static_cast<std::size_t>(std::max(1, max_threads()));
-  std::size_t batch = std::max<std::size_t>(16, 4 * threads);
-  for (std::size_t pos = 0; pos < todo.size();) {
-    const std::size_t n = std::min(batch, todo.size() - pos);
-    const auto b0 = std::chrono::steady_clock::now();
-    auto recs = runner.execute_batch(std::span<const std::int64_t>(todo.data() + pos, n), [&](std::int64_t) {
-      progress.add(1);
-      if (thread_index() == 0) progress.maybe_print();
-    });
-    runner.record(recs);
-    for (const auto& r : recs) res.failed += r.failed ? 1 : 0;
-    pos += n;
-    res.executed += static_cast<std::int64_t>(n);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - b0).count();
-    if (secs < 0.5 && batch < 8192) batch *= 2;  // aim for ~0.5-1 s per flushed batch
-  }
+  runner.execute_and_record(todo, [&](const RunRecord& r) {
+    progress.add(1);
+    progress.maybe_print();
+    res.failed += r.failed ? 1 : 0;
+  });
+  res.executed = static_cast<std::int64_t>(todo.size());
   progress.finish();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (opt.shard.count == 1 && opt.limit < 0) {

@@ -19,6 +19,7 @@
 //! @endcode
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -309,6 +310,16 @@ class SweepRunner {
                                        const std::function<void(std::int64_t)>& tick = {}) const;
   //! Append records to the manifest (and time series part), flush and fsync.
   void record(const std::vector<RunRecord>& records);
+  //! Execute `runs` (writer only) in lockstep groups dealt to the threads one
+  //! at a time, and append their records to the manifest in the order given,
+  //! each as soon as every earlier run has finished (written at most every
+  //! kRecordEvery, and at the end): no thread waits for others at a batch's
+  //! end. `done(record)` is called once per run, in order, under a lock. A
+  //! failed write stops the runs not yet started and is rethrown.
+  void execute_and_record(std::span<const std::int64_t> runs, const std::function<void(const RunRecord&)>& done = {});
+  //! How often execute_and_record writes the finished prefix (a crash loses
+  //! at most the runs in flight and this much work).
+  static constexpr std::chrono::milliseconds kRecordEvery{100};
   //! If every run of the plan is in some manifest of the folder, write the
   //! final outputs and return true.
   bool finalize_if_complete(bool remove_parts, std::int64_t* failed = nullptr);
