@@ -482,12 +482,13 @@ std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> 
 
 void SweepRunner::execute_and_record(std::span<const std::int64_t> runs,
                                      const std::function<void(const RunRecord&)>& done) {
-  // One loop over all the runs instead of batches with a barrier each: the
-  // batches (16, 32, 64, … runs, doubling to ~0.5 s) each ended with one
-  // thread idle until the other's last group was done, and then wrote the
-  // manifest with both idle — ~4 ms of the bench's 202-run shard at -j 2
-  // (~110 ms). The groups are the same (consecutive runs, lockstep_group of
-  // the whole list) and the manifest gets the same lines in the same order.
+  // One loop over all the runs instead of batches with a barrier each (issue
+  // 14, round 28): the batches (16, 32, 64, … runs, doubling to ~0.5 s) each
+  // ended with one thread idle until the other's last group was done, and
+  // then wrote the manifest with both idle; without them the bench's 202-run
+  // shard at -j 2 (~110 ms) ran ~2 % faster. The groups are the same
+  // (consecutive runs, lockstep_group of the whole list) and the manifest
+  // gets the same lines in the same order.
   Impl& m = *impl_;
   if (runs.empty()) return;  // (also a complete folder's rerun: nothing to write)
   if (!m.man) throw RunError("SweepRunner::execute_and_record on a non-writer");
