@@ -589,56 +589,6 @@ TEST_SUITE("scenario") {
     }
   }
 
-  // parse_world reads the groups, borders, trade and edges files on a second
-  // thread while it parses the countries (issue 14, round 28); their problems
-  // must still come in the order the files are named, each where it always
-  // was, and each file's hash must be its own.
-  TEST_CASE("world files read ahead: problems in file order, each file's own hash") {
-    const fs::path dir = fs::temp_directory_path() / ("blocsim-ahead-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    auto put = [&](const char* name, const std::string& text) { std::ofstream(dir / name, std::ios::binary) << text; };
-    const std::string head = "iso3,name,region,subregion,gdp,pop,capacity,trade_us,trade_cn,security_us,security_cn\n";
-    put("countries.csv", head + "USA,United States,Americas,North America,27000,330,0.95,1,0.5,1,0\n"
-                                "CHN,China,Asia,Eastern Asia,18000,1400,0.85,0.5,1,0,1\n"
-                                "FRA,France,Europe,Western Europe,lots,68,0.8,0.6,0.4,1,0\n");
-    put("groups.yaml", "lists:\n  - id: g1\n    members: [USA, FRA, ZZZ]\n  - id: g2\n    members: [USA]\n    members: [CHN]\n");
-    put("borders.csv", "iso3_a,iso3_b\nUSA,CHN\n\"bad\n");
-    put("trade.csv", "iso3_a,iso3_b,weight\nUSA,CHN,x\n");
-    put("scenario.yaml",
-        "dimensions: [a]\nworld:\n  countries: countries.csv\n  groups: groups.yaml\n"
-        "  borders: borders.csv\n  trade: trade.csv\npowers:\n  - {id: us, home: USA, identity: [0.9]}\n"
-        "  - {id: cn, home: CHN, identity: [0.1]}\n");
-    std::vector<std::string> files;
-    try {
-      load_scenario(dir / "scenario.yaml");
-      FAIL("the scenario loaded");
-    } catch (const ConfigError& e) {
-      for (const auto& d : e.diagnostics()) {
-        CAPTURE(d.str());
-        const std::string f = fs::path(d.loc.file).filename().string();
-        if (f != "scenario.yaml" && (files.empty() || files.back() != f)) files.push_back(f);
-      }
-    }
-    CHECK(files == std::vector<std::string>{"countries.csv", "groups.yaml", "borders.csv", "trade.csv"});
-    const std::string text = problems(dir / "scenario.yaml");
-    CHECK(text.find("countries.csv:4:34: world.countries[row 4].gdp: expected a number, got 'lots'") != std::string::npos);
-    CHECK(text.find("groups.yaml:3:25: world.groups.g1.members[2]: unknown country 'ZZZ'") != std::string::npos);
-    CHECK(text.find("groups.yaml:6:5: lists[1].members: duplicate key (first at line 5)") != std::string::npos);
-    CHECK(text.find("borders.csv:3:1: world.borders: unterminated quoted field") != std::string::npos);
-    CHECK(text.find("trade.csv:2:9: world.trade[row 2].weight: expected a number, got 'x'") != std::string::npos);
-    // a good world: every source file is listed with the SHA-256 of its own bytes
-    const ScenarioConfig cfg = load_scenario(kSource / "scenarios" / "baseline.yaml");
-    REQUIRE(cfg.world.source_files.size() == 4);
-    REQUIRE(cfg.world.source_sha256.size() == 4);
-    for (std::size_t i = 0; i < 4; ++i) {
-      CAPTURE(cfg.world.source_files[i]);
-      CHECK(cfg.world.source_sha256[i] == sha256_file(cfg.world.source_files[i]));
-    }
-    CHECK(fs::path(cfg.world.source_files[1]).filename() == "groups.yaml");
-    CHECK(fs::path(cfg.world.source_files[3]).filename() == "trade.csv");
-    fs::remove_all(dir);
-  }
-
   TEST_CASE("every file in tests/data/bad/ fails to load") {
     int n = 0;
     for (const auto& entry : fs::directory_iterator(kData / "bad")) {

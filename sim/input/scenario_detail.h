@@ -377,21 +377,6 @@ class Ctx {
 
 std::optional<Val> read_yaml(const fs::path& path, const std::string& display, Ctx& ctx,
                              const SourceLoc& from, const std::string& from_key);
-//! read_yaml in two steps, so that a file can be read on another thread
-//! (Parser::parse_world): read_yaml_file reads, checks and converts it
-//! without a Ctx, keeping the problems; take_yaml reports them to `ctx` (in
-//! the order read_yaml does) and returns the tree. read_yaml(…) ≡
-//! take_yaml(read_yaml_file(…), ctx, from).
-struct YamlRead {
-  std::optional<Val> root;
-  std::vector<Diagnostic> bad;     //!< reading or the checks failed: reported with Ctx::bad, no tree
-  std::vector<Diagnostic> errors;  //!< the conversion's problems: reported with Ctx::error
-  std::string top_sha256;          //!< of the text (a top-level file: `from` has no file)
-  bool top_has_name = false;
-};
-YamlRead read_yaml_file(const fs::path& path, const std::string& display, const SourceLoc& from,
-                        const std::string& from_key);
-std::optional<Val> take_yaml(YamlRead&& r, Ctx& ctx, const SourceLoc& from);
 //! Path named inside a file, resolved against that file's folder.
 fs::path resolve_against(const std::string& name, const SourceLoc& where);
 std::string canonical_key(const fs::path& p);
@@ -406,14 +391,6 @@ std::optional<Val> load_chain(const fs::path& path, const std::string& display, 
 
 //! The one CSV reader (blocsim/io/csv.h), problems recorded in `ctx`.
 std::optional<CsvTable> read_csv(const fs::path& path, Ctx& ctx, const SourceLoc& from, const std::string& key);
-//! read_csv in two steps (as read_yaml_file / take_yaml): the table and its
-//! problems, then the problems reported to `ctx`.
-struct CsvRead {
-  std::optional<CsvTable> table;
-  std::vector<Diagnostic> diags;
-};
-CsvRead read_csv_only(const fs::path& path, const SourceLoc& from, const std::string& key);
-std::optional<CsvTable> take_csv(CsvRead&& r, Ctx& ctx);
 
 // ===========================================================================
 // The steps of load_scenario()

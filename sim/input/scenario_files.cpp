@@ -217,13 +217,12 @@ struct ValBuilder : YAML::EventHandler {
 
 }  // namespace
 
-YamlRead read_yaml_file(const fs::path& path, const std::string& display, const SourceLoc& from,
-                        const std::string& from_key) {
+std::optional<Val> read_yaml(const fs::path& path, const std::string& display, Ctx& ctx,
+                             const SourceLoc& from, const std::string& from_key) {
   // Bounded read (a device or a huge file is refused, /dev/stdin read once),
   // then one checked document — aliases, depth, tags, UTF-8 (yaml_guard.h) —
   // read into the tree by ValBuilder, which reports duplicate keys with
   // their key paths.
-  YamlRead r;
   try {
     const std::string text = read_input_file(path, from.file.empty() ? SourceLoc{display, 0, 0} : from, from_key);
     ValBuilder b(display);
@@ -232,32 +231,16 @@ YamlRead read_yaml_file(const fs::path& path, const std::string& display, const 
     } catch (const ValBuilder::StopParsing&) {
     }
     if (!b.problems.empty()) throw ConfigError(std::move(b.problems));
-    r.errors = std::move(b.reported);
+    for (auto& d : b.reported) ctx.error(d.loc, d.key, d.message);
     if (from.file.empty()) {
-      r.top_sha256 = sha256_hex(text);
-      r.top_has_name = b.root.is_map() && b.root.get("name") != nullptr;
+      ctx.info.top_sha256 = sha256_hex(text);
+      ctx.info.top_has_name = b.root.is_map() && b.root.get("name") != nullptr;
     }
-    r.root = std::move(b.root);
+    return std::move(b.root);
   } catch (const ConfigError& e) {
-    r.bad = e.diagnostics();
+    for (const auto& d : e.diagnostics()) ctx.bad(d.loc, d.key, d.message);
   }
-  return r;
-}
-
-std::optional<Val> take_yaml(YamlRead&& r, Ctx& ctx, const SourceLoc& from) {
-  for (const auto& d : r.bad) ctx.bad(d.loc, d.key, d.message);
-  if (!r.root) return std::nullopt;
-  for (const auto& d : r.errors) ctx.error(d.loc, d.key, d.message);
-  if (from.file.empty()) {
-    ctx.info.top_sha256 = std::move(r.top_sha256);
-    ctx.info.top_has_name = r.top_has_name;
-  }
-  return std::move(r.root);
-}
-
-std::optional<Val> read_yaml(const fs::path& path, const std::string& display, Ctx& ctx,
-                             const SourceLoc& from, const std::string& from_key) {
-  return take_yaml(read_yaml_file(path, display, from, from_key), ctx, from);
+  return std::nullopt;
 }
 
 //! Path named inside a file, resolved against that file's folder.

@@ -48,19 +48,8 @@ class Parser {
   void parse_world(const Val& v);
   std::vector<std::string> member_list(const Val& v, const std::string& key, const std::set<std::string>& ignore);
   void parse_group_file(const Val& root);
-  //! A world file read ahead on a second thread (parse_world).
-  struct AheadFile {
-    bool wanted = false;
-    bool yaml = false;
-    fs::path path;
-    SourceLoc from;
-    std::string key;
-    YamlRead y;
-    CsvRead c;
-    std::string sha256;
-  };
   void parse_edges(const Val& world, const char* name, std::vector<Edge>& out, std::string& file,
-                   std::vector<EdgeRef>& refs, bool weight_required, AheadFile& ahead);
+                   std::vector<EdgeRef>& refs, bool weight_required);
   void parse_inline_country(const Val& v, std::size_t i);
   void parse_country_csv(const CsvTable& t);
   //! After loading, every country has T_ik and S_ik for every power whose

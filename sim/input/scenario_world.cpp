@@ -2,10 +2,6 @@
 // (inline or a groups/observed-list file), borders, trade and other edges,
 // tie defaults (world: in scenarios/README.md; class: input/scenario_parser.h).
 #include <algorithm>
-#include <array>
-#include <exception>
-#include <thread>
-#include <utility>
 #include <cmath>
 #include <iterator>
 #include <numeric>
@@ -59,50 +55,6 @@ void Parser::parse_world(const Val& v) {
     else
       w.capacity_column = cc->text;
   }
-  // Read ahead (issue 14, round 28): the groups, borders, trade and edges
-  // files are read, hashed and converted (read_yaml_file, read_csv_only) on a
-  // second thread while this one reads and parses the countries — ~0.9 of the
-  // ~3.8 ms a process spent loading the default world on the project's VM.
-  // Their problems are reported below, where each file was read before, so
-  // a scenario gets the same messages in the same order.
-  std::array<AheadFile, 4> ahead;  // groups, borders, trade, edges
-  const char* const ahead_keys[4] = {"groups", "borders", "trade", "edges"};
-  bool any_ahead = false;
-  for (std::size_t f = 0; f < ahead.size(); ++f) {
-    const Val* x = v.get(ahead_keys[f]);
-    if (!x || !x->is_scalar()) continue;
-    AheadFile& a = ahead[f];
-    a.wanted = any_ahead = true;
-    a.yaml = f == 0;
-    a.path = resolve_against(x->text, x->loc);
-    a.from = x->loc;
-    a.key = std::string("world.") + ahead_keys[f];
-  }
-  std::exception_ptr ahead_error;
-  std::thread reader;
-  if (any_ahead)
-    reader = std::thread([&ahead, &ahead_error] {
-      try {
-        for (AheadFile& a : ahead) {
-          if (!a.wanted) continue;
-          if (a.yaml) a.y = read_yaml_file(a.path, a.path.string(), a.from, a.key);
-          else a.c = read_csv_only(a.path, a.from, a.key);
-          a.sha256 = file_sha256(a.path);
-        }
-      } catch (...) {
-        ahead_error = std::current_exception();
-      }
-    });
-  struct Join {
-    std::thread& t;
-    ~Join() {
-      if (t.joinable()) t.join();
-    }
-  } join_reader{reader};
-  auto wait_reader = [&] {
-    if (reader.joinable()) reader.join();
-    if (ahead_error) std::rethrow_exception(std::exchange(ahead_error, nullptr));
-  };
   if (const Val* c = v.get("countries")) {
     ctx_.at("world.countries", c->loc);
     if (c->is_scalar()) {
@@ -122,15 +74,14 @@ void Parser::parse_world(const Val& v) {
     ctx_.bad(v.loc, "world", "missing required key 'countries' (or 'synthetic')");
   }
   for (const auto& r : w.countries) iso_set_.insert(r.iso3);
-  wait_reader();
   if (const Val* g = v.get("groups")) {
     ctx_.at("world.groups", g->loc);
     if (g->is_scalar()) {
-      AheadFile& a = ahead[0];
-      if (auto root = take_yaml(std::move(a.y), ctx_, a.from)) {
-        w.groups_file = fs::absolute(a.path).lexically_normal().string();
+      const fs::path p = resolve_against(g->text, g->loc);
+      if (auto root = read_yaml(p, p.string(), ctx_, g->loc, "world.groups")) {
+        w.groups_file = fs::absolute(p).lexically_normal().string();
         w.source_files.push_back(w.groups_file);
-        w.source_sha256.push_back(std::move(a.sha256));
+        w.source_sha256.push_back(file_sha256(p));
         parse_group_file(*root);
       }
     } else if (g->is_map()) {
@@ -146,9 +97,9 @@ void Parser::parse_world(const Val& v) {
       ctx_.bad(g->loc, "world.groups", "expected a YAML file name or a map group_id: [ISO3, ...], got " + describe(*g));
     }
   }
-  parse_edges(v, "borders", w.borders, w.borders_file, ctx_.info.border_refs, false, ahead[1]);
-  parse_edges(v, "trade", w.trade, w.trade_file, ctx_.info.trade_refs, true, ahead[2]);
-  parse_edges(v, "edges", w.edges, w.edges_file, ctx_.info.edge_refs, false, ahead[3]);
+  parse_edges(v, "borders", w.borders, w.borders_file, ctx_.info.border_refs, false);
+  parse_edges(v, "trade", w.trade, w.trade_file, ctx_.info.trade_refs, true);
+  parse_edges(v, "edges", w.edges, w.edges_file, ctx_.info.edge_refs, false);
 }
 
 std::vector<std::string> Parser::member_list(const Val& v, const std::string& key, const std::set<std::string>& ignore) {
@@ -201,17 +152,18 @@ void Parser::parse_group_file(const Val& root) {
 }
 
 void Parser::parse_edges(const Val& world, const char* name, std::vector<Edge>& out, std::string& file,
-                         std::vector<EdgeRef>& refs, bool weight_required, AheadFile& ahead) {
+                         std::vector<EdgeRef>& refs, bool weight_required) {
   const Val* v = world.get(name);
   if (!v) return;
   const std::string key = std::string("world.") + name;
   ctx_.at(key, v->loc);
   if (v->is_scalar()) {
-    auto t = take_csv(std::move(ahead.c), ctx_);  // read on parse_world's second thread
+    const fs::path p = resolve_against(v->text, v->loc);
+    auto t = read_csv(p, ctx_, v->loc, key);
     if (!t) return;
-    file = fs::absolute(ahead.path).lexically_normal().string();
+    file = fs::absolute(p).lexically_normal().string();
     cfg_.world.source_files.push_back(file);
-    cfg_.world.source_sha256.push_back(std::move(ahead.sha256));
+    cfg_.world.source_sha256.push_back(file_sha256(p));
     const auto& h = t->header.fields;
     const bool has_weight = h.size() == 3 && h[2] == "weight";
     if (h.size() < 2 || h[0] != "iso3_a" || h[1] != "iso3_b" || (h.size() == 3 && !has_weight) || h.size() > 3 ||
