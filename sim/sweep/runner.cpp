@@ -20,6 +20,7 @@
 #include <numeric>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -90,10 +91,12 @@ struct SweepRunner::Impl {
   // execute: their five fsyncs (~1.5 ms on the project's VM) were the largest
   // part of a sweep's serial start. Joined before the first manifest record
   // (record) and before finalising, so no record is durable before them.
+  std::vector<std::pair<fs::path, std::string>> pending_files;  // what `files` writes, in order
   std::thread files;
   std::exception_ptr files_error;
   void join_files() {
     if (files.joinable()) files.join();
+    pending_files.clear();
     if (files_error) std::rethrow_exception(std::exchange(files_error, nullptr));
   }
 
@@ -184,14 +187,20 @@ struct SweepRunner::Impl {
     ensure(out / "scenario.resolved.yaml", resolved_text);
     // the text only when the file is new (a second shard finds it)
     if (const fs::path m = out / "metadata.yaml"; !fs::exists(m)) new_files.emplace_back(m, metadata_text());
-    if (!new_files.empty())
-      files = std::thread([this, f = std::move(new_files)] {
-        try {
-          for (const auto& [path, content] : f) write_atomic(path, content);
-        } catch (...) {
-          files_error = std::current_exception();
-        }
-      });
+    if (new_files.empty()) return;
+    pending_files = std::move(new_files);
+    auto write = [this] {
+      try {
+        for (const auto& [path, content] : pending_files) write_atomic(path, content);
+      } catch (...) {
+        files_error = std::current_exception();
+      }
+    };
+    try {
+      files = std::thread(write);
+    } catch (const std::system_error&) {
+      write();  // no thread to be had (a process or thread limit): write them now
+    }
   }
 
   void open_own_manifest() {
