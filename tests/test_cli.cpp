@@ -129,6 +129,37 @@ TEST_SUITE("cli") {
     }
   }
 
+  // validate tells a sweep or a calibration file from a scenario by its
+  // top-level keys and checks it with its own loader (checked as a scenario,
+  // a sweep file got a dozen "unknown key" and "missing powers" problems).
+  TEST_CASE("validate checks sweep and calibration files with their own loaders") {
+    TempDir d;
+    for (const char* f : {"scenarios/sweeps/strictness_openness.yaml", "scenarios/sweeps/sobol_choice_weights.yaml",
+                          "scenarios/calibration/hindcast_2018.yaml"}) {
+      CAPTURE(f);
+      const Result r = run_cli(std::string("validate ") + (kSource / f).string(), d.path);
+      CHECK_MESSAGE(r.code == 0, r.err);
+      CHECK(r.err.empty());
+    }
+    const Result sweep = run_cli("validate " + (kSource / "scenarios/sweeps/strictness_openness.yaml").string(), d.path);
+    CHECK(sweep.out.find("ok — sweep 'strictness_openness': 121 points × 20 replicates = 2420 runs (grid design, "
+                         "2 parameters) of scenario 'baseline'") != std::string::npos);
+    const Result calib = run_cli("validate " + (kSource / "scenarios/calibration/hindcast_2018.yaml").string(), d.path);
+    CHECK(calib.out.find("ok — calibration 'hindcast_2018': ") != std::string::npos);
+    // a bad sweep file: the sweep loader's own messages, positioned, exit 2
+    const Result bad = run_cli("validate " + (fs::path(BLOCSIM_TEST_DATA) / "sweeps/bad/unknown_key.yaml").string(), d.path);
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("unknown_key.yaml:6:1: replicate: unknown key 'replicate' (did you mean 'replicates'?)") !=
+          std::string::npos);
+    CHECK(bad.err.find("powers") == std::string::npos);  // not read as a scenario
+    // --set is for scenarios
+    const Result set = run_cli("validate " + (kSource / "scenarios/sweeps/strictness_openness.yaml").string() +
+                                   " --set ticks=3",
+                               d.path);
+    CHECK(set.code == 2);
+    CHECK(set.err.find("<command line>: --set: applies to scenario files") != std::string::npos);
+  }
+
   TEST_CASE("every bad scenario exits 2 with a positioned message and writes nothing") {
     TempDir d;
     int n = 0;

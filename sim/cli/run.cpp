@@ -12,6 +12,8 @@
 #include "blocsim/output/out_folder.h"
 #include "blocsim/io/error.h"
 #include "blocsim/input/scenario.h"
+#include "blocsim/calibrate/calibrate.h"
+#include "blocsim/sweep/sweep.h"
 #include "blocsim/engine/simulation.h"
 #include "cli/cli.h"
 
@@ -156,11 +158,41 @@ void add_run_command(CLI::App& app, int* exit_code) {
 void add_validate_command(CLI::App& app, int* exit_code) {
   auto file = std::make_shared<std::string>();
   auto set = std::make_shared<std::vector<std::string>>();
-  CLI::App* v = app.add_subcommand("validate", "Check a scenario and report every problem as file:line:col: key: message");
-  v->add_option("scenario", *file, "Scenario YAML file (a shipped one may be named from any folder)")->required();
-  v->add_option("-s,--set", *set, "Overrides to check as well (as for run)");
+  CLI::App* v = app.add_subcommand(
+      "validate", "Check a scenario, sweep or calibration file and report every problem as file:line:col: key: message");
+  v->add_option("file", *file,
+                "Scenario, sweep or calibration YAML file, told apart by its top-level keys (a shipped one may be "
+                "named from any folder)")
+      ->required();
+  v->add_option("-s,--set", *set, "Overrides to check as well (as for run; scenarios only)");
   v->callback([file, set, exit_code] {
-    const ScenarioConfig cfg = load_scenario(existing_scenario(*file), *set);
+    const std::filesystem::path path = existing_scenario(*file);
+    const InputKind kind = input_kind(path);
+    if (kind != InputKind::scenario) {
+      const char* what = kind == InputKind::sweep ? "sweep" : "calibration";
+      if (!set->empty())
+        throw ConfigError(SourceLoc{"<command line>", 0, 0}, "--set",
+                          std::string("applies to scenario files; ") + file->c_str() + " is a " + what +
+                              " file (set values in it, or in its scenario)");
+      if (kind == InputKind::sweep) {
+        const SweepSetup s = load_sweep(path);
+        std::printf("%s: ok — sweep '%s': %lld point%s × %d replicate%s = %lld runs (%s design, %zu parameter%s) "
+                    "of scenario '%s' (%lld countries, %d ticks)\n",
+                    file->c_str(), s.spec.name.c_str(), static_cast<long long>(s.plan.points),
+                    s.plan.points == 1 ? "" : "s", s.plan.replicates, s.plan.replicates == 1 ? "" : "s",
+                    static_cast<long long>(s.plan.runs()), std::string(design_name(s.spec.design)).c_str(),
+                    s.plan.params.size(), s.plan.params.size() == 1 ? "" : "s", s.base.name.c_str(),
+                    static_cast<long long>(country_count(s.base)), s.base.ticks);
+      } else {
+        const calib::CalibSpec spec = calib::load_calibration(path);
+        std::printf("%s: ok — calibration '%s': %zu parameter%s, %zu calibration year%s, %zu held-out\n",
+                    file->c_str(), spec.name.c_str(), spec.priors.size(), spec.priors.size() == 1 ? "" : "s",
+                    spec.years.size(), spec.years.size() == 1 ? "" : "s", spec.validate_years.size());
+      }
+      *exit_code = kExitOk;
+      return;
+    }
+    const ScenarioConfig cfg = load_scenario(path, *set);
     check_run_name(cfg);
     const auto n = static_cast<std::size_t>(country_count(cfg));
     std::printf("%s: ok — scenario '%s': %zu countries, %zu powers, %zu identity dimensions, %d ticks (%s to %s), %zu events\n",

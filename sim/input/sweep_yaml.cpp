@@ -132,6 +132,18 @@ void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
 
 }  // namespace
 
+InputKind input_kind(const fs::path& path) {
+  try {
+    const YAML::Node root = Ctx(path.string()).load(path);  // bounded and checked, as every loader reads
+    if (!root.IsMap() || !root["scenario"]) return InputKind::scenario;
+    for (const char* k : {"observed", "classes", "compare", "targets", "abc"})
+      if (root[k]) return InputKind::calibration;
+    return InputKind::sweep;
+  } catch (const std::exception&) {
+    return InputKind::scenario;
+  }
+}
+
 SweepSpec parse_sweep_file(const fs::path& path, std::string* text) {
   Ctx c(path.string());
   const YAML::Node root = c.load(path, text);

@@ -28,6 +28,14 @@ namespace blocsim {
 ScenarioConfig load_scenario(const std::filesystem::path& path,
                              const std::vector<std::string>& overrides = {});
 
+//! What a YAML input file holds, from its top-level keys (`blocsim validate`
+//! checks each kind with its own loader): a sweep or a calibration file names
+//! the `scenario` it runs, a key no scenario has; a calibration file also has
+//! `observed`, `classes`, `compare`, `targets` or `abc`. A file that cannot be
+//! read as one YAML map counts as a scenario (its loader then says why).
+enum class InputKind { scenario, sweep, calibration };
+InputKind input_kind(const std::filesystem::path& path);
+
 //! Apply "path=value" overrides to a loaded config and re-validate.
 //! Values are parsed strictly (a scalar number, or a name for the few string
 //! keys such as `powers.us.capacity_building.targeting`).
