@@ -158,6 +158,14 @@ TEST_SUITE("cli") {
                                d.path);
     CHECK(set.code == 2);
     CHECK(set.err.find("<command line>: --set: applies to scenario files") != std::string::npos);
+    // a scenario redirected or piped in is still read as a scenario (a pipe once)
+    const Result redirected = run_cli("validate /dev/stdin < '" + kMinimal + "'", d.path);
+    CHECK_MESSAGE(redirected.code == 0, redirected.err);
+    CHECK(redirected.out.find("ok — scenario 'minimal'") != std::string::npos);
+    const fs::path o = d.path / "piped.txt";
+    const std::string cmd = "cat '" + kMinimal + "' | '" + BLOCSIM_BINARY + "' validate /dev/stdin >'" + o.string() + "' 2>&1";
+    CHECK(std::system(cmd.c_str()) == 0);
+    CHECK_MESSAGE(read_text(o).find("ok — scenario 'minimal'") != std::string::npos, read_text(o));
   }
 
   TEST_CASE("every bad scenario exits 2 with a positioned message and writes nothing") {

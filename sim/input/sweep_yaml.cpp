@@ -134,6 +134,8 @@ void parse_summaries(Ctx& c, const YAML::Node& n, SweepSpec& spec) {
 
 InputKind input_kind(const fs::path& path) {
   try {
+    // only a regular file is read twice: a pipe (/dev/stdin) is read once, by the scenario loader
+    if (!fs::is_regular_file(path)) return InputKind::scenario;
     const YAML::Node root = Ctx(path.string()).load(path);  // bounded and checked, as every loader reads
     if (!root.IsMap() || !root["scenario"]) return InputKind::scenario;
     for (const char* k : {"observed", "classes", "compare", "targets", "abc"})

@@ -32,7 +32,9 @@ ScenarioConfig load_scenario(const std::filesystem::path& path,
 //! checks each kind with its own loader): a sweep or a calibration file names
 //! the `scenario` it runs, a key no scenario has; a calibration file also has
 //! `observed`, `classes`, `compare`, `targets` or `abc`. A file that cannot be
-//! read as one YAML map counts as a scenario (its loader then says why).
+//! read as one YAML map counts as a scenario (its loader then says why), and
+//! so does anything but a regular file (a pipe such as /dev/stdin is not read
+//! here: it could not be read again).
 enum class InputKind { scenario, sweep, calibration };
 InputKind input_kind(const std::filesystem::path& path);
 
