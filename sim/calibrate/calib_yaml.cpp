@@ -74,6 +74,14 @@ std::vector<std::pair<std::string, double>> parse_set(Ctx& c, const YAML::Node& 
 
 }  // namespace
 
+std::string check_summary(const CalibSpec& spec) {
+  auto plural = [](std::size_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  return plural(spec.priors.size(), "parameter") + ", " + plural(spec.years.size(), "calibration year") + ", " +
+         std::to_string(spec.validate_years.size()) + " held-out";
+}
+
 CalibSpec load_calibration(const fs::path& path) {
   Ctx c(path.string());
   CalibSpec spec;

@@ -50,9 +50,7 @@ void add_calibrate_command(CLI::App& app, int* exit_code) {
     calib::CalibSpec spec = calib::load_calibration(a->file);
     if (a->fast) calib::apply_fast(spec);
     if (a->check) {
-      std::printf("%s: ok — %zu parameter%s, %zu calibration year%s, %zu held-out\n", a->file.c_str(),
-                  spec.priors.size(), spec.priors.size() == 1 ? "" : "s", spec.years.size(),
-                  spec.years.size() == 1 ? "" : "s", spec.validate_years.size());
+      std::printf("%s: ok — %s\n", a->file.c_str(), calib::check_summary(spec).c_str());
       *exit_code = kExitOk;
       return;
     }

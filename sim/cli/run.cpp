@@ -185,9 +185,8 @@ void add_validate_command(CLI::App& app, int* exit_code) {
                     static_cast<long long>(country_count(s.base)), s.base.ticks);
       } else {
         const calib::CalibSpec spec = calib::load_calibration(path);
-        std::printf("%s: ok — calibration '%s': %zu parameter%s, %zu calibration year%s, %zu held-out\n",
-                    file->c_str(), spec.name.c_str(), spec.priors.size(), spec.priors.size() == 1 ? "" : "s",
-                    spec.years.size(), spec.years.size() == 1 ? "" : "s", spec.validate_years.size());
+        std::printf("%s: ok — calibration '%s': %s\n", file->c_str(), spec.name.c_str(),
+                    calib::check_summary(spec).c_str());
       }
       *exit_code = kExitOk;
       return;

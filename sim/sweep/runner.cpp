@@ -474,27 +474,35 @@ std::vector<RunRecord> SweepRunner::execute_group(std::span<const std::int64_t> 
   return recs;
 }
 
-std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> runs,
-                                                  const std::function<void(std::int64_t)>& tick) const {
-  std::vector<RunRecord> out(runs.size());
+void SweepRunner::each_group(std::span<const std::int64_t> runs,
+                             const std::function<void(std::span<const std::int64_t>, std::int64_t, int)>& body) const {
   // groups of up to kSumsBatch consecutive runs, each in lockstep on one
   // thread (fewer a group while that leaves a thread without one)
   const auto n = static_cast<std::int64_t>(runs.size());
-  const std::int64_t G = lockstep_group(n, impl_->serial_runs ? 1 : static_cast<int>(impl_->dates.size()));
+  const int threads = impl_->serial_runs ? 1 : static_cast<int>(impl_->dates.size());
+  const std::int64_t G = lockstep_group(n, threads);
   const std::int64_t groups = (n + G - 1) / G;
   auto group = [&](std::int64_t g, int slot) {
-    const std::int64_t lo = g * G, len = std::min(G, n - lo);
-    std::vector<RunRecord> recs = execute_group(runs.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(len)), slot);
-    for (std::int64_t k = 0; k < len; ++k) {
-      out[static_cast<std::size_t>(lo + k)] = std::move(recs[static_cast<std::size_t>(k)]);
-      if (tick) tick(lo + k);
-    }
+    const std::int64_t lo = g * G;
+    body(runs.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(std::min(G, n - lo))), lo, slot);
   };
-  if (impl_->serial_runs) {
+  if (threads == 1) {
     for (std::int64_t g = 0; g < groups; ++g) group(g, 0);
-    return out;
+  } else {
+    parallel_for_runs(groups, threads, group);
   }
-  parallel_for_runs(groups, static_cast<int>(impl_->dates.size()), group);
+}
+
+std::vector<RunRecord> SweepRunner::execute_batch(std::span<const std::int64_t> runs,
+                                                  const std::function<void(std::int64_t)>& tick) const {
+  std::vector<RunRecord> out(runs.size());
+  each_group(runs, [&](std::span<const std::int64_t> group, std::int64_t lo, int slot) {
+    std::vector<RunRecord> recs = execute_group(group, slot);
+    for (std::size_t k = 0; k < recs.size(); ++k) {
+      out[static_cast<std::size_t>(lo) + k] = std::move(recs[k]);
+      if (tick) tick(lo + static_cast<std::int64_t>(k));
+    }
+  });
   return out;
 }
 
@@ -504,33 +512,27 @@ void SweepRunner::execute_and_record(std::span<const std::int64_t> runs,
   // 14, round 28): the batches (16, 32, 64, … runs, doubling to ~0.5 s) each
   // ended with one thread idle until the other's last group was done, and
   // then wrote the manifest with both idle; without them the bench's 202-run
-  // shard at -j 2 (~110 ms) ran ~2 % faster. The groups are the same
-  // (consecutive runs, lockstep_group of the whole list) and the manifest
-  // gets the same lines in the same order.
+  // shard at -j 2 (~110 ms) ran ~2 % faster. The groups are execute_batch's
+  // (each_group) and the manifest gets the same lines in the same order.
   Impl& m = *impl_;
   if (runs.empty()) return;  // (also a complete folder's rerun: nothing to write)
   if (!m.man) throw RunError("SweepRunner::execute_and_record on a non-writer");
-  const auto n = static_cast<std::int64_t>(runs.size());
-  const int threads = m.serial_runs ? 1 : static_cast<int>(m.dates.size());
-  const std::int64_t G = lockstep_group(n, threads);
-  const std::int64_t groups = (n + G - 1) / G;
   std::mutex mu;
-  std::map<std::int64_t, std::vector<RunRecord>> early;  // finished groups after a gap
-  std::int64_t next = 0;                                  // the first group not yet in `ready`
+  std::map<std::int64_t, std::vector<RunRecord>> early;  // finished groups after a gap, by first index
+  std::int64_t next = 0;                                  // the first run not yet in `ready`
   std::vector<RunRecord> ready;                           // in order, not yet written
   auto last = std::chrono::steady_clock::now();
   std::atomic<bool> stop{false};
-  auto group = [&](std::int64_t g, int slot) {
+  each_group(runs, [&](std::span<const std::int64_t> group, std::int64_t lo, int slot) {
     if (stop.load(std::memory_order_relaxed)) return;
-    const std::int64_t lo = g * G, len = std::min(G, n - lo);
-    std::vector<RunRecord> recs =
-        execute_group(runs.subspan(static_cast<std::size_t>(lo), static_cast<std::size_t>(len)), slot);
+    std::vector<RunRecord> recs = execute_group(group, slot);
     std::lock_guard<std::mutex> lock(mu);
-    early.emplace(g, std::move(recs));
-    for (auto it = early.begin(); it != early.end() && it->first == next; it = early.erase(it), ++next)
+    early.emplace(lo, std::move(recs));
+    for (auto it = early.begin(); it != early.end() && it->first == next; it = early.erase(it))
       for (RunRecord& r : it->second) {
         if (done) done(r);
         ready.push_back(std::move(r));
+        ++next;
       }
     const auto now = std::chrono::steady_clock::now();
     if (!ready.empty() && now - last >= kRecordEvery) {
@@ -543,12 +545,7 @@ void SweepRunner::execute_and_record(std::span<const std::int64_t> runs,
       ready.clear();
       last = now;
     }
-  };
-  if (threads == 1) {
-    for (std::int64_t g = 0; g < groups; ++g) group(g, 0);
-  } else {
-    parallel_for_runs(groups, threads, group);
-  }
+  });
   if (!ready.empty()) record(ready);
 }
 

@@ -100,6 +100,10 @@ struct CalibSpec {
 //! @throws ConfigError with every problem, `file:line:col: key.path: message`.
 CalibSpec load_calibration(const std::filesystem::path& path);
 
+//! "11 parameters, 4 calibration years, 3 held-out": what a checked
+//! calibration file holds (`calibrate --check`, `validate`).
+std::string check_summary(const CalibSpec& spec);
+
 //! Observations for the comparison: per year, the countries and their axis.
 struct ObservedYear {
   int year = 0;

@@ -326,6 +326,13 @@ class SweepRunner {
   const std::filesystem::path& out() const noexcept;
 
  private:
+  //! body(group, lo, slot) for each lockstep group of `runs` — consecutive
+  //! runs, up to lockstep_group(runs, threads) of them, `lo` the index of the
+  //! first — dealt to the threads one at a time (in order on one thread when
+  //! the runs are serial). The one grouping execute_batch and
+  //! execute_and_record share.
+  void each_group(std::span<const std::int64_t> runs,
+                  const std::function<void(std::span<const std::int64_t>, std::int64_t, int)>& body) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
