@@ -201,7 +201,10 @@ inline double fixed_sum(std::int64_t n, F&& term) {
 //! length). `slot` is the thread's index in [0, threads), for per-thread
 //! scratch. Each run must write only its own result slot, so the outcome does
 //! not depend on the schedule; phase loops inside run serially (parallel_for
-//! sees omp_in_parallel). `threads` ≤ 0: the OpenMP default. An exception
+//! sees omp_in_parallel). `threads` ≤ 0: the OpenMP default. At most n
+//! threads: with one run (or one thread) the loop runs on the calling thread,
+//! outside any parallel region, so that run's phase loops may use the team
+//! (only large worlds' do; the same bits at any thread count). An exception
 //! thrown by a body is rethrown (the first one) after all runs have finished.
 template <class F>
 inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
