@@ -347,7 +347,10 @@ TEST_SUITE("determinism") {
           CHECK(seen[static_cast<std::size_t>(i)] == 1);
           CHECK(slot_of[static_cast<std::size_t>(i)] >= 0);
           CHECK(slot_of[static_cast<std::size_t>(i)] < expected);
-          CHECK(team[static_cast<std::size_t>(i)] == (openmp_enabled() ? expected : 1));
+          // at most one thread a run (OMP_THREAD_LIMIT may give fewer):
+          // one run, or one thread, gets no team at all
+          CHECK(team[static_cast<std::size_t>(i)] >= 1);
+          CHECK(team[static_cast<std::size_t>(i)] <= expected);
         }
       }
     }
