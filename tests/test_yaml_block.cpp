@@ -77,6 +77,7 @@ TEST_SUITE("config") {
              "a: [1,\n2]\n",                    //       a next line not indented
              "a: [1\n  , 2]\n",                 //       a break before ','
              "a: [1, # c\n  2]\n",              //       a comment inside
+             "a:\n  [1] x\n",                    //       text after it, on the next line
              "a: [1] x\n",                      //       text after it
              "a: [b: 1]\n",                     //       a single-pair map
              "a: {b:1}\n",                      //       a key without a space
@@ -138,6 +139,13 @@ TEST_SUITE("config") {
              "a: >\n  x # not a comment\n  y: 'z'\nb: 1\n",
              "a:\n  b: >\n    folded\n    text\n  c: 1\n",
              "s:\n  - >\n    in a list\n  - [a]\n",
+             // a flow collection alone on the next line (resolved scenarios)
+             "a:\n  []\nb: 1\n",
+             "a:\n    [x, y]\n",
+             "a: # c\n\n  {k: v,\n   l: [1]}\nb:\n  - x\n",
+             "p:\n  - id: us\n    reactions:\n      []\n  - id: cn\n    reactions:\n      []\nt:\n  []\n",
+             "l:\n  -\n    [1, 2]\n  - {}\n",
+             "a:\n  [1,\n  2]\n",
          }) {
       const Outcome o = compare(text);
       INFO(text, "\n--- block reader:\n", o.fast, "--- yaml-cpp:\n", o.ref);

@@ -189,7 +189,10 @@ class Reader {
         const std::size_t ni = lines_[next].indent;
         if (ni > indent || (in_map && ni == indent && dash_at(next, ni))) {
           at_ = next;
-          block(next, ni);
+          // a flow collection on its own line, deeper than its key or dash
+          // ("reactions:\n  []", as resolved scenarios write empty lists)
+          if (ni > indent && (ch(next, ni) == '[' || ch(next, ni) == '{')) flow_value(next, ni, indent);
+          else block(next, ni);
           return;
         }
       }

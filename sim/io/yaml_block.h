@@ -19,7 +19,9 @@
 //  - values that are empty (null), plain scalars, or single-quoted scalars,
 //    either of them over several lines (folded by YAML's rules: one line
 //    break is a space, n empty lines are n line breaks);
-//  - flow sequences and mappings as values ([a, b], {k: v}, nested, empty):
+//  - flow sequences and mappings as values ([a, b], {k: v}, nested, empty),
+//    on the key's (or dash's) line or alone on the next content line,
+//    indented deeper:
 //    items that are one-line plain scalars of letters, digits, "_./+-" and
 //    inner spaces, keys that are plain names followed by ": ", line breaks
 //    only after '[', '{' or ',' onto lines indented deeper than the block
