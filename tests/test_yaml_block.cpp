@@ -77,7 +77,7 @@ TEST_SUITE("config") {
              "a: [1,\n2]\n",                    //       a next line not indented
              "a: [1\n  , 2]\n",                 //       a break before ','
              "a: [1, # c\n  2]\n",              //       a comment inside
-             "a:\n  [1] x\n",                    //       text after it, on the next line
+             "a:\n  [1] x\n",                   //       text after it, on the next line
              "a: [1] x\n",                      //       text after it
              "a: [b: 1]\n",                     //       a single-pair map
              "a: {b:1}\n",                      //       a key without a space
