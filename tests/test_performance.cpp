@@ -324,7 +324,7 @@ std::vector<std::string> bench_row(const std::string& text, const std::string& h
 TEST_SUITE("determinism") {
   TEST_CASE("parallel_for_runs never starts more threads than it has runs") {
     // a thread without a run only spins at the region's end on a core the
-    // others need (a one-run sweep process at -j 2 took ~20 % longer)
+    // others need (a one-run sweep process at -j 2 took 12–19 % longer)
     const int threads_before = max_threads();
     set_threads(4);
     for (const std::int64_t n : {std::int64_t{1}, std::int64_t{2}, std::int64_t{3}, std::int64_t{7}}) {

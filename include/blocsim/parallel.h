@@ -221,7 +221,7 @@ inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
 #ifdef _OPENMP
   // never more threads than runs: a thread without a run would only spin at
   // the region's end (libgomp's default wait policy) on a core the others
-  // need — a one-run sweep process at -j 2 took ~20 % longer with its idle
+  // need — a one-run sweep process at -j 2 took 12–19 % longer with its idle
   // worker spinning beside the files' thread and the run (issue 14, round 29)
   const std::int64_t want = threads > 0 ? threads : omp_get_max_threads();
   const int nt = static_cast<int>(want < n ? want : n);
