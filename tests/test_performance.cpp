@@ -1411,6 +1411,62 @@ TEST_SUITE("cli") {
     CHECK(std::system(bad.c_str()) != 0);
   }
 
+  // `--wait-idle LOAD`: before measuring, wait until the 1-minute load
+  // average is below LOAD, at most --wait-idle-timeout seconds. The load is
+  // read from a file the test writes (BLOCSIM_LOADAVG_FILE), so the test does
+  // not depend on this machine's load.
+  TEST_CASE("blocsim bench --wait-idle waits for the load average to fall below its limit") {
+    test::TempDir d;
+    const fs::path load = d.path / "loadavg";
+    auto set_load = [&](const char* text) {
+      std::ofstream f(load);
+      f << text << " 1.00 0.50 1/100 123\n";
+    };
+    const std::string bench = std::string("BLOCSIM_LOADAVG_FILE='") + load.string() + "' '" + BLOCSIM_BINARY +
+                              "' bench --quick --sizes '' --threads 1 --runs 1 --replicates 0 --sweep '' --no-instructions";
+    auto seconds_since = [](std::chrono::steady_clock::time_point t0) {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    };
+    {  // busy throughout: waits the timeout, then measures anyway and says so
+      set_load("3.50");
+      const fs::path out = d.path / "busy.txt";
+      const auto t0 = std::chrono::steady_clock::now();
+      REQUIRE(std::system((bench + " --wait-idle 1 --wait-idle-timeout 2 >'" + out.string() + "' 2>&1").c_str()) == 0);
+      CHECK(seconds_since(t0) >= 2.0);
+      const std::string text = test::read_text(out);
+      CAPTURE(text);
+      CHECK(text.find("waited 2 s (the limit) for the load average (1 min) to fall below 1.00; it is 3.50 — measuring anyway") !=
+            std::string::npos);
+      CHECK(text.find("load average (1 min) at start: 3.50") != std::string::npos);
+      CHECK(text.find("## baseline world, whole") != std::string::npos);  // it measured
+    }
+    {  // the load falls while it waits: it goes on once it is below the limit
+      set_load("3.50");
+      const fs::path out = d.path / "falls.txt";
+      const auto t0 = std::chrono::steady_clock::now();
+      // (the new load is written beside the file and renamed over it: the bench never reads half a file)
+      const std::string cmd = "(" + bench + " --wait-idle 1 >'" + out.string() + "' 2>&1) & pid=$!; sleep 2; printf '0.20 1.00 0.50 1/100 123\\n' >'" +
+                              load.string() + ".new'; mv '" + load.string() + ".new' '" + load.string() + "'; wait $pid";
+      REQUIRE(std::system(cmd.c_str()) == 0);  // (std::system runs it with sh -c: `wait` returns the bench's status)
+      CHECK(seconds_since(t0) >= 2.0);
+      const std::string text = test::read_text(out);
+      CAPTURE(text);
+      CHECK(text.find("to fall below 1.00 (now 0.20)") != std::string::npos);
+      CHECK(text.find("measuring anyway") == std::string::npos);
+      CHECK(text.find("load average (1 min) at start: 0.20") != std::string::npos);
+    }
+    {  // idle already: no wait
+      set_load("0.10");
+      const fs::path out = d.path / "idle.txt";
+      REQUIRE(std::system((bench + " --wait-idle 1 --wait-idle-timeout 0 >'" + out.string() + "' 2>&1").c_str()) == 0);
+      CHECK(test::read_text(out).find("waited 0 s for the load average (1 min) to fall below 1.00 (now 0.10)") != std::string::npos);
+    }
+    for (const char* limit : {"-1", "0"}) {  // a load average is never below 0
+      const std::string bad = std::string("'") + BLOCSIM_BINARY + "' bench --wait-idle " + limit + " >/dev/null 2>&1";
+      CHECK(std::system(bad.c_str()) != 0);
+    }
+  }
+
   // `--against PATH`: whole run and sweep commands of another executable
   // timed side by side. Against itself the outputs must be identical; against
   // a wrapper that changes a model parameter of `run` they must not be.

@@ -157,10 +157,37 @@ double cpu_seconds() {
 }
 
 double load_average() {
-  std::ifstream f("/proc/loadavg");
+  // BLOCSIM_LOADAVG_FILE: a file in /proc/loadavg's format read instead (the
+  // tests of --wait-idle set the load they need)
+  const char* path = std::getenv("BLOCSIM_LOADAVG_FILE");
+  std::ifstream f(path && *path ? path : "/proc/loadavg");
   double l = -1.0;
-  f >> l;
+  if (!(f >> l)) return -1.0;
   return l;
+}
+
+void wait_for_idle(double limit, double timeout) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto waited = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+  double l = load_average();
+  if (l < 0.0) {
+    std::printf("--wait-idle: this system reports no load average (/proc/loadavg); not waiting\n");
+    return;
+  }
+  while (l >= limit) {
+    if (waited() >= timeout) {
+      std::printf("--wait-idle: waited %.0f s (the limit) for the load average (1 min) to fall below %.2f; it is %.2f — "
+                  "measuring anyway\n",
+                  waited(), limit, l);
+      std::fflush(stdout);
+      return;
+    }
+    std::fflush(stdout);
+    ::sleep(1);
+    if (const double now = load_average(); now >= 0.0) l = now;  // (a failed read keeps the last value)
+  }
+  std::printf("--wait-idle: waited %.0f s for the load average (1 min) to fall below %.2f (now %.2f)\n", waited(), limit, l);
+  std::fflush(stdout);
 }
 
 std::vector<std::string> split(const std::string& s) {

@@ -31,7 +31,9 @@ struct BenchArgs {
   std::string against;     // another blocsim executable (today's code) timed side by side
   int against_rounds = 5;  // alternating rounds per workload (median)
   bool no_instructions = false;
-  std::string instr_ticks;  // T1,T2 of the instruction count ("" = 10,30; --quick 1,3)
+  std::string instr_ticks;           // T1,T2 of the instruction count ("" = 10,30; --quick 1,3)
+  double wait_idle = -1.0;           // --wait-idle: the load average to wait for (< 0: do not wait)
+  double wait_idle_timeout = 900.0;  // seconds --wait-idle waits at most
 };
 
 struct CaseResult {
@@ -50,7 +52,10 @@ struct CaseResult {
 double tick_ops(const World& w);
 double tick_bytes(const World& w);
 double cpu_seconds();
-double load_average();
+double load_average();  //!< the 1-minute load average (/proc/loadavg; BLOCSIM_LOADAVG_FILE for tests), −1 if unknown
+//! Waits until load_average() < limit, reading it once a second for at most
+//! `timeout` seconds, and prints what it did (the bench then measures either way).
+void wait_for_idle(double limit, double timeout);
 std::int64_t last_level_cache_bytes();
 std::int64_t cache_resident_agents(const ScenarioConfig& base, double rewire, std::int64_t llc_bytes);
 std::vector<std::string> split(const std::string& s);
