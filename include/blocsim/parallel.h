@@ -218,23 +218,23 @@ inline void parallel_for_runs(std::int64_t n, int threads, F&& body) {
       if (!error) error = std::current_exception();
     }
   };
+  int nt = 1;
 #ifdef _OPENMP
   // never more threads than runs: a thread without a run would only spin at
   // the region's end (libgomp's default wait policy) on a core the others
   // need — a one-run sweep process at -j 2 took 12–19 % longer with its idle
   // worker spinning beside the files' thread and the run (issue 14, round 29)
   const std::int64_t want = threads > 0 ? threads : omp_get_max_threads();
-  const int nt = static_cast<int>(want < n ? want : n);
+  nt = static_cast<int>(want < n ? want : n);
   if (nt > 1) {
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
     for (std::int64_t i = 0; i < n; ++i) guarded(i, omp_get_thread_num());
-  } else {
-    for (std::int64_t i = 0; i < n; ++i) guarded(i, 0);
   }
 #else
   (void)threads;
-  for (std::int64_t i = 0; i < n; ++i) guarded(i, 0);
 #endif
+  if (nt <= 1)  // one run or one thread, and every build without OpenMP: the calling thread
+    for (std::int64_t i = 0; i < n; ++i) guarded(i, 0);
   if (error) std::rethrow_exception(error);
 }
 
