@@ -176,13 +176,13 @@ void wait_for_idle(double limit, double timeout) {
   }
   while (l >= limit) {
     if (waited() >= timeout) {
+      // the limit, not waited(): a late wake-up on a busy machine would print a larger number
       std::printf("--wait-idle: waited %.0f s (the limit) for the load average (1 min) to fall below %.2f; it is %.2f — "
                   "measuring anyway\n",
-                  waited(), limit, l);
+                  timeout, limit, l);
       std::fflush(stdout);
       return;
     }
-    std::fflush(stdout);
     ::sleep(1);
     if (const double now = load_average(); now >= 0.0) l = now;  // (a failed read keeps the last value)
   }
