@@ -1461,6 +1461,17 @@ TEST_SUITE("cli") {
       REQUIRE(std::system((bench + " --wait-idle 1 --wait-idle-timeout 0 >'" + out.string() + "' 2>&1").c_str()) == 0);
       CHECK(test::read_text(out).find("waited 0 s for the load average (1 min) to fall below 1.00 (now 0.10)") != std::string::npos);
     }
+    {  // no load average to read: no wait, and the report says "unknown" rather than printing −1
+      fs::remove(load);
+      const fs::path out = d.path / "unknown.txt";
+      REQUIRE(std::system((bench + " --wait-idle 1 >'" + out.string() + "' 2>&1").c_str()) == 0);
+      const std::string text = test::read_text(out);
+      CAPTURE(text);
+      CHECK(text.find("reports no load average") != std::string::npos);
+      CHECK(text.find("load average (1 min) at start: unknown on ") != std::string::npos);
+      CHECK(text.find("load average (1 min) at end: unknown") != std::string::npos);
+      CHECK(text.find("-1.00") == std::string::npos);
+    }
     for (const char* limit : {"-1", "0"}) {  // a load average is never below 0
       const std::string bad = std::string("'") + BLOCSIM_BINARY + "' bench --wait-idle " + limit + " >/dev/null 2>&1";
       CHECK(std::system(bad.c_str()) != 0);

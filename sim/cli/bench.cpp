@@ -113,7 +113,8 @@ void add_bench_command(CLI::App& app, int* exit_code) {
     const double load0 = load_average();
     std::printf("BlocSim benchmark: %s; synthetic worlds: mean degree 10, rewiring %s, D = %zu, K = %zu\n", base.name.c_str(),
                 format_number(a->rewire).c_str(), base.dimensions.size(), base.powers.size());
-    std::printf("load average (1 min) at start: %.2f on %d hardware threads%s\n", load0, static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
+    std::printf("load average (1 min) at start: %s on %d hardware threads%s\n", format_load(load0).c_str(),
+                static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN)),
                 load0 > 0.5 ? " — the machine is busy: compare the ratios below, not the seconds" : "");
     // machine limits, measured now
     std::printf("\n## This machine now\n\n| limit | threads | value |\n|---|---:|---:|\n");
@@ -236,7 +237,7 @@ void add_bench_command(CLI::App& app, int* exit_code) {
                   static_cast<long long>(n_cache), cache_world_bytes / 1e6,
                   llc > 0 ? (std::to_string(llc >> 20) + " MB, a sixteenth of it").c_str() : "unknown", cache_ticks, cache_sec * 1e9);
     }
-    std::printf("\nload average (1 min) at end: %.2f\n", load_average());
+    std::printf("\nload average (1 min) at end: %s\n", format_load(load_average()).c_str());
     std::printf("\nFloors (estimates): memory floor = bytes one walk per network row must move (each state array read once,\n"
                 "updated ones written once, CSR once, one 64-byte line per far neighbour) / STREAM triad bandwidth at the\n"
                 "same thread count; arithmetic floor = essential flops of the equations / peak arithmetic × threads.\n"

@@ -166,6 +166,13 @@ double load_average() {
   return l;
 }
 
+std::string format_load(double load) {
+  if (load < 0.0) return "unknown";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", load);
+  return buf;
+}
+
 void wait_for_idle(double limit, double timeout) {
   const auto t0 = std::chrono::steady_clock::now();
   auto waited = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };

@@ -53,6 +53,7 @@ double tick_ops(const World& w);
 double tick_bytes(const World& w);
 double cpu_seconds();
 double load_average();  //!< the 1-minute load average (/proc/loadavg; BLOCSIM_LOADAVG_FILE for tests), −1 if unknown
+std::string format_load(double load);  //!< "0.42", or "unknown" for a negative (unreadable) load average
 //! Waits until load_average() < limit, reading it once a second for at most
 //! `timeout` seconds, and prints what it did (the bench then measures either way).
 void wait_for_idle(double limit, double timeout);
