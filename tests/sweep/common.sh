@@ -12,6 +12,19 @@ cd "$WORK"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# skip_without_mpi: exit 77 (skipped) if this blocsim has no MPI plugin. Decided
+# before launching anything: under mpirun/srun such a build lets every rank run
+# the whole sweep into one folder, where a rank may stop on another's lock
+# first, so its launch can fail before the log says why.
+skip_without_mpi() {
+  local version
+  version=$("$BLOCSIM" --version) || fail "blocsim --version failed"
+  if [[ $'\n'$version$'\n' == *$'\nMPI plugin: none (built without MPI)\n'* ]]; then
+    echo "SKIP: blocsim built without MPI"
+    exit 77
+  fi
+}
+
 # same_results DIR_A DIR_B: the final outputs must be byte-identical.
 same_results() {
   local a=$1 b=$2 f
