@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip_without_mpi() {
   local version
   version=$("$BLOCSIM" --version) || fail "blocsim --version failed"
-  if [[ $'\n'$version$'\n' == *$'\nMPI plugin: none (built without MPI)\n'* ]]; then
+  if grep -qx 'MPI plugin: none (built without MPI)' <<<"$version"; then
     echo "SKIP: blocsim built without MPI"
     exit 77
   fi
